@@ -1,0 +1,1 @@
+"""Thin Typer command modules: parse options, call the core, render."""

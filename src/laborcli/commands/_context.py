@@ -1,0 +1,31 @@
+"""Turning global options into core objects (registry, schema, policy)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from laborcli.commands._output import AppState
+from laborcli.pipeline import Settings
+from laborcli.policy import Policy, load_policy
+from laborcli.registry import Registry, open_registry
+from laborcli.schema import load_schema
+
+
+def open_reg(st: AppState) -> Registry:
+    """The registry named by --db / LABORCLI_DB / ./laborcli.db."""
+    reg = open_registry(st.db)
+    st.opened.append(reg)
+    return reg
+
+
+def policy(st: AppState) -> Policy:
+    """The county policy (--policy, else the shipped defaults)."""
+    return load_policy(Path(st.policy) if st.policy else None)
+
+
+def settings(st: AppState, *, strict: bool = False, township: str | None = None,
+             village: str | None = None) -> Settings:
+    """How sheets are read: the schema (--schema) and the row options."""
+    return Settings(schema=load_schema(Path(st.schema) if st.schema else None), strict=strict,
+                    township=township, village=village, today=dt.date.today())

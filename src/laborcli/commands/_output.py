@@ -1,0 +1,120 @@
+"""Rendering: JSON and CSV on stdout, tables with rich, messages and progress on stderr."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from laborcli.dates import parse_as_of
+from laborcli.exports.safe import csv_safe
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+@dataclass
+class AppState:
+    """Global options, kept on the Typer context."""
+
+    db: str | None = None
+    schema: str | None = None
+    policy: str | None = None
+    quiet: bool = False
+    debug: bool = False
+    opened: list[Any] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Release every registry this invocation opened."""
+        for reg in self.opened:
+            reg.close()
+        self.opened.clear()
+
+
+def state(ctx: typer.Context) -> AppState:
+    """The global options of this invocation."""
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, AppState) else AppState()
+
+
+def _default(o: object) -> object:
+    if isinstance(o, dt.date | dt.datetime):
+        return o.isoformat()
+    raise TypeError(type(o).__name__)
+
+
+def print_json(data: object) -> None:
+    """Machine output: one JSON document on stdout, nothing else."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
+    sys.stdout.flush()
+
+
+def print_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Machine output as CSV on stdout; cells a spreadsheet would run as formulas are defused."""
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(header)
+    for r in rows:
+        w.writerow([csv_safe(v) for v in r])
+
+
+def as_of_or_today(text: str | None) -> dt.date:
+    """--as-of, defaulting to today."""
+    return parse_as_of(text) if text else dt.date.today()
+
+
+def pct(x: float | None) -> str:
+    """A fraction as a percentage with one decimal."""
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[object]],
+          right: Sequence[int] = ()) -> Table:
+    """A rich table with the given right-aligned (numeric) columns."""
+    t = Table(title=title, show_lines=False, header_style="bold")
+    for i, c in enumerate(columns):
+        t.add_column(c, justify="right" if i in right else "left")
+    for r in rows:
+        t.add_row(*["" if v is None else str(v) for v in r])
+    return t
+
+
+def wants_progress(st: AppState) -> bool:
+    """Progress bars only for a person at a terminal."""
+    return not st.quiet and err.is_terminal
+
+
+@contextmanager
+def progress(st: AppState, total: int, label: str) -> Iterator[Any]:
+    """A progress bar on stderr (or a no-op under cron) advanced with ``advance(n)``."""
+    if not wants_progress(st):
+        class _Null:
+            def advance(self, n: int = 1, **_: object) -> None:
+                """Nothing to show."""
+        yield _Null()
+        return
+    p = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                 TextColumn("{task.fields[info]}"), TimeElapsedColumn(), console=err, transient=False)
+    with p:
+        task = p.add_task(label, total=total, info="")
+
+        class _Bar:
+            def advance(self, n: int = 1, info: str = "") -> None:
+                """Move the bar on."""
+                p.update(task, advance=n, info=info)
+        yield _Bar()
+
+
+def pii_notice(show_pii: bool) -> None:
+    """Say on stderr that identifiers are shown whole, so nobody forgets it."""
+    if show_pii:
+        err.print("[yellow]注意: 输出包含完整的身份证号码和电话 (--show-pii)[/yellow]")

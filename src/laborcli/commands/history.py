@@ -1,0 +1,77 @@
+"""`laborcli person` and `laborcli household`: the history behind one person or household."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from laborcli.commands._context import open_reg
+from laborcli.commands._options import Format, FormatOpt, ShowPii
+from laborcli.commands._output import out, pii_notice, print_json, state, table
+from laborcli.errors import LaborError
+from laborcli.history import Entry, household_history, person_history
+from laborcli.masking import Mask
+
+app = typer.Typer()
+
+
+class NotFound(LaborError):
+    """Nothing in the registry matches."""
+
+
+def _json(e: Entry, mask: Mask) -> dict[str, Any]:
+    v = dict(e.values)
+    v["id_number"] = mask.id(v.get("id_number"))
+    v["phone"] = mask.phone(v.get("phone"))
+    return {"as_of": e.as_of, "mode": e.mode, "source": e.source, "sheet": e.sheet, "row": e.row,
+            "values": v, "changes": [{"field": f, "before": _m(f, a, mask), "after": _m(f, b, mask)}
+                                     for f, a, b in e.changes]}
+
+
+def _m(field: str, value: Any, mask: Mask) -> Any:
+    return mask.phone(value) if field == "phone" else value
+
+
+def _render(title: str, entries: list[Entry], mask: Mask, fmt: Format) -> None:
+    if fmt is Format.json:
+        print_json({"entries": [_json(e, mask) for e in entries]})
+        return
+    body = [[e.as_of, e.mode, f"{e.source}:{e.row}", e.values.get("name"), mask.id(e.values.get("id_number")),
+             f"{e.values.get('township')}{e.values.get('village')}", e.values.get("employment_status"),
+             "; ".join(f"{f}: {_m(f, a, mask)} → {_m(f, b, mask)}" for f, a, b in e.changes)] for e in entries]
+    out.print(table(title, ["统计日期", "方式", "来源:行", "姓名", "身份证号码", "村", "就业状态", "变化"], body))
+
+
+@app.command("person")
+def person(
+    ctx: typer.Context,
+    ident: Annotated[str, typer.Argument(help="The person's ID number (18 or 15 digits).")],
+    fmt: FormatOpt = Format.table,
+    show_pii: ShowPii = False,
+) -> None:
+    """Every imported row about one person: which file, which row, what changed."""
+    st = state(ctx)
+    pii_notice(show_pii)
+    with open_reg(st).reading() as conn:
+        entries = person_history(conn, ident)
+    if not entries:
+        raise NotFound("没有找到此人 (no such person in the registry)")
+    _render("个人档案", entries, Mask(show_pii), fmt)
+
+
+@app.command("household")
+def household(
+    ctx: typer.Context,
+    household_id: Annotated[str, typer.Argument(help="The household number (户编号).")],
+    fmt: FormatOpt = Format.table,
+    show_pii: ShowPii = False,
+) -> None:
+    """Every imported row of one household's members, month by month (一户一档)."""
+    st = state(ctx)
+    pii_notice(show_pii)
+    with open_reg(st).reading() as conn:
+        entries = household_history(conn, household_id)
+    if not entries:
+        raise NotFound(f"没有找到户编号 {household_id} (no such household)")
+    _render(f"家庭档案 {household_id}", entries, Mask(show_pii), fmt)

@@ -1,0 +1,52 @@
+"""`laborcli validate`: check sheets without touching the registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from laborcli.annotate import annotate_book
+from laborcli.commands._context import settings
+from laborcli.commands._files import on_file_line, render_run, say_rejected
+from laborcli.commands._options import Format, FormatOpt, ShowPii
+from laborcli.commands._output import err, print_json, progress, state
+from laborcli.pipeline import validate_files
+from laborcli.reading import expand_paths
+
+app = typer.Typer()
+
+
+@app.command("validate")
+def validate(
+    ctx: typer.Context,
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs of sheets to check.")],
+    annotate: Annotated[Path | None, typer.Option("--annotate", help="Write a copy of each sheet with problem cells coloured and commented into this folder.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    township: Annotated[str | None, typer.Option("--township", help="Township for sheets without a 乡镇 column.")] = None,
+    village: Annotated[str | None, typer.Option("--village", help="Village for sheets without a 村(社区) column.")] = None,
+    fmt: FormatOpt = Format.table,
+    show_pii: ShowPii = False,
+) -> None:
+    """Check sheets against the schema and report every problem; writes nothing to the registry."""
+    st = state(ctx)
+    files = expand_paths(paths)
+    cfg = settings(st, strict=strict, township=township, village=village)
+    with progress(st, len(files), "检查") as bar:
+        run = validate_files(files, cfg, on_file=lambda f: bar.advance(1, info=on_file_line(f)),
+                             keep_book=annotate is not None)
+    if annotate is not None:
+        annotate.mkdir(parents=True, exist_ok=True)
+        for f in run.files:
+            if f.book is not None:
+                target = annotate_book(f, annotate)
+                if not st.quiet:
+                    err.print(f"→ {target}")
+    if fmt is Format.json:
+        print_json(run.as_json(show_pii))
+    else:
+        render_run(run, show_pii)
+    say_rejected(run)
+    if run.has_problems or any(f.errors for f in run.files):
+        raise typer.Exit(1)

@@ -1,0 +1,74 @@
+"""Reference dates: as-of dates from options and file names, ISO weeks, month ends."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from laborcli.errors import UsageError
+from laborcli.i18n import pick
+
+_NAME_MONTH = [
+    re.compile(r"(?<!\d)(20\d{2})[-_.年/]\s*(\d{1,2})(?:月)?(?![\d])"),
+    re.compile(r"(?<!\d)(20\d{2})(0[1-9]|1[0-2])(?!\d)"),
+]
+
+
+def month_end(year: int, month: int) -> dt.date:
+    """The last day of a month."""
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_as_of(text: str) -> dt.date:
+    """--as-of: a date (2026-11-30) or a month (2026-11, meaning its last day)."""
+    t = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{1,2}", t):
+            y, m = map(int, t.split("-"))
+            return month_end(y, m)
+        return dt.date.fromisoformat(t)
+    except ValueError as e:
+        raise UsageError(pick(f"无法识别的日期: {text} (应为 2026-11-30 或 2026-11)",
+                              f"cannot read the date {text!r} (write 2026-11-30 or 2026-11)")) from e
+
+
+def as_of_from_name(name: str) -> dt.date | None:
+    """The month a file name names (…_2026-11.xlsx, 202611, 2026年11月) -> its last day."""
+    for pat in _NAME_MONTH:
+        m = pat.search(name)
+        if m:
+            y, mo = int(m.group(1)), int(m.group(2))
+            if 1 <= mo <= 12:
+                return month_end(y, mo)
+    return None
+
+
+def parse_week(text: str, today: dt.date) -> tuple[int, int]:
+    """YYYY-Www, or 'this'/'last' relative to today -> (ISO year, week)."""
+    t = text.strip().lower()
+    if t in ("", "this", "current"):
+        y, w, _ = today.isocalendar()
+        return y, w
+    if t in ("last", "previous"):
+        y, w, _ = (today - dt.timedelta(days=7)).isocalendar()
+        return y, w
+    m = re.fullmatch(r"(\d{4})-?w(\d{1,2})", t)
+    if m:
+        y, w = int(m.group(1)), int(m.group(2))
+        try:
+            dt.date.fromisocalendar(y, w, 5)
+        except ValueError as e:
+            raise UsageError(pick(f"{y} 年没有第 {w} 周", f"{y} has no week {w}")) from e
+        return y, w
+    raise UsageError(pick(f"无法识别的周: {text} (应为 2026-W47)", f"cannot read the week {text!r} (write 2026-W47)"))
+
+
+def week_friday(year: int, week: int) -> dt.date:
+    """The reference date of an ISO week: its Friday."""
+    return dt.date.fromisocalendar(year, week, 5)
+
+
+def week_label(year: int, week: int) -> str:
+    """2026-W05."""
+    return f"{year}-W{week:02d}"

@@ -1,0 +1,1 @@
+"""Workbooks and data files for officers: reports, lists, review sheets."""

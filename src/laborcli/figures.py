@@ -1,0 +1,174 @@
+"""The figures of domain.md, computed in SQL over the current state.
+
+Every figure counts labour-force persons (aged within the policy's bounds at D, able to
+work, not a student or conscript) once each; households are counted by 户编号 among those
+with a labour-force member. One query per level keeps the work inside the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement
+
+from laborcli.policy import LabourForceAges
+from laborcli.registry.tables import rows
+from laborcli.state import binary, current_rows, person_key_expr
+
+Level = Literal["county", "township", "village", "group"]
+LEVEL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "county": (), "township": ("township",), "village": ("township", "village"),
+    "group": ("township", "village", "grp"),
+}
+COUNT_KEYS = ("labour_force", "transferred", "outside_county", "organised_outside", "poor_labour_force",
+              "poor_transferred", "new_transfers", "unknown_age", "unverified")
+
+
+def years_before(d: dt.date, years: int) -> dt.date:
+    """The same day ``years`` earlier; 29 February falls back to the 28th."""
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:
+        return d.replace(year=d.year - years, day=28)
+
+
+def _age_between(birth: ColumnElement[Any], d: dt.date, lo: int, hi: int) -> ColumnElement[bool]:
+    """lo <= age in full years at d <= hi, as comparisons on the birth date."""
+    return sa.and_(birth <= years_before(d, lo), birth > years_before(d, hi + 1))
+
+
+def labour_force_expr(c: Any, d: dt.date, ages: LabourForceAges) -> ColumnElement[bool]:
+    """Whether a current row's person is in the labour force at d."""
+    age_ok = sa.case(
+        (c.birth_eff.is_(None), sa.true()),
+        (c.gender_eff == "男", _age_between(c.birth_eff, d, ages.min_age_male, ages.max_age_male)),
+        (c.gender_eff == "女", _age_between(c.birth_eff, d, ages.min_age_female, ages.max_age_female)),
+        else_=_age_between(c.birth_eff, d, ages.min_age, ages.max_age),
+    )
+    return sa.and_(c.status_in_lf.is_(True), c.capacity_excluded.is_(False), age_ok)
+
+
+def _first_transfer(d: dt.date) -> sa.Subquery:
+    """Per person: the first as-of showing a transferred status, and the first showing another."""
+    from laborcli.registry.tables import links
+    pk = person_key_expr()
+    return (
+        sa.select(pk.label("pkey"),
+                  sa.func.min(sa.case((rows.c.transferred.is_(True), rows.c.as_of))).label("ft"),
+                  sa.func.min(sa.case((rows.c.transferred.is_(False), rows.c.as_of))).label("fn"))
+        .select_from(rows.outerjoin(links, links.c.person_key == rows.c.person_key))
+        .where(rows.c.as_of <= d)
+        .group_by(pk)
+    ).subquery("hist")
+
+
+def persons(d: dt.date, dialect: str, ages: LabourForceAges, year: int | None = None,
+            township: str | None = None, village: str | None = None) -> sa.Subquery:
+    """One row per current person with 0/1 flags for every figure."""
+    cur = current_rows(d, dialect).subquery("cur")
+    hist = _first_transfer(d)
+    y = year if year is not None else d.year
+    lf = labour_force_expr(cur.c, d, ages)
+    hist_start = sa.case((hist.c.fn < hist.c.ft, hist.c.ft))
+    start = sa.func.coalesce(cur.c.job_start, hist_start)
+    tr = sa.and_(lf, cur.c.transferred.is_(True))
+    out = sa.and_(lf, cur.c.outside.is_(True))
+
+    def flag(e: ColumnElement[bool]) -> ColumnElement[int]:
+        return sa.case((e, 1), else_=0)
+
+    q = (
+        sa.select(
+            cur.c.township, cur.c.village, sa.func.coalesce(cur.c.grp, "").label("grp"), cur.c.pkey,
+            sa.func.coalesce(cur.c.household_id, sa.literal("~") + cur.c.pkey).label("hh"),
+            flag(lf).label("labour_force"),
+            flag(tr).label("transferred"),
+            flag(out).label("outside_county"),
+            flag(sa.and_(out, cur.c.organised.is_(True))).label("organised_outside"),
+            flag(sa.and_(lf, cur.c.poor.is_(True))).label("poor_labour_force"),
+            flag(sa.and_(tr, cur.c.poor.is_(True))).label("poor_transferred"),
+            flag(sa.and_(tr, start >= dt.date(y, 1, 1), start <= d)).label("new_transfers"),
+            flag(sa.and_(lf, cur.c.birth_eff.is_(None))).label("unknown_age"),
+            flag(sa.and_(lf, cur.c.id_valid.is_(False))).label("unverified"),
+            cur.c.household_id, cur.c.name, cur.c.id_number, cur.c.phone, cur.c.employment_status,
+            cur.c.relation, cur.c.gender_eff, cur.c.birth_eff, cur.c.poor,
+        )
+        .select_from(cur.outerjoin(hist, sa.and_(hist.c.pkey == cur.c.pkey, cur.c.job_start.is_(None),
+                                                 cur.c.transferred.is_(True))))
+    )
+    if township:
+        q = q.where(cur.c.township == township)
+    if village:
+        q = q.where(cur.c.village == village)
+    return q.subquery("p")
+
+
+@dataclass(slots=True)
+class Rates:
+    """Figures at one level, and the county (or filtered) total."""
+
+    as_of: dt.date
+    by: str
+    rows: list[dict[str, Any]]
+    total: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        """cli.md's ``rates`` shape."""
+        return {"as_of": self.as_of.isoformat(), "by": self.by, "rows": self.rows, "total": self.total}
+
+
+def _ratio(n: int, d: int) -> float | None:
+    return n / d if d else None
+
+
+def _finish(r: dict[str, Any]) -> dict[str, Any]:
+    for k in (*COUNT_KEYS, "households", "zero_employment_households"):
+        r[k] = int(r.get(k) or 0)
+    r["transfer_rate"] = _ratio(r["transferred"], r["labour_force"])
+    r["organised_rate"] = _ratio(r["organised_outside"], r["outside_county"])
+    r["poor_transfer_rate"] = _ratio(r["poor_transferred"], r["poor_labour_force"])
+    z = _ratio(r["zero_employment_households"], r["households"])
+    r["coverage"] = None if z is None else 1 - z
+    return r
+
+
+def _aggregate(conn: Connection, p: sa.Subquery, cols: tuple[str, ...], dialect: str) -> list[dict[str, Any]]:
+    keys = [p.c[c] for c in cols]
+    people = sa.select(*keys, *[sa.func.sum(p.c[k]).label(k) for k in COUNT_KEYS]).group_by(*keys)
+    hh = sa.select(*keys, p.c.hh, sa.func.max(p.c.labour_force).label("has_lf"),
+                   sa.func.max(p.c.transferred).label("has_tr")).group_by(*keys, p.c.hh).subquery("hh")
+    hkeys = [hh.c[c] for c in cols]
+    households = sa.select(
+        *hkeys, sa.func.sum(hh.c.has_lf).label("households"),
+        sa.func.sum(sa.case((sa.and_(hh.c.has_lf == 1, hh.c.has_tr == 0), 1), else_=0)).label("zero"),
+    ).group_by(*hkeys)
+    hmap = {tuple(r[:len(cols)]): (r[-2], r[-1]) for r in conn.execute(households)}
+    out = []
+    order = [binary(k, dialect) for k in keys]
+    for r in conn.execute(people.order_by(*order)):
+        d = dict(r._mapping)
+        h = hmap.get(tuple(r[:len(cols)]), (0, 0))
+        d["households"], d["zero_employment_households"] = h
+        out.append(d)
+    return out
+
+
+def rates(conn: Connection, d: dt.date, by: Level, ages: LabourForceAges, *, township: str | None = None,
+          village: str | None = None, year: int | None = None) -> Rates:
+    """The figures by level at D, with the total over everything selected."""
+    dialect = conn.dialect.name
+    p = persons(d, dialect, ages, year=year, township=township, village=village)
+    rows_out = []
+    for r in _aggregate(conn, p, LEVEL_COLUMNS[by], dialect):
+        row = {"township": r.get("township"), "village": r.get("village"),
+               "group": (r.get("grp") or None) if by == "group" else None}
+        row.update({k: v for k, v in r.items() if k not in ("township", "village", "grp")})
+        rows_out.append(_finish(row))
+    tot = _aggregate(conn, p, (), dialect)
+    total = _finish(tot[0] if tot else {})
+    total.update({"township": township, "village": village, "group": None})
+    return Rates(as_of=d, by=by, rows=rows_out, total=total)

@@ -1,0 +1,99 @@
+"""Finding the register inside a sheet: the header row under title rows, and the columns.
+
+Hand-made sheets put one or two title rows above the header, sometimes a second header
+row for groups of columns, and a totals row or a signature line below the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from laborcli.reading import Cell, RawSheet
+from laborcli.schema import SheetSchema
+from laborcli.values import fold, is_blank
+
+HEADER_SCAN_ROWS = 30
+MIN_HEADER_MATCHES = 3
+TOTAL_WORDS = ("合计", "小计", "总计", "总数", "共计")
+FOOTER_WORDS = ("填报人", "填表人", "审核人", "制表人", "负责人", "联系人", "填报日期", "填表日期", "说明", "注:", "注：")
+# Columns whose content identifies a person; a totals word there marks a totals row.
+_ID_KEYS = ("township", "village", "group", "household_id", "relation", "name", "id_number")
+
+
+@dataclass(slots=True)
+class Table:
+    """Where the register is in a sheet."""
+
+    sheet: str
+    header_row: int                    # Excel row number of the header
+    columns: dict[str, int]            # column key -> 0-based column index
+    headers: dict[str, str]            # column key -> header text as written
+    duplicates: list[tuple[str, str]] = field(default_factory=list)   # (key, header text) seen again
+    unmapped: list[int] = field(default_factory=list)                 # column indexes not in the schema
+
+
+def _header_matches(row: list[Cell], schema: SheetSchema) -> int:
+    lookup = schema.header_lookup
+    keys = {lookup.get(fold(str(c))) for c in row if isinstance(c, str) and c.strip()}
+    keys.discard(None)
+    return len(keys)
+
+
+def locate(sheet: RawSheet, schema: SheetSchema) -> Table | None:
+    """The table of a sheet, or None when no row looks like a header naming 姓名."""
+    best_i, best_n = -1, 0
+    for i, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        n = _header_matches(row, schema)
+        if n > best_n:
+            best_i, best_n = i, n
+    if best_n < MIN_HEADER_MATCHES:
+        return None
+    lookup = schema.header_lookup
+    columns: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    table = Table(sheet=sheet.name, header_row=best_i + 1, columns=columns, headers=headers)
+    for j, cell in enumerate(sheet.rows[best_i]):
+        text = str(cell) if cell is not None else ""
+        key = lookup.get(fold(text)) if text.strip() else None
+        if key is None:
+            table.unmapped.append(j)
+        elif key in columns:
+            table.duplicates.append((key, text))
+        else:
+            columns[key] = j
+            headers[key] = text
+    if "name" not in columns:
+        return None
+    return table
+
+
+def is_totals_row(row: list[Cell], table: Table) -> bool:
+    """A 合计/小计 row: a totals word where a person's identifying cells would be."""
+    idx = [table.columns[k] for k in _ID_KEYS if k in table.columns] + table.unmapped
+    for j in idx:
+        if j < len(row):
+            v = row[j]
+            if isinstance(v, str) and fold(v).startswith(TOTAL_WORDS):
+                return True
+    return False
+
+
+def is_footer_row(row: list[Cell], table: Table) -> bool:
+    """A signature or note line under the table (填报人: ..., 说明: ...), with no name."""
+    name_j = table.columns["name"]
+    if name_j < len(row) and not is_blank(row[name_j]):
+        return False
+    texts = [fold(str(v)) for v in row if not is_blank(v)]
+    return bool(texts) and all(isinstance(t, str) and t.startswith(FOOTER_WORDS) for t in texts)
+
+
+def is_blank_row(row: list[Cell]) -> bool:
+    """Every cell empty."""
+    return all(is_blank(v) for v in row)
+
+
+def is_repeated_header(row: list[Cell], table: Table, schema: SheetSchema) -> bool:
+    """The header printed again further down (pages pasted together)."""
+    name_j = table.columns["name"]
+    v = row[name_j] if name_j < len(row) else None
+    return isinstance(v, str) and schema.header_lookup.get(fold(v)) == "name"

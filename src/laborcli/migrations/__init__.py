@@ -1,0 +1,1 @@
+"""Alembic migrations of the registry schema (script_location ``laborcli:migrations``)."""

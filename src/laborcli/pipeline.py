@@ -1,0 +1,209 @@
+"""Validating and importing sheet files: the work behind `validate` and `import`.
+
+Each file is read, located, validated and (for import) written in one transaction, so a
+file is imported whole or not at all. A file whose exact bytes were imported before for
+the same date and mode is reported ``unchanged`` and not read again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from laborcli import __version__
+from laborcli.dates import as_of_from_name
+from laborcli.errors import InputFileError, UsageError
+from laborcli.i18n import pick
+from laborcli.layout import locate
+from laborcli.problems import Problem, make_problem
+from laborcli.reading import RawBook, read_book
+from laborcli.registry import Registry
+from laborcli.registry import store
+from laborcli.schema import SheetSchema
+from laborcli.validation import Options, SheetResult, validate_table
+
+Mode = Literal["snapshot", "update"]
+Status = Literal["imported", "unchanged", "rejected", "checked"]
+
+
+@dataclass(slots=True)
+class FileReport:
+    """What happened to one file (cli.md's ``files`` entries)."""
+
+    path: str
+    sha256: str = ""
+    status: Status = "checked"
+    as_of: dt.date | None = None
+    rows_read: int = 0
+    rows_imported: int = 0
+    rows_rejected: int = 0
+    warnings: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    sheets: list[SheetResult] = field(default_factory=list)
+    book: RawBook | None = None
+
+    def as_json(self, show_pii: bool = False) -> dict[str, Any]:
+        """The JSON shape of cli.md."""
+        return {"path": self.path, "sha256": self.sha256, "status": self.status,
+                "as_of": self.as_of.isoformat() if self.as_of else None,
+                "rows_read": self.rows_read, "rows_imported": self.rows_imported,
+                "rows_rejected": self.rows_rejected, "warnings": self.warnings,
+                "problems": [p.as_json(show_pii) for p in self.problems]}
+
+    @property
+    def errors(self) -> int:
+        """Problems of error severity."""
+        return sum(1 for p in self.problems if p.severity == "error")
+
+
+@dataclass(slots=True)
+class RunReport:
+    """All files of one command."""
+
+    files: list[FileReport] = field(default_factory=list)
+
+    def as_json(self, show_pii: bool = False) -> dict[str, Any]:
+        """The JSON shape of cli.md."""
+        return {"files": [f.as_json(show_pii) for f in self.files],
+                "totals": {"files": len(self.files),
+                           "rows_read": sum(f.rows_read for f in self.files),
+                           "rows_imported": sum(f.rows_imported for f in self.files),
+                           "rows_rejected": sum(f.rows_rejected for f in self.files)}}
+
+    @property
+    def has_problems(self) -> bool:
+        """Any file rejected or any row rejected: exit code 1."""
+        return any(f.status == "rejected" or f.rows_rejected for f in self.files)
+
+
+@dataclass(slots=True)
+class Settings:
+    """How files are read and checked."""
+
+    schema: SheetSchema
+    strict: bool = False
+    township: str | None = None
+    village: str | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def resolve_as_of(paths: list[Path], as_of: dt.date | None) -> dict[Path, dt.date]:
+    """Each file's as-of date: the option, else the month in its name; else a usage error."""
+    out: dict[Path, dt.date] = {}
+    missing = []
+    for p in paths:
+        d = as_of or as_of_from_name(p.name)
+        if d is None:
+            missing.append(p.name)
+        else:
+            out[p] = d
+    if missing:
+        raise UsageError(pick(f"无法从文件名确定统计日期, 请用 --as-of 指定: {', '.join(missing[:3])}",
+                              f"no month in the file name; give --as-of: {', '.join(missing[:3])}"))
+    return out
+
+
+def check_file(path: Path, settings: Settings, keep_book: bool = False) -> FileReport:
+    """Read and validate one file; no registry involved."""
+    rep = FileReport(path=str(path))
+    try:
+        book = read_book(path)
+    except InputFileError as e:
+        rep.status = "rejected"
+        rep.problems.append(make_problem("file-unreadable", sheet="", row=0, value=None, detail=str(e)))
+        return rep
+    rep.sha256 = book.sha256
+    if keep_book:
+        rep.book = book
+    opts = Options(today=settings.today, strict=settings.strict, township=settings.township,
+                   village=settings.village)
+    found = False
+    for raw in book.sheets:
+        table = locate(raw, settings.schema)
+        if table is None:
+            continue
+        found = True
+        res = validate_table(raw, table, settings.schema, opts)
+        rep.sheets.append(res)
+        rep.problems.extend(res.problems)
+        rep.rows_read += res.rows_read
+        rep.rows_imported += len(res.records)
+        rep.rows_rejected += len(res.rejected_rows)
+    rep.warnings = sum(1 for p in rep.problems if p.severity == "warning")
+    if not found:
+        rep.status = "rejected"
+        rep.problems.append(make_problem("no-header", sheet=book.sheets[0].name if book.sheets else "", row=1,
+                                         detail=path.name))
+    return rep
+
+
+def validate_files(paths: list[Path], settings: Settings,
+                   on_file: Callable[[FileReport], None] | None = None, keep_book: bool = False) -> RunReport:
+    """`laborcli validate`: check files, write nothing."""
+    run = RunReport()
+    for p in paths:
+        rep = check_file(p, settings, keep_book=keep_book)
+        run.files.append(rep)
+        if on_file:
+            on_file(rep)
+    return run
+
+
+def import_files(reg: Registry, paths: list[Path], settings: Settings, *, as_of: dt.date | None,
+                 mode: Mode = "snapshot", dry_run: bool = False,
+                 on_file: Callable[[FileReport], None] | None = None) -> RunReport:
+    """`laborcli import`: each file validated and written in its own transaction."""
+    dates = resolve_as_of(paths, as_of)
+    run = RunReport()
+    for p in paths:
+        d = dates[p]
+        rep = _import_one(reg, p, d, settings, mode, dry_run)
+        run.files.append(rep)
+        if on_file:
+            on_file(rep)
+    return run
+
+
+def _import_one(reg: Registry, path: Path, as_of: dt.date, settings: Settings, mode: Mode,
+                dry_run: bool) -> FileReport:
+    named = as_of_from_name(path.name)
+    rep = check_file(path, settings)
+    rep.as_of = as_of
+    if named and named != as_of and rep.status != "rejected":
+        rep.problems.insert(0, make_problem("as-of-conflict", sheet="", row=0, value=path.name,
+                                            detail=f"{named.isoformat()} ≠ {as_of.isoformat()}"))
+    if rep.status == "rejected":
+        return rep
+    if dry_run:
+        rep.status = "checked"
+        return rep
+    with reg.writing() as conn:
+        prior = store.find_import(conn, rep.sha256, as_of, mode)
+        if prior is not None:
+            rep.status = "unchanged"
+            rep.problems = []
+            rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings = prior
+            return rep
+        store.write_import(conn, path=str(path), sha256=rep.sha256, as_of=as_of, mode=mode,
+                           report_counts=(rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings),
+                           groups=_by_village(rep.sheets), problems=rep.problems, version=__version__)
+    rep.status = "imported"
+    return rep
+
+
+def _by_village(sheets: list[SheetResult]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Accepted records grouped by (township, village): one snapshot each."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for s in sheets:
+        warned: dict[int, int] = defaultdict(int)
+        for p in s.problems:
+            if p.severity == "warning":
+                warned[p.row] += 1
+        for r in s.records:
+            r["warnings"] = warned.get(r["row_number"], 0)
+            groups[(r["township"], r["village"])].append(r)
+    return groups

@@ -1,0 +1,198 @@
+"""Reading sheet files into rows of cells, with Excel row numbers kept.
+
+A file is read once into memory, hashed, then parsed from those bytes, so the hash names
+exactly what was imported even if the file changes meanwhile. The format is chosen by
+sniffing the bytes, not by trusting the extension: offices save HTML as ``.xls`` and
+rename files freely.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+
+from laborcli.errors import InputFileError, UsageError
+from laborcli.i18n import pick
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_INFLATED_BYTES = 1024 * 1024 * 1024
+MAX_RATIO = 200
+MAX_ROWS = 1_100_000
+
+Cell = object
+
+
+@dataclass(slots=True)
+class RawSheet:
+    """One sheet's cells; ``rows[i]`` is the row Excel shows as number ``i + 1``."""
+
+    name: str
+    rows: list[list[Cell]]
+
+
+@dataclass(slots=True)
+class RawBook:
+    """A file read into sheets, with the SHA-256 of its bytes."""
+
+    path: Path
+    sha256: str
+    kind: str
+    sheets: list[RawSheet] = field(default_factory=list)
+
+
+def expand_paths(paths: list[str]) -> list[Path]:
+    """Files named, files in named folders (recursively), and glob patterns, in name order."""
+    out: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if any(ch in p for ch in "*?["):
+            matches = sorted(Path().glob(p) if not path.is_absolute() else Path("/").glob(p.lstrip("/")))
+            if not matches:
+                raise UsageError(pick(f"没有文件匹配 {p}", f"no file matches {p}"))
+            out.extend(m for m in matches if m.is_file() and m.suffix.lower() in SUFFIXES)
+        elif path.is_dir():
+            found = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+                           and not f.name.startswith(("~$", ".")))
+            if not found:
+                raise UsageError(pick(f"文件夹中没有 .xlsx/.xls/.csv 文件: {p}",
+                                      f"no .xlsx/.xls/.csv file in folder {p}"))
+            out.extend(found)
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise UsageError(pick(f"文件不存在: {p}", f"no such file: {p}"))
+    seen: set[Path] = set()
+    unique = []
+    for f in out:
+        r = f.resolve()
+        if r not in seen:
+            seen.add(r)
+            unique.append(f)
+    return unique
+
+
+def sniff(data: bytes) -> str:
+    """The real format of a file's bytes: xlsx, xls, html, encrypted, csv or empty."""
+    if not data.strip():
+        return "empty"
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        if "EncryptedPackage".encode("utf-16-le") in data[:1_000_000] or \
+                "EncryptedPackage".encode("utf-16-le") in data:
+            return "encrypted"
+        return "xls"
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")):
+        return "html"
+    return "csv"
+
+
+def read_book(path: Path) -> RawBook:
+    """Read a sheet file; raise InputFileError with a one-line reason when it cannot be."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputFileError(_why(path, "文件超过 512 MB", "the file is over 512 MB"))
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputFileError(_why(path, f"无法打开: {e.strerror}", f"cannot open: {e.strerror}")) from e
+    digest = hashlib.sha256(data).hexdigest()
+    kind = sniff(data)
+    book = RawBook(path=path, sha256=digest, kind=kind)
+    if kind == "empty":
+        raise InputFileError(_why(path, "文件是空的", "the file is empty"))
+    if kind == "encrypted":
+        raise InputFileError(_why(path, "工作簿设置了密码, 请去掉密码后另存", "the workbook is password-protected"))
+    if kind == "html":
+        raise InputFileError(_why(path, "这是另存为 .xls 的网页(HTML), 请用 Excel 打开后另存为 .xlsx",
+                                  "this is a web page (HTML) saved as .xls; save it as .xlsx"))
+    if kind == "xlsx":
+        _check_zip(path, data)
+    if kind in ("xlsx", "xls"):
+        book.sheets = _read_workbook(path, data)
+    else:
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+            raise InputFileError(_why(path, "扩展名是 Excel, 内容却不是 Excel 工作簿",
+                                      "named as Excel but the content is not a workbook"))
+        book.sheets = [_read_csv(path, data)]
+    return book
+
+
+def _why(path: Path, zh: str, en: str) -> str:
+    return f"{path.name}: {pick(zh, en)}"
+
+
+def _check_zip(path: Path, data: bytes) -> None:
+    """Refuse corrupt zips and zip bombs before any XML parser sees them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            total = sum(i.file_size for i in infos)
+            names = {i.filename for i in infos}
+            if total > MAX_INFLATED_BYTES or any(
+                    i.compress_size and i.file_size / i.compress_size > MAX_RATIO and i.file_size > 50_000_000
+                    for i in infos):
+                raise InputFileError(_why(path, "解压后体积异常 (疑似压缩炸弹), 拒绝读取",
+                                          "inflates to a suspicious size (zip bomb?); refused"))
+            if zf.testzip() is not None:
+                raise InputFileError(_why(path, "文件已损坏 (压缩包校验失败)", "the file is corrupt (bad zip)"))
+    except zipfile.BadZipFile as e:
+        raise InputFileError(_why(path, "文件已损坏或不完整, 不是有效的 .xlsx",
+                                  "the file is corrupt or truncated, not a valid .xlsx")) from e
+    if "xl/workbook.xml" not in names:
+        raise InputFileError(_why(path, "压缩包中没有 Excel 工作簿", "the zip holds no Excel workbook"))
+
+
+def _read_workbook(path: Path, data: bytes) -> list[RawSheet]:
+    try:
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for name in wb.sheet_names:
+            sheet = wb.get_sheet_by_name(name)
+            if sheet.height > MAX_ROWS:
+                raise InputFileError(_why(path, f"工作表 {name} 行数过多 ({sheet.height})",
+                                          f"sheet {name} has too many rows ({sheet.height})"))
+            # skip_empty_area=False keeps leading empty rows, so rows[i] is Excel row i + 1.
+            sheets.append(RawSheet(name=name, rows=sheet.to_python(skip_empty_area=False)))
+        return sheets
+    except InputFileError:
+        raise
+    except Exception as e:  # noqa: BLE001 - calamine raises several untyped errors for bad files
+        raise InputFileError(_why(path, f"无法读取工作簿: {str(e).splitlines()[0][:120]}",
+                                  f"cannot read the workbook: {str(e).splitlines()[0][:120]}")) from e
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK and GB2312)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def _read_csv(path: Path, data: bytes) -> RawSheet:
+    text = decode_text(data)
+    if "\x00" in text:
+        raise InputFileError(_why(path, "不是文本表格文件", "not a text table (binary content)"))
+    sample = "\n".join(text.splitlines()[:20])
+    delimiter = ","
+    counts = {d: sample.count(d) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] > 0 and counts[best] > counts[","] * 2:
+        delimiter = best
+    rows: list[list[Cell]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    if len(rows) > MAX_ROWS:
+        raise InputFileError(_why(path, "行数过多", "too many rows"))
+    return RawSheet(name=path.stem, rows=rows)

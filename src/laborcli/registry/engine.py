@@ -1,0 +1,182 @@
+"""Opening a registry: URL handling, SQLite settings, schema creation and version checks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+
+from laborcli.errors import RegistryError, UsageError
+from laborcli.i18n import pick
+from laborcli.registry import migrate
+
+DEFAULT_DB = "laborcli.db"
+BUSY_TIMEOUT_MS = 10 * 60 * 1000     # cron jobs wait minutes for each other, not Python's 5 seconds
+
+
+def to_url(db: str | None) -> URL:
+    """A plain path or sqlite:///path is an embedded file; anything with :// is a server URL."""
+    raw = db or os.environ.get("LABORCLI_DB") or DEFAULT_DB
+    if "://" not in raw:
+        return URL.create("sqlite", database=raw)
+    try:
+        url = make_url(raw)
+    except ArgumentError as e:
+        raise UsageError(pick(f"无法识别的数据库地址: {raw}", f"cannot parse the registry URL: {raw}")) from e
+    if url.drivername == "postgresql" or url.drivername == "postgres":
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def display_url(url: URL) -> str:
+    """The URL with any password hidden."""
+    return url.render_as_string(hide_password=True)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # The driver's own transaction handling is switched off; we emit BEGIN ourselves so that
+    # writers can take the write lock up front (BEGIN IMMEDIATE) and never fail half-way.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA temp_store = MEMORY")
+    cur.execute("PRAGMA cache_size = -200000")
+    cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    immediate = conn.get_execution_options().get("immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: URL) -> Engine:
+    """An engine for the URL; SQLite files are created private to their owner (0600)."""
+    if url.get_backend_name() == "sqlite":
+        path = url.database or ""
+        if path and path != ":memory:":
+            p = Path(path)
+            if p.parent and not p.parent.exists():
+                raise UsageError(pick(f"数据库所在文件夹不存在: {p.parent}", f"no such folder: {p.parent}"))
+            if not p.exists():
+                fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)
+                os.close(fd)
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    try:
+        return sa.create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, ModuleNotFoundError) as e:
+        raise UsageError(pick(f"不支持的数据库: {display_url(url)}", f"unsupported registry: {display_url(url)}")) from e
+
+
+class Registry:
+    """An open registry: the engine plus the transactions that every use goes through."""
+
+    def __init__(self, engine: Engine, url: URL) -> None:
+        self.engine = engine
+        self.url = url
+
+    @property
+    def dialect(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read transaction: one consistent view, never half of a concurrent import."""
+        try:
+            with self.engine.connect() as conn:
+                if self.dialect == "postgresql":
+                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
+                with conn.begin():
+                    yield conn
+        except OperationalError as e:
+            raise RegistryError(_why(self.url, e)) from e
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction; on SQLite it holds the write lock from its first statement."""
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(immediate=True)
+                with conn.begin():
+                    if self.dialect == "postgresql":
+                        # Imports and decisions are serialised registry-wide; readers are not blocked.
+                        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7401)")
+                    yield conn
+        except OperationalError as e:
+            raise RegistryError(_why(self.url, e)) from e
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.engine.dispose()
+
+
+def _why(url: URL, e: SQLAlchemyError) -> str:
+    msg = str(getattr(e, "orig", e)).splitlines()[0] if str(e) else type(e).__name__
+    if "locked" in msg:
+        return pick(f"数据库被其他任务锁定, 等待超时: {display_url(url)}",
+                    f"the registry is locked by another job and the wait timed out: {display_url(url)}")
+    return pick(f"无法使用数据库 {display_url(url)}: {msg}", f"cannot use the registry {display_url(url)}: {msg}")
+
+
+def open_registry(db: str | None = None, *, create: bool = True, check_version: bool = True) -> Registry:
+    """Open (and on first use create) the registry; refuse one of another schema version."""
+    url = to_url(db)
+    engine = make_engine(url)
+    reg = Registry(engine, url)
+    try:
+        with reg.writing() as conn:
+            rev = migrate.current_revision(conn)
+            if rev is None:
+                if sa.inspect(conn).get_table_names():
+                    raise RegistryError(pick(f"这个数据库不是 laborcli 的数据库: {display_url(url)}",
+                                             f"this database is not a laborcli registry: {display_url(url)}"))
+                if not create:
+                    raise RegistryError(pick(f"数据库尚未初始化: {display_url(url)}",
+                                             f"the registry is not initialised: {display_url(url)}"))
+                migrate.upgrade(conn)
+            elif check_version and rev != migrate.HEAD:
+                raise RegistryError(_version_message(url, rev))
+    except OperationalError as e:
+        engine.dispose()
+        raise RegistryError(_why(url, e)) from e
+    except BaseException:
+        engine.dispose()
+        raise
+    return reg
+
+
+def _version_message(url: URL, rev: str) -> str:
+    if rev in migrate.REVISIONS:
+        return pick(f"数据库结构版本 {rev} 较旧 (本程序为 {migrate.HEAD}), 请先运行 laborcli db upgrade",
+                    f"the registry's schema {rev} is older than this tool's {migrate.HEAD}: run laborcli db upgrade")
+    return pick(f"数据库结构版本 {rev} 比本程序支持的 {migrate.HEAD} 新, 请升级 laborcli; 未做任何修改",
+                f"the registry's schema {rev} is newer than this tool's {migrate.HEAD}: upgrade laborcli; "
+                "nothing was changed")
+
+
+def upgrade_registry(db: str | None = None) -> tuple[str | None, str]:
+    """`laborcli db upgrade`: migrate to this tool's schema; (before, after)."""
+    url = to_url(db)
+    reg = Registry(make_engine(url), url)
+    try:
+        with reg.writing() as conn:
+            before = migrate.current_revision(conn)
+            if before is not None and before not in migrate.REVISIONS:
+                raise RegistryError(_version_message(url, before))
+            migrate.upgrade(conn)
+            return before, migrate.HEAD
+    finally:
+        reg.close()

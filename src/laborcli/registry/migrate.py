@@ -1,0 +1,29 @@
+"""Schema versions: Alembic owns the schema; these helpers read and move the version."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Connection
+
+REVISIONS = ("0001", "0002")     # oldest first; the last is what this version of laborcli writes
+HEAD = REVISIONS[-1]
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The registry's Alembic revision, or None for an empty database."""
+    from sqlalchemy import inspect, text
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(conn: Connection, target: str = "head") -> None:
+    """Run the migrations up to ``target`` on this connection (inside the caller's transaction)."""
+    from importlib import resources
+
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("laborcli") / "migrations"))
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, target)

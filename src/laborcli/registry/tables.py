@@ -1,0 +1,150 @@
+"""The registry's tables (SQLAlchemy Core). Schema changes go through Alembic migrations."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+imports = sa.Table(
+    "imports", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("rows_imported", sa.Integer, nullable=False),
+    sa.Column("rows_rejected", sa.Integer, nullable=False),
+    sa.Column("warnings", sa.Integer, nullable=False),
+    sa.Column("imported_at", sa.DateTime, nullable=False),
+    sa.Column("tool_version", sa.String(32), nullable=False),
+    sa.UniqueConstraint("sha256", "as_of", "mode", name="uq_imports_content"),
+)
+
+snapshots = sa.Table(
+    "snapshots", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("township", sa.Text, nullable=False),
+    sa.Column("village", sa.Text, nullable=False),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Index("ix_snapshots_place", "township", "village", "as_of"),
+    sa.Index("ix_snapshots_import", "import_id"),
+)
+
+_person_fields: list[sa.Column[object]] = [
+    sa.Column("township", sa.Text, nullable=False),
+    sa.Column("village", sa.Text, nullable=False),
+    sa.Column("grp", sa.Text),
+    sa.Column("household_id", sa.Text),
+    sa.Column("relation", sa.Text),
+    sa.Column("household_size", sa.Integer),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("id_raw", sa.Text),
+    sa.Column("id_number", sa.Text),
+    sa.Column("id_valid", sa.Boolean, nullable=False),
+    sa.Column("gender", sa.Text),
+    sa.Column("birth_date", sa.Date),
+    sa.Column("ethnicity", sa.Text),
+    sa.Column("education", sa.Text),
+    sa.Column("phone", sa.Text),
+    sa.Column("poor_household", sa.Boolean),
+    sa.Column("relocated", sa.Boolean),
+    sa.Column("monitored", sa.Boolean),
+    sa.Column("labour_capacity", sa.Text),
+    sa.Column("skills", sa.Text),
+    sa.Column("training_wish", sa.Text),
+    sa.Column("job_intention", sa.Text),
+    sa.Column("employment_status", sa.Text, nullable=False),
+    sa.Column("work_place", sa.Text),
+    sa.Column("employer", sa.Text),
+    sa.Column("job_start", sa.Date),
+    sa.Column("monthly_income", sa.Float),
+    sa.Column("organised", sa.Boolean),
+    sa.Column("organiser", sa.Text),
+    sa.Column("remarks", sa.Text),
+    # derived at import, so that figures are plain SQL
+    sa.Column("person_key", sa.String(64), nullable=False),
+    sa.Column("birth_eff", sa.Date),
+    sa.Column("gender_eff", sa.Text),
+    sa.Column("transferred", sa.Boolean, nullable=False),
+    sa.Column("outside", sa.Boolean, nullable=False),
+    sa.Column("status_in_lf", sa.Boolean, nullable=False),
+    sa.Column("capacity_excluded", sa.Boolean, nullable=False),
+    sa.Column("poor", sa.Boolean, nullable=False),
+    sa.Column("warnings", sa.Integer, nullable=False, default=0),
+]
+
+rows = sa.Table(
+    "rows", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("sheet", sa.Text, nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    *_person_fields,
+    sa.Index("ix_rows_snapshot", "snapshot_id"),
+    sa.Index("ix_rows_person", "person_key", "as_of"),
+    sa.Index("ix_rows_household", "household_id"),
+    sa.Index("ix_rows_id_number", "id_number"),
+)
+
+ROW_FIELDS = [c.name for c in rows.columns if c.name != "id"]
+
+problems = sa.Table(
+    "problems", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("sheet", sa.Text, nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    sa.Column("column_name", sa.Text),
+    sa.Column("severity", sa.String(8), nullable=False),
+    sa.Column("code", sa.String(40), nullable=False),
+    sa.Column("value", sa.Text),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Index("ix_problems_import", "import_id"),
+)
+
+targets = sa.Table(
+    "targets", metadata,
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("township", sa.Text, primary_key=True),
+    sa.Column("village", sa.Text, primary_key=True),
+    sa.Column("target", sa.Integer, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+)
+
+decisions = sa.Table(
+    "decisions", metadata,
+    sa.Column("key_a", sa.String(64), primary_key=True),
+    sa.Column("key_b", sa.String(64), primary_key=True),
+    sa.Column("decision", sa.String(16), nullable=False),
+    sa.Column("decided_at", sa.DateTime, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+)
+
+links = sa.Table(
+    "links", metadata,
+    sa.Column("person_key", sa.String(64), primary_key=True),
+    sa.Column("canonical", sa.String(64), nullable=False),
+)
+
+purges = sa.Table(
+    "purges", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("person_key_hash", sa.String(64), nullable=False),
+    sa.Column("rows_removed", sa.Integer, nullable=False),
+    sa.Column("purged_at", sa.DateTime, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+)

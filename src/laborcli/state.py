@@ -1,0 +1,77 @@
+"""The current state as of a date D: the one definition every figure and command uses.
+
+Each village's latest snapshot with as-of <= D, plus the update rows after it (<= D); then
+each person once. A person's rows are tied together by their person key, through the
+``links`` that confirmed dedup decisions write. Where a person appears more than once, the
+row counted is the one from the most recent sheet; on a tie, the village first by township
+then village name in code-point order; then the earlier row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.sql import ColumnElement, Select
+
+from laborcli.registry.tables import links, rows, snapshots
+
+
+def binary(col: ColumnElement[str], dialect: str) -> ColumnElement[str]:
+    """Order text by code point on every back end (PostgreSQL's default collation does not)."""
+    return col.collate("C") if dialect == "postgresql" else col
+
+
+def candidate_rows(as_of: dt.date) -> Select[tuple[object, ...]]:
+    """Every row that describes someone at D: latest snapshots and the updates after them."""
+    snap = sa.select(
+        snapshots.c.id, snapshots.c.import_id, snapshots.c.township, snapshots.c.village, snapshots.c.as_of,
+        sa.func.row_number().over(
+            partition_by=(snapshots.c.township, snapshots.c.village),
+            order_by=(snapshots.c.as_of.desc(), snapshots.c.import_id.desc(), snapshots.c.id.desc()),
+        ).label("rn"),
+    ).where(snapshots.c.mode == "snapshot", snapshots.c.as_of <= as_of).cte("snap")
+    base = sa.select(snap).where(snap.c.rn == 1).cte("base")
+    from_base = sa.select(rows.c.id.label("row_id")).join(base, rows.c.snapshot_id == base.c.id)
+    upd = snapshots.alias("upd")
+    from_updates = (
+        sa.select(rows.c.id.label("row_id"))
+        .join(upd, rows.c.snapshot_id == upd.c.id)
+        .outerjoin(base, sa.and_(base.c.township == upd.c.township, base.c.village == upd.c.village))
+        .where(upd.c.mode == "update", upd.c.as_of <= as_of,
+               sa.or_(base.c.id.is_(None), upd.c.as_of > base.c.as_of,
+                      sa.and_(upd.c.as_of == base.c.as_of, upd.c.import_id > base.c.import_id)))
+    )
+    return sa.union_all(from_base, from_updates).subquery("cand_ids").select()
+
+
+def person_key_expr() -> ColumnElement[str]:
+    """The person a row counts as: its linked canonical key, else its own key."""
+    return sa.func.coalesce(links.c.canonical, rows.c.person_key)
+
+
+def current_rows(as_of: dt.date, dialect: str) -> Select[tuple[object, ...]]:
+    """One row per person at D, with ``pkey`` (the person) and all row columns."""
+    cand = candidate_rows(as_of).subquery("cand")
+    pkey = person_key_expr().label("pkey")
+    ranked = (
+        sa.select(
+            rows, pkey,
+            sa.func.row_number().over(
+                partition_by=person_key_expr(),
+                order_by=(rows.c.as_of.desc(), binary(rows.c.township, dialect), binary(rows.c.village, dialect),
+                          rows.c.import_id.desc(), rows.c.row_number),
+            ).label("k"),
+        )
+        .join(cand, cand.c.row_id == rows.c.id)
+        .outerjoin(links, links.c.person_key == rows.c.person_key)
+    ).subquery("ranked")
+    return sa.select(*[c for c in ranked.c if c.name != "k"]).where(ranked.c.k == 1)
+
+
+def current_candidates(as_of: dt.date) -> Select[tuple[object, ...]]:
+    """Every candidate row at D (a person may appear more than once): what dedup reviews."""
+    cand = candidate_rows(as_of).subquery("cand")
+    return (sa.select(rows, person_key_expr().label("pkey"))
+            .join(cand, cand.c.row_id == rows.c.id)
+            .outerjoin(links, links.c.person_key == rows.c.person_key))
