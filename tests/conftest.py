@@ -34,7 +34,7 @@ def pg_available() -> str | None:
                 c.execute(sa.text("select 1"))
             eng.dispose()
             _pg_state["why"] = None
-        except Exception as e:  # noqa: BLE001 - any failure means: no server to test against
+        except Exception as e:
             _pg_state["why"] = f"PostgreSQL at {PG_URL} not reachable: {str(e).splitlines()[0]}"
     return _pg_state["why"]
 

@@ -32,7 +32,7 @@ def annotate_book(rep: FileReport, out_dir: Path) -> Path:
         wb = load_workbook(src)
     else:
         wb = Workbook()
-        wb.remove(wb.active)  # type: ignore[arg-type]
+        wb.remove(wb.active)
         for raw in rep.book.sheets:
             ws = wb.create_sheet(raw.name[:31] or "Sheet1")
             for i, row in enumerate(raw.rows, start=1):
@@ -42,13 +42,19 @@ def annotate_book(rep: FileReport, out_dir: Path) -> Path:
     for res in rep.sheets:
         if res.table is None or res.sheet not in wb.sheetnames:
             continue
-        _mark(wb[res.sheet], res.problems, {h: j + 1 for k, j in res.table.columns.items()
-                                            for h in [res.table.headers[k]]}, res.table.columns)
+        _mark(
+            wb[res.sheet],
+            res.problems,
+            {h: j + 1 for k, j in res.table.columns.items() for h in [res.table.headers[k]]},
+            res.table.columns,
+        )
     wb.save(target)
     return target
 
 
-def _mark(ws: Worksheet, problems: list[Problem], col_of_header: dict[str, int], columns: dict[str, int]) -> None:
+def _mark(
+    ws: Worksheet, problems: list[Problem], col_of_header: dict[str, int], columns: dict[str, int]
+) -> None:
     by_cell: dict[tuple[int, int], list[Problem]] = defaultdict(list)
     first_col = min(columns.values()) + 1 if columns else 1
     for p in problems:

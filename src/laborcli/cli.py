@@ -32,7 +32,7 @@ from laborcli.errors import LaborError
 app = typer.Typer(
     name="laborcli",
     help="劳动力基础数据库 — county labour-force registries: import village sheets, count each person once, "
-         "transfer rates, zero-employment households, Friday red/black lists.",
+    "transfer rates, zero-employment households, Friday red/black lists.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -49,12 +49,27 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option("--db", help="Registry: a file path or sqlite:///path (default laborcli.db), or postgresql+psycopg://…; also LABORCLI_DB.", envvar="LABORCLI_DB")] = None,
-    schema: Annotated[str | None, typer.Option("--schema", help="Sheet definition (TOML) to use instead of the standard one.")] = None,
-    policy: Annotated[str | None, typer.Option("--policy", help="County policy file (TOML): age bounds, list size, subsidies.")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Registry: a file path or sqlite:///path (default laborcli.db), or postgresql+psycopg://…; also LABORCLI_DB.",
+            envvar="LABORCLI_DB",
+        ),
+    ] = None,
+    schema: Annotated[
+        str | None,
+        typer.Option("--schema", help="Sheet definition (TOML) to use instead of the standard one."),
+    ] = None,
+    policy: Annotated[
+        str | None,
+        typer.Option("--policy", help="County policy file (TOML): age bounds, list size, subsidies."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     """Global options come before the command: laborcli --db county.db rates."""
     ctx.obj = AppState(db=db, schema=schema, policy=policy, quiet=quiet, debug=debug)

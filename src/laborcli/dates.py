@@ -29,8 +29,12 @@ def parse_as_of(text: str) -> dt.date:
             return month_end(y, m)
         return dt.date.fromisoformat(t)
     except ValueError as e:
-        raise UsageError(pick(f"无法识别的日期: {text} (应为 2026-11-30 或 2026-11)",
-                              f"cannot read the date {text!r} (write 2026-11-30 or 2026-11)")) from e
+        raise UsageError(
+            pick(
+                f"无法识别的日期: {text} (应为 2026-11-30 或 2026-11)",
+                f"cannot read the date {text!r} (write 2026-11-30 or 2026-11)",
+            )
+        ) from e
 
 
 def as_of_from_name(name: str) -> dt.date | None:
@@ -61,7 +65,9 @@ def parse_week(text: str, today: dt.date) -> tuple[int, int]:
         except ValueError as e:
             raise UsageError(pick(f"{y} 年没有第 {w} 周", f"{y} has no week {w}")) from e
         return y, w
-    raise UsageError(pick(f"无法识别的周: {text} (应为 2026-W47)", f"cannot read the week {text!r} (write 2026-W47)"))
+    raise UsageError(
+        pick(f"无法识别的周: {text} (应为 2026-W47)", f"cannot read the week {text!r} (write 2026-W47)")
+    )
 
 
 def week_friday(year: int, week: int) -> dt.date:

@@ -21,11 +21,22 @@ from laborcli.state import binary, current_rows, person_key_expr
 
 Level = Literal["county", "township", "village", "group"]
 LEVEL_COLUMNS: dict[str, tuple[str, ...]] = {
-    "county": (), "township": ("township",), "village": ("township", "village"),
+    "county": (),
+    "township": ("township",),
+    "village": ("township", "village"),
     "group": ("township", "village", "grp"),
 }
-COUNT_KEYS = ("labour_force", "transferred", "outside_county", "organised_outside", "poor_labour_force",
-              "poor_transferred", "new_transfers", "unknown_age", "unverified")
+COUNT_KEYS = (
+    "labour_force",
+    "transferred",
+    "outside_county",
+    "organised_outside",
+    "poor_labour_force",
+    "poor_transferred",
+    "new_transfers",
+    "unknown_age",
+    "unverified",
+)
 
 
 def years_before(d: dt.date, years: int) -> dt.date:
@@ -55,19 +66,28 @@ def labour_force_expr(c: Any, d: dt.date, ages: LabourForceAges) -> ColumnElemen
 def _first_transfer(d: dt.date) -> sa.Subquery:
     """Per person: the first as-of showing a transferred status, and the first showing another."""
     from laborcli.registry.tables import links
+
     pk = person_key_expr()
     return (
-        sa.select(pk.label("pkey"),
-                  sa.func.min(sa.case((rows.c.transferred.is_(True), rows.c.as_of))).label("ft"),
-                  sa.func.min(sa.case((rows.c.transferred.is_(False), rows.c.as_of))).label("fn"))
+        sa.select(
+            pk.label("pkey"),
+            sa.func.min(sa.case((rows.c.transferred.is_(True), rows.c.as_of))).label("ft"),
+            sa.func.min(sa.case((rows.c.transferred.is_(False), rows.c.as_of))).label("fn"),
+        )
         .select_from(rows.outerjoin(links, links.c.person_key == rows.c.person_key))
         .where(rows.c.as_of <= d)
         .group_by(pk)
     ).subquery("hist")
 
 
-def persons(d: dt.date, dialect: str, ages: LabourForceAges, year: int | None = None,
-            township: str | None = None, village: str | None = None) -> sa.Subquery:
+def persons(
+    d: dt.date,
+    dialect: str,
+    ages: LabourForceAges,
+    year: int | None = None,
+    township: str | None = None,
+    village: str | None = None,
+) -> sa.Subquery:
     """One row per current person with 0/1 flags for every figure."""
     cur = current_rows(d, dialect).subquery("cur")
     hist = _first_transfer(d)
@@ -81,24 +101,34 @@ def persons(d: dt.date, dialect: str, ages: LabourForceAges, year: int | None = 
     def flag(e: ColumnElement[bool]) -> ColumnElement[int]:
         return sa.case((e, 1), else_=0)
 
-    q = (
-        sa.select(
-            cur.c.township, cur.c.village, sa.func.coalesce(cur.c.grp, "").label("grp"), cur.c.pkey,
-            sa.func.coalesce(cur.c.household_id, sa.literal("~") + cur.c.pkey).label("hh"),
-            flag(lf).label("labour_force"),
-            flag(tr).label("transferred"),
-            flag(out).label("outside_county"),
-            flag(sa.and_(out, cur.c.organised.is_(True))).label("organised_outside"),
-            flag(sa.and_(lf, cur.c.poor.is_(True))).label("poor_labour_force"),
-            flag(sa.and_(tr, cur.c.poor.is_(True))).label("poor_transferred"),
-            flag(sa.and_(tr, start >= dt.date(y, 1, 1), start <= d)).label("new_transfers"),
-            flag(sa.and_(lf, cur.c.birth_eff.is_(None))).label("unknown_age"),
-            flag(sa.and_(lf, cur.c.id_valid.is_(False))).label("unverified"),
-            cur.c.household_id, cur.c.name, cur.c.id_number, cur.c.phone, cur.c.employment_status,
-            cur.c.relation, cur.c.gender_eff, cur.c.birth_eff, cur.c.poor,
+    q = sa.select(
+        cur.c.township,
+        cur.c.village,
+        sa.func.coalesce(cur.c.grp, "").label("grp"),
+        cur.c.pkey,
+        sa.func.coalesce(cur.c.household_id, sa.literal("~") + cur.c.pkey).label("hh"),
+        flag(lf).label("labour_force"),
+        flag(tr).label("transferred"),
+        flag(out).label("outside_county"),
+        flag(sa.and_(out, cur.c.organised.is_(True))).label("organised_outside"),
+        flag(sa.and_(lf, cur.c.poor.is_(True))).label("poor_labour_force"),
+        flag(sa.and_(tr, cur.c.poor.is_(True))).label("poor_transferred"),
+        flag(sa.and_(tr, start >= dt.date(y, 1, 1), start <= d)).label("new_transfers"),
+        flag(sa.and_(lf, cur.c.birth_eff.is_(None))).label("unknown_age"),
+        flag(sa.and_(lf, cur.c.id_valid.is_(False))).label("unverified"),
+        cur.c.household_id,
+        cur.c.name,
+        cur.c.id_number,
+        cur.c.phone,
+        cur.c.employment_status,
+        cur.c.relation,
+        cur.c.gender_eff,
+        cur.c.birth_eff,
+        cur.c.poor,
+    ).select_from(
+        cur.outerjoin(
+            hist, sa.and_(hist.c.pkey == cur.c.pkey, cur.c.job_start.is_(None), cur.c.transferred.is_(True))
         )
-        .select_from(cur.outerjoin(hist, sa.and_(hist.c.pkey == cur.c.pkey, cur.c.job_start.is_(None),
-                                                 cur.c.transferred.is_(True))))
     )
     if township:
         q = q.where(cur.c.township == township)
@@ -139,33 +169,53 @@ def _finish(r: dict[str, Any]) -> dict[str, Any]:
 def _aggregate(conn: Connection, p: sa.Subquery, cols: tuple[str, ...], dialect: str) -> list[dict[str, Any]]:
     keys = [p.c[c] for c in cols]
     people = sa.select(*keys, *[sa.func.sum(p.c[k]).label(k) for k in COUNT_KEYS]).group_by(*keys)
-    hh = sa.select(*keys, p.c.hh, sa.func.max(p.c.labour_force).label("has_lf"),
-                   sa.func.max(p.c.transferred).label("has_tr")).group_by(*keys, p.c.hh).subquery("hh")
+    hh = (
+        sa.select(
+            *keys,
+            p.c.hh,
+            sa.func.max(p.c.labour_force).label("has_lf"),
+            sa.func.max(p.c.transferred).label("has_tr"),
+        )
+        .group_by(*keys, p.c.hh)
+        .subquery("hh")
+    )
     hkeys = [hh.c[c] for c in cols]
     households = sa.select(
-        *hkeys, sa.func.sum(hh.c.has_lf).label("households"),
+        *hkeys,
+        sa.func.sum(hh.c.has_lf).label("households"),
         sa.func.sum(sa.case((sa.and_(hh.c.has_lf == 1, hh.c.has_tr == 0), 1), else_=0)).label("zero"),
     ).group_by(*hkeys)
-    hmap = {tuple(r[:len(cols)]): (r[-2], r[-1]) for r in conn.execute(households)}
+    hmap = {tuple(r[: len(cols)]): (r[-2], r[-1]) for r in conn.execute(households)}
     out = []
     order = [binary(k, dialect) for k in keys]
     for r in conn.execute(people.order_by(*order)):
         d = dict(r._mapping)
-        h = hmap.get(tuple(r[:len(cols)]), (0, 0))
+        h = hmap.get(tuple(r[: len(cols)]), (0, 0))
         d["households"], d["zero_employment_households"] = h
         out.append(d)
     return out
 
 
-def rates(conn: Connection, d: dt.date, by: Level, ages: LabourForceAges, *, township: str | None = None,
-          village: str | None = None, year: int | None = None) -> Rates:
+def rates(
+    conn: Connection,
+    d: dt.date,
+    by: Level,
+    ages: LabourForceAges,
+    *,
+    township: str | None = None,
+    village: str | None = None,
+    year: int | None = None,
+) -> Rates:
     """The figures by level at D, with the total over everything selected."""
     dialect = conn.dialect.name
     p = persons(d, dialect, ages, year=year, township=township, village=village)
     rows_out = []
     for r in _aggregate(conn, p, LEVEL_COLUMNS[by], dialect):
-        row = {"township": r.get("township"), "village": r.get("village"),
-               "group": (r.get("grp") or None) if by == "group" else None}
+        row = {
+            "township": r.get("township"),
+            "village": r.get("village"),
+            "group": (r.get("grp") or None) if by == "group" else None,
+        }
         row.update({k: v for k, v in r.items() if k not in ("township", "village", "grp")})
         rows_out.append(_finish(row))
     tot = _aggregate(conn, p, (), dialect)

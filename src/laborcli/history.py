@@ -11,8 +11,23 @@ from sqlalchemy.engine import Connection
 from laborcli.idcard import normalise_id
 from laborcli.registry.tables import imports, links, rows
 
-TRACKED = ("township", "village", "grp", "household_id", "name", "employment_status", "work_place", "employer",
-           "job_start", "monthly_income", "organised", "labour_capacity", "phone", "poor_household", "relocated")
+TRACKED = (
+    "township",
+    "village",
+    "grp",
+    "household_id",
+    "name",
+    "employment_status",
+    "work_place",
+    "employer",
+    "job_start",
+    "monthly_income",
+    "organised",
+    "labour_capacity",
+    "phone",
+    "poor_household",
+    "relocated",
+)
 
 
 @dataclass(slots=True)
@@ -33,7 +48,9 @@ def person_keys(conn: Connection, ident: str) -> set[str]:
     """The person keys an ID (or a person key) stands for, following confirmed links."""
     norm = normalise_id(ident)
     keys = {ident, "id:" + norm}
-    keys |= {r[0] for r in conn.execute(sa.select(rows.c.person_key).where(rows.c.id_number == norm).distinct())}
+    keys |= {
+        r[0] for r in conn.execute(sa.select(rows.c.person_key).where(rows.c.id_number == norm).distinct())
+    }
     canon = {r[0] for r in conn.execute(sa.select(links.c.canonical).where(links.c.person_key.in_(keys)))}
     keys |= canon
     keys |= {r[0] for r in conn.execute(sa.select(links.c.person_key).where(links.c.canonical.in_(keys)))}
@@ -41,13 +58,26 @@ def person_keys(conn: Connection, ident: str) -> set[str]:
 
 
 def _entries(conn: Connection, where: sa.ColumnElement[bool]) -> list[Entry]:
-    q = (sa.select(rows, imports.c.file_name, imports.c.mode).join(imports, imports.c.id == rows.c.import_id)
-         .where(where).order_by(rows.c.as_of, rows.c.import_id, rows.c.row_number))
+    q = (
+        sa.select(rows, imports.c.file_name, imports.c.mode)
+        .join(imports, imports.c.id == rows.c.import_id)
+        .where(where)
+        .order_by(rows.c.as_of, rows.c.import_id, rows.c.row_number)
+    )
     out: list[Entry] = []
     for r in conn.execute(q):
         m = r._mapping
-        out.append(Entry(m["as_of"], m["mode"], m["file_name"], m["sheet"], m["row_number"], m["person_key"],
-                         {k: m[k] for k in (*TRACKED, "id_number", "relation", "gender_eff", "birth_eff")}))
+        out.append(
+            Entry(
+                m["as_of"],
+                m["mode"],
+                m["file_name"],
+                m["sheet"],
+                m["row_number"],
+                m["person_key"],
+                {k: m[k] for k in (*TRACKED, "id_number", "relation", "gender_eff", "birth_eff")},
+            )
+        )
     return out
 
 
@@ -57,8 +87,11 @@ def _diff(entries: list[Entry]) -> None:
         k = e.person_key
         prev = last.get(k)
         if prev is not None:
-            e.changes = [(f, prev.values.get(f), e.values.get(f)) for f in TRACKED
-                         if prev.values.get(f) != e.values.get(f)]
+            e.changes = [
+                (f, prev.values.get(f), e.values.get(f))
+                for f in TRACKED
+                if prev.values.get(f) != e.values.get(f)
+            ]
         last[k] = e
 
 

@@ -56,24 +56,58 @@ def _age(birth: dt.date | None, d: dt.date) -> int | None:
     return d.year - birth.year - ((d.month, d.day) < (birth.month, birth.day))
 
 
-def households(conn: Connection, d: dt.date, ages: LabourForceAges, *, zero_only: bool = False,
-               township: str | None = None, village: str | None = None) -> list[Household]:
+def households(
+    conn: Connection,
+    d: dt.date,
+    ages: LabourForceAges,
+    *,
+    zero_only: bool = False,
+    township: str | None = None,
+    village: str | None = None,
+) -> list[Household]:
     """Households with at least one labour-force member (optionally only zero-employment ones)."""
     dialect = conn.dialect.name
     p = persons(d, dialect, ages, township=township, village=village)
-    hh = (sa.select(p.c.township, p.c.village, p.c.hh, sa.func.sum(p.c.labour_force).label("lf"),
-                    sa.func.sum(p.c.transferred).label("tr"))
-          .group_by(p.c.township, p.c.village, p.c.hh)
-          .having(sa.func.sum(p.c.labour_force) > 0))
+    hh = (
+        sa.select(
+            p.c.township,
+            p.c.village,
+            p.c.hh,
+            sa.func.sum(p.c.labour_force).label("lf"),
+            sa.func.sum(p.c.transferred).label("tr"),
+        )
+        .group_by(p.c.township, p.c.village, p.c.hh)
+        .having(sa.func.sum(p.c.labour_force) > 0)
+    )
     if zero_only:
         hh = hh.having(sa.func.sum(p.c.transferred) == 0)
     hs = hh.subquery("hs")
-    q = (sa.select(hs.c.township, hs.c.village, hs.c.hh, hs.c.lf, hs.c.tr, p.c.household_id, p.c.name,
-                   p.c.id_number, p.c.phone, p.c.employment_status, p.c.relation, p.c.labour_force,
-                   p.c.transferred, p.c.birth_eff)
-         .join(p, sa.and_(p.c.township == hs.c.township, p.c.village == hs.c.village, p.c.hh == hs.c.hh))
-         .order_by(binary(hs.c.township, dialect), binary(hs.c.village, dialect), binary(hs.c.hh, dialect),
-                   p.c.labour_force.desc(), binary(p.c.name, dialect)))
+    q = (
+        sa.select(
+            hs.c.township,
+            hs.c.village,
+            hs.c.hh,
+            hs.c.lf,
+            hs.c.tr,
+            p.c.household_id,
+            p.c.name,
+            p.c.id_number,
+            p.c.phone,
+            p.c.employment_status,
+            p.c.relation,
+            p.c.labour_force,
+            p.c.transferred,
+            p.c.birth_eff,
+        )
+        .join(p, sa.and_(p.c.township == hs.c.township, p.c.village == hs.c.village, p.c.hh == hs.c.hh))
+        .order_by(
+            binary(hs.c.township, dialect),
+            binary(hs.c.village, dialect),
+            binary(hs.c.hh, dialect),
+            p.c.labour_force.desc(),
+            binary(p.c.name, dialect),
+        )
+    )
     out: list[Household] = []
     index: dict[tuple[str, str, str], Household] = {}
     for r in conn.execute(q):
@@ -83,18 +117,42 @@ def households(conn: Connection, d: dt.date, ages: LabourForceAges, *, zero_only
             hid = r.household_id if r.household_id is not None else ""
             h = index[key] = Household(r.township, r.village, hid, int(r.lf), int(r.tr), [])
             out.append(h)
-        h.members.append(Member(r.name, r.id_number, r.phone, r.employment_status, r.relation,
-                                bool(r.labour_force), bool(r.transferred), _age(r.birth_eff, d)))
+        h.members.append(
+            Member(
+                r.name,
+                r.id_number,
+                r.phone,
+                r.employment_status,
+                r.relation,
+                bool(r.labour_force),
+                bool(r.transferred),
+                _age(r.birth_eff, d),
+            )
+        )
     return out
 
 
 def household_json(h: Household, mask: Any) -> dict[str, Any]:
     """cli.md's households row; ``mask`` hides identifiers unless asked not to."""
-    return {"township": h.township, "village": h.village, "household_id": h.household_id,
-            "labour_force": h.labour_force, "transferred": h.transferred,
-            "members": [{"name": m.name, "id_number": mask.id(m.id_number), "phone": mask.phone(m.phone),
-                         "employment_status": m.employment_status, "relation": m.relation,
-                         "in_labour_force": m.in_labour_force, "age": m.age} for m in h.members]}
+    return {
+        "township": h.township,
+        "village": h.village,
+        "household_id": h.household_id,
+        "labour_force": h.labour_force,
+        "transferred": h.transferred,
+        "members": [
+            {
+                "name": m.name,
+                "id_number": mask.id(m.id_number),
+                "phone": mask.phone(m.phone),
+                "employment_status": m.employment_status,
+                "relation": m.relation,
+                "in_labour_force": m.in_labour_force,
+                "age": m.age,
+            }
+            for m in h.members
+        ],
+    }
 
 
 __all__ = ["Household", "Member", "household_json", "households", "years_before"]

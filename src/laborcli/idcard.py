@@ -7,8 +7,23 @@ import unicodedata
 from dataclasses import dataclass
 
 PROVINCE_CODES: frozenset[str] = frozenset(
-    [str(n) for n in (*range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47), *range(50, 55),
-                      *range(61, 66), 71, 81, 82, 83, 91)])
+    [
+        str(n)
+        for n in (
+            *range(11, 16),
+            *range(21, 24),
+            *range(31, 38),
+            *range(41, 47),
+            *range(50, 55),
+            *range(61, 66),
+            71,
+            81,
+            82,
+            83,
+            91,
+        )
+    ]
+)
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _DROP = {ord(c): None for c in " \t\r\n\u3000\u00a0-"}

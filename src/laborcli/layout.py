@@ -15,7 +15,19 @@ from laborcli.values import fold, is_blank
 HEADER_SCAN_ROWS = 30
 MIN_HEADER_MATCHES = 3
 TOTAL_WORDS = ("合计", "小计", "总计", "总数", "共计")
-FOOTER_WORDS = ("填报人", "填表人", "审核人", "制表人", "负责人", "联系人", "填报日期", "填表日期", "说明", "注:", "注：")
+FOOTER_WORDS = (
+    "填报人",
+    "填表人",
+    "审核人",
+    "制表人",
+    "负责人",
+    "联系人",
+    "填报日期",
+    "填表日期",
+    "说明",
+    "注:",
+    "注：",
+)
 # Columns whose content identifies a person; a totals word there marks a totals row.
 _ID_KEYS = ("township", "village", "group", "household_id", "relation", "name", "id_number")
 
@@ -25,11 +37,11 @@ class Table:
     """Where the register is in a sheet."""
 
     sheet: str
-    header_row: int                    # Excel row number of the header
-    columns: dict[str, int]            # column key -> 0-based column index
-    headers: dict[str, str]            # column key -> header text as written
-    duplicates: list[tuple[str, str]] = field(default_factory=list)   # (key, header text) seen again
-    unmapped: list[int] = field(default_factory=list)                 # column indexes not in the schema
+    header_row: int  # Excel row number of the header
+    columns: dict[str, int]  # column key -> 0-based column index
+    headers: dict[str, str]  # column key -> header text as written
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (key, header text) seen again
+    unmapped: list[int] = field(default_factory=list)  # column indexes not in the schema
 
 
 def _header_matches(row: list[Cell], schema: SheetSchema) -> int:

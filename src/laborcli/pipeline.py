@@ -21,8 +21,7 @@ from laborcli.i18n import pick
 from laborcli.layout import locate
 from laborcli.problems import Problem, make_problem
 from laborcli.reading import RawBook, read_book
-from laborcli.registry import Registry
-from laborcli.registry import store
+from laborcli.registry import Registry, store
 from laborcli.schema import SheetSchema
 from laborcli.validation import Options, SheetResult, validate_table
 
@@ -48,11 +47,17 @@ class FileReport:
 
     def as_json(self, show_pii: bool = False) -> dict[str, Any]:
         """The JSON shape of cli.md."""
-        return {"path": self.path, "sha256": self.sha256, "status": self.status,
-                "as_of": self.as_of.isoformat() if self.as_of else None,
-                "rows_read": self.rows_read, "rows_imported": self.rows_imported,
-                "rows_rejected": self.rows_rejected, "warnings": self.warnings,
-                "problems": [p.as_json(show_pii) for p in self.problems]}
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "status": self.status,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "rows_read": self.rows_read,
+            "rows_imported": self.rows_imported,
+            "rows_rejected": self.rows_rejected,
+            "warnings": self.warnings,
+            "problems": [p.as_json(show_pii) for p in self.problems],
+        }
 
     @property
     def errors(self) -> int:
@@ -68,11 +73,15 @@ class RunReport:
 
     def as_json(self, show_pii: bool = False) -> dict[str, Any]:
         """The JSON shape of cli.md."""
-        return {"files": [f.as_json(show_pii) for f in self.files],
-                "totals": {"files": len(self.files),
-                           "rows_read": sum(f.rows_read for f in self.files),
-                           "rows_imported": sum(f.rows_imported for f in self.files),
-                           "rows_rejected": sum(f.rows_rejected for f in self.files)}}
+        return {
+            "files": [f.as_json(show_pii) for f in self.files],
+            "totals": {
+                "files": len(self.files),
+                "rows_read": sum(f.rows_read for f in self.files),
+                "rows_imported": sum(f.rows_imported for f in self.files),
+                "rows_rejected": sum(f.rows_rejected for f in self.files),
+            },
+        }
 
     @property
     def has_problems(self) -> bool:
@@ -102,8 +111,12 @@ def resolve_as_of(paths: list[Path], as_of: dt.date | None) -> dict[Path, dt.dat
         else:
             out[p] = d
     if missing:
-        raise UsageError(pick(f"无法从文件名确定统计日期, 请用 --as-of 指定: {', '.join(missing[:3])}",
-                              f"no month in the file name; give --as-of: {', '.join(missing[:3])}"))
+        raise UsageError(
+            pick(
+                f"无法从文件名确定统计日期, 请用 --as-of 指定: {', '.join(missing[:3])}",
+                f"no month in the file name; give --as-of: {', '.join(missing[:3])}",
+            )
+        )
     return out
 
 
@@ -119,8 +132,9 @@ def check_file(path: Path, settings: Settings, keep_book: bool = False) -> FileR
     rep.sha256 = book.sha256
     if keep_book:
         rep.book = book
-    opts = Options(today=settings.today, strict=settings.strict, township=settings.township,
-                   village=settings.village)
+    opts = Options(
+        today=settings.today, strict=settings.strict, township=settings.township, village=settings.village
+    )
     found = False
     for raw in book.sheets:
         table = locate(raw, settings.schema)
@@ -136,13 +150,20 @@ def check_file(path: Path, settings: Settings, keep_book: bool = False) -> FileR
     rep.warnings = sum(1 for p in rep.problems if p.severity == "warning")
     if not found:
         rep.status = "rejected"
-        rep.problems.append(make_problem("no-header", sheet=book.sheets[0].name if book.sheets else "", row=1,
-                                         detail=path.name))
+        rep.problems.append(
+            make_problem(
+                "no-header", sheet=book.sheets[0].name if book.sheets else "", row=1, detail=path.name
+            )
+        )
     return rep
 
 
-def validate_files(paths: list[Path], settings: Settings,
-                   on_file: Callable[[FileReport], None] | None = None, keep_book: bool = False) -> RunReport:
+def validate_files(
+    paths: list[Path],
+    settings: Settings,
+    on_file: Callable[[FileReport], None] | None = None,
+    keep_book: bool = False,
+) -> RunReport:
     """`laborcli validate`: check files, write nothing."""
     run = RunReport()
     for p in paths:
@@ -153,9 +174,16 @@ def validate_files(paths: list[Path], settings: Settings,
     return run
 
 
-def import_files(reg: Registry, paths: list[Path], settings: Settings, *, as_of: dt.date | None,
-                 mode: Mode = "snapshot", dry_run: bool = False,
-                 on_file: Callable[[FileReport], None] | None = None) -> RunReport:
+def import_files(
+    reg: Registry,
+    paths: list[Path],
+    settings: Settings,
+    *,
+    as_of: dt.date | None,
+    mode: Mode = "snapshot",
+    dry_run: bool = False,
+    on_file: Callable[[FileReport], None] | None = None,
+) -> RunReport:
     """`laborcli import`: each file validated and written in its own transaction."""
     dates = resolve_as_of(paths, as_of)
     run = RunReport()
@@ -168,14 +196,23 @@ def import_files(reg: Registry, paths: list[Path], settings: Settings, *, as_of:
     return run
 
 
-def _import_one(reg: Registry, path: Path, as_of: dt.date, settings: Settings, mode: Mode,
-                dry_run: bool) -> FileReport:
+def _import_one(
+    reg: Registry, path: Path, as_of: dt.date, settings: Settings, mode: Mode, dry_run: bool
+) -> FileReport:
     named = as_of_from_name(path.name)
     rep = check_file(path, settings)
     rep.as_of = as_of
     if named and named != as_of and rep.status != "rejected":
-        rep.problems.insert(0, make_problem("as-of-conflict", sheet="", row=0, value=path.name,
-                                            detail=f"{named.isoformat()} ≠ {as_of.isoformat()}"))
+        rep.problems.insert(
+            0,
+            make_problem(
+                "as-of-conflict",
+                sheet="",
+                row=0,
+                value=path.name,
+                detail=f"{named.isoformat()} ≠ {as_of.isoformat()}",
+            ),
+        )
     if rep.status == "rejected":
         return rep
     if dry_run:
@@ -188,9 +225,17 @@ def _import_one(reg: Registry, path: Path, as_of: dt.date, settings: Settings, m
             rep.problems = []
             rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings = prior
             return rep
-        store.write_import(conn, path=str(path), sha256=rep.sha256, as_of=as_of, mode=mode,
-                           report_counts=(rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings),
-                           groups=_by_village(rep.sheets), problems=rep.problems, version=__version__)
+        store.write_import(
+            conn,
+            path=str(path),
+            sha256=rep.sha256,
+            as_of=as_of,
+            mode=mode,
+            report_counts=(rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings),
+            groups=_by_village(rep.sheets),
+            problems=rep.problems,
+            version=__version__,
+        )
     rep.status = "imported"
     return rep
 

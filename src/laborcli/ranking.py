@@ -39,9 +39,17 @@ class RankRow:
 
     def as_json(self) -> dict[str, Any]:
         """cli.md's rank row."""
-        return {"rank": self.rank, "township": self.township, "village": self.village, "value": self.value,
-                "new_transfers": self.new_transfers, "target": self.target,
-                "previous_rank": self.previous_rank, "list": self.list, "transfer_rate": self.transfer_rate}
+        return {
+            "rank": self.rank,
+            "township": self.township,
+            "village": self.village,
+            "value": self.value,
+            "new_transfers": self.new_transfers,
+            "target": self.target,
+            "previous_rank": self.previous_rank,
+            "list": self.list,
+            "transfer_rate": self.transfer_rate,
+        }
 
 
 @dataclass(slots=True)
@@ -57,8 +65,14 @@ class Ranking:
 
     def as_json(self) -> dict[str, Any]:
         """cli.md's ``rank`` shape."""
-        return {"week": self.week, "as_of": self.as_of.isoformat(), "metric": self.metric, "by": self.by,
-                "rows": [r.as_json() for r in self.rows], "unranked": self.unranked}
+        return {
+            "week": self.week,
+            "as_of": self.as_of.isoformat(),
+            "metric": self.metric,
+            "by": self.by,
+            "rows": [r.as_json() for r in self.rows],
+            "unranked": self.unranked,
+        }
 
     @property
     def red(self) -> list[RankRow]:
@@ -75,9 +89,17 @@ def _order(r: RankRow) -> tuple[Any, ...]:
     return (-r.value, -r.new_transfers, r.village or "", r.township)
 
 
-def rank_week(conn: Connection, year: int, week: int, ages: LabourForceAges, *, top: int = 10,
-              by: Literal["village", "township"] = "village", metric: Metric | None = None,
-              with_previous: bool = True) -> Ranking:
+def rank_week(
+    conn: Connection,
+    year: int,
+    week: int,
+    ages: LabourForceAges,
+    *,
+    top: int = 10,
+    by: Literal["village", "township"] = "village",
+    metric: Metric | None = None,
+    with_previous: bool = True,
+) -> Ranking:
     """Rank the places for ISO week (year, week)."""
     d = week_friday(year, week)
     tg = load_targets(conn, year)

@@ -58,11 +58,15 @@ def expand_paths(paths: list[str]) -> list[Path]:
                 raise UsageError(pick(f"没有文件匹配 {p}", f"no file matches {p}"))
             out.extend(m for m in matches if m.is_file() and m.suffix.lower() in SUFFIXES)
         elif path.is_dir():
-            found = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                           and not f.name.startswith(("~$", ".")))
+            found = sorted(
+                f
+                for f in path.rglob("*")
+                if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith(("~$", "."))
+            )
             if not found:
-                raise UsageError(pick(f"文件夹中没有 .xlsx/.xls/.csv 文件: {p}",
-                                      f"no .xlsx/.xls/.csv file in folder {p}"))
+                raise UsageError(
+                    pick(f"文件夹中没有 .xlsx/.xls/.csv 文件: {p}", f"no .xlsx/.xls/.csv file in folder {p}")
+                )
             out.extend(found)
         elif path.is_file():
             out.append(path)
@@ -85,8 +89,10 @@ def sniff(data: bytes) -> str:
     if data[:4] == b"PK\x03\x04":
         return "xlsx"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        if "EncryptedPackage".encode("utf-16-le") in data[:1_000_000] or \
-                "EncryptedPackage".encode("utf-16-le") in data:
+        if (
+            "EncryptedPackage".encode("utf-16-le") in data[:1_000_000]
+            or "EncryptedPackage".encode("utf-16-le") in data
+        ):
             return "encrypted"
         return "xls"
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -110,18 +116,30 @@ def read_book(path: Path) -> RawBook:
     if kind == "empty":
         raise InputFileError(_why(path, "文件是空的", "the file is empty"))
     if kind == "encrypted":
-        raise InputFileError(_why(path, "工作簿设置了密码, 请去掉密码后另存", "the workbook is password-protected"))
+        raise InputFileError(
+            _why(path, "工作簿设置了密码, 请去掉密码后另存", "the workbook is password-protected")
+        )
     if kind == "html":
-        raise InputFileError(_why(path, "这是另存为 .xls 的网页(HTML), 请用 Excel 打开后另存为 .xlsx",
-                                  "this is a web page (HTML) saved as .xls; save it as .xlsx"))
+        raise InputFileError(
+            _why(
+                path,
+                "这是另存为 .xls 的网页(HTML), 请用 Excel 打开后另存为 .xlsx",
+                "this is a web page (HTML) saved as .xls; save it as .xlsx",
+            )
+        )
     if kind == "xlsx":
         _check_zip(path, data)
     if kind in ("xlsx", "xls"):
         book.sheets = _read_workbook(path, data)
     else:
         if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-            raise InputFileError(_why(path, "扩展名是 Excel, 内容却不是 Excel 工作簿",
-                                      "named as Excel but the content is not a workbook"))
+            raise InputFileError(
+                _why(
+                    path,
+                    "扩展名是 Excel, 内容却不是 Excel 工作簿",
+                    "named as Excel but the content is not a workbook",
+                )
+            )
         book.sheets = [_read_csv(path, data)]
     return book
 
@@ -138,15 +156,28 @@ def _check_zip(path: Path, data: bytes) -> None:
             total = sum(i.file_size for i in infos)
             names = {i.filename for i in infos}
             if total > MAX_INFLATED_BYTES or any(
-                    i.compress_size and i.file_size / i.compress_size > MAX_RATIO and i.file_size > 50_000_000
-                    for i in infos):
-                raise InputFileError(_why(path, "解压后体积异常 (疑似压缩炸弹), 拒绝读取",
-                                          "inflates to a suspicious size (zip bomb?); refused"))
+                i.compress_size and i.file_size / i.compress_size > MAX_RATIO and i.file_size > 50_000_000
+                for i in infos
+            ):
+                raise InputFileError(
+                    _why(
+                        path,
+                        "解压后体积异常 (疑似压缩炸弹), 拒绝读取",
+                        "inflates to a suspicious size (zip bomb?); refused",
+                    )
+                )
             if zf.testzip() is not None:
-                raise InputFileError(_why(path, "文件已损坏 (压缩包校验失败)", "the file is corrupt (bad zip)"))
+                raise InputFileError(
+                    _why(path, "文件已损坏 (压缩包校验失败)", "the file is corrupt (bad zip)")
+                )
     except zipfile.BadZipFile as e:
-        raise InputFileError(_why(path, "文件已损坏或不完整, 不是有效的 .xlsx",
-                                  "the file is corrupt or truncated, not a valid .xlsx")) from e
+        raise InputFileError(
+            _why(
+                path,
+                "文件已损坏或不完整, 不是有效的 .xlsx",
+                "the file is corrupt or truncated, not a valid .xlsx",
+            )
+        ) from e
     if "xl/workbook.xml" not in names:
         raise InputFileError(_why(path, "压缩包中没有 Excel 工作簿", "the zip holds no Excel workbook"))
 
@@ -158,16 +189,27 @@ def _read_workbook(path: Path, data: bytes) -> list[RawSheet]:
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
             if sheet.height > MAX_ROWS:
-                raise InputFileError(_why(path, f"工作表 {name} 行数过多 ({sheet.height})",
-                                          f"sheet {name} has too many rows ({sheet.height})"))
+                raise InputFileError(
+                    _why(
+                        path,
+                        f"工作表 {name} 行数过多 ({sheet.height})",
+                        f"sheet {name} has too many rows ({sheet.height})",
+                    )
+                )
             # skip_empty_area=False keeps leading empty rows, so rows[i] is Excel row i + 1.
-            sheets.append(RawSheet(name=name, rows=sheet.to_python(skip_empty_area=False)))
+            rows: list[list[object]] = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+            sheets.append(RawSheet(name=name, rows=rows))
         return sheets
     except InputFileError:
         raise
-    except Exception as e:  # noqa: BLE001 - calamine raises several untyped errors for bad files
-        raise InputFileError(_why(path, f"无法读取工作簿: {str(e).splitlines()[0][:120]}",
-                                  f"cannot read the workbook: {str(e).splitlines()[0][:120]}")) from e
+    except Exception as e:
+        raise InputFileError(
+            _why(
+                path,
+                f"无法读取工作簿: {str(e).splitlines()[0][:120]}",
+                f"cannot read the workbook: {str(e).splitlines()[0][:120]}",
+            )
+        ) from e
 
 
 def decode_text(data: bytes) -> str:

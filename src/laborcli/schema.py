@@ -18,8 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from laborcli.errors import SchemaError
 from laborcli.values import fold
 
-Kind = Literal["text", "name", "id_number", "gender", "date", "yesno", "integer", "income", "phone",
-               "status", "capacity"]
+Kind = Literal[
+    "text", "name", "id_number", "gender", "date", "yesno", "integer", "income", "phone", "status", "capacity"
+]
 
 REQUIRED_KEYS = ("name", "employment_status")
 

@@ -24,13 +24,23 @@ def binary(col: ColumnElement[str], dialect: str) -> ColumnElement[str]:
 
 def candidate_rows(as_of: dt.date) -> Select[tuple[object, ...]]:
     """Every row that describes someone at D: latest snapshots and the updates after them."""
-    snap = sa.select(
-        snapshots.c.id, snapshots.c.import_id, snapshots.c.township, snapshots.c.village, snapshots.c.as_of,
-        sa.func.row_number().over(
-            partition_by=(snapshots.c.township, snapshots.c.village),
-            order_by=(snapshots.c.as_of.desc(), snapshots.c.import_id.desc(), snapshots.c.id.desc()),
-        ).label("rn"),
-    ).where(snapshots.c.mode == "snapshot", snapshots.c.as_of <= as_of).cte("snap")
+    snap = (
+        sa.select(
+            snapshots.c.id,
+            snapshots.c.import_id,
+            snapshots.c.township,
+            snapshots.c.village,
+            snapshots.c.as_of,
+            sa.func.row_number()
+            .over(
+                partition_by=(snapshots.c.township, snapshots.c.village),
+                order_by=(snapshots.c.as_of.desc(), snapshots.c.import_id.desc(), snapshots.c.id.desc()),
+            )
+            .label("rn"),
+        )
+        .where(snapshots.c.mode == "snapshot", snapshots.c.as_of <= as_of)
+        .cte("snap")
+    )
     base = sa.select(snap).where(snap.c.rn == 1).cte("base")
     from_base = sa.select(rows.c.id.label("row_id")).join(base, rows.c.snapshot_id == base.c.id)
     upd = snapshots.alias("upd")
@@ -38,9 +48,15 @@ def candidate_rows(as_of: dt.date) -> Select[tuple[object, ...]]:
         sa.select(rows.c.id.label("row_id"))
         .join(upd, rows.c.snapshot_id == upd.c.id)
         .outerjoin(base, sa.and_(base.c.township == upd.c.township, base.c.village == upd.c.village))
-        .where(upd.c.mode == "update", upd.c.as_of <= as_of,
-               sa.or_(base.c.id.is_(None), upd.c.as_of > base.c.as_of,
-                      sa.and_(upd.c.as_of == base.c.as_of, upd.c.import_id > base.c.import_id)))
+        .where(
+            upd.c.mode == "update",
+            upd.c.as_of <= as_of,
+            sa.or_(
+                base.c.id.is_(None),
+                upd.c.as_of > base.c.as_of,
+                sa.and_(upd.c.as_of == base.c.as_of, upd.c.import_id > base.c.import_id),
+            ),
+        )
     )
     return sa.union_all(from_base, from_updates).subquery("cand_ids").select()
 
@@ -56,12 +72,20 @@ def current_rows(as_of: dt.date, dialect: str) -> Select[tuple[object, ...]]:
     pkey = person_key_expr().label("pkey")
     ranked = (
         sa.select(
-            rows, pkey,
-            sa.func.row_number().over(
+            rows,
+            pkey,
+            sa.func.row_number()
+            .over(
                 partition_by=person_key_expr(),
-                order_by=(rows.c.as_of.desc(), binary(rows.c.township, dialect), binary(rows.c.village, dialect),
-                          rows.c.import_id.desc(), rows.c.row_number),
-            ).label("k"),
+                order_by=(
+                    rows.c.as_of.desc(),
+                    binary(rows.c.township, dialect),
+                    binary(rows.c.village, dialect),
+                    rows.c.import_id.desc(),
+                    rows.c.row_number,
+                ),
+            )
+            .label("k"),
         )
         .join(cand, cand.c.row_id == rows.c.id)
         .outerjoin(links, links.c.person_key == rows.c.person_key)
@@ -72,6 +96,8 @@ def current_rows(as_of: dt.date, dialect: str) -> Select[tuple[object, ...]]:
 def current_candidates(as_of: dt.date) -> Select[tuple[object, ...]]:
     """Every candidate row at D (a person may appear more than once): what dedup reviews."""
     cand = candidate_rows(as_of).subquery("cand")
-    return (sa.select(rows, person_key_expr().label("pkey"))
-            .join(cand, cand.c.row_id == rows.c.id)
-            .outerjoin(links, links.c.person_key == rows.c.person_key))
+    return (
+        sa.select(rows, person_key_expr().label("pkey"))
+        .join(cand, cand.c.row_id == rows.c.id)
+        .outerjoin(links, links.c.person_key == rows.c.person_key)
+    )

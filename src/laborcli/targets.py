@@ -17,12 +17,20 @@ from laborcli.i18n import pick
 from laborcli.problems import Problem, make_problem
 from laborcli.reading import read_book
 from laborcli.registry.tables import snapshots, targets
-from laborcli.values import clean_text, fold, is_blank, parse_int, ValueProblem
+from laborcli.values import ValueProblem, clean_text, fold, is_blank, parse_int
 
 HEADERS = {
     "township": ["乡镇(街道)", "乡镇", "乡(镇)", "镇(乡)", "乡镇街道", "街道"],
     "village": ["村(社区)", "村", "行政村", "村委会", "社区", "村(居)"],
-    "target": ["年度任务数", "任务数", "年度转移就业任务数", "年度目标", "目标任务数", "转移就业任务数", "年度任务"],
+    "target": [
+        "年度任务数",
+        "任务数",
+        "年度转移就业任务数",
+        "年度目标",
+        "目标任务数",
+        "转移就业任务数",
+        "年度任务",
+    ],
 }
 _LOOKUP = {fold(h): k for k, hs in HEADERS.items() for h in hs}
 
@@ -38,15 +46,20 @@ class TargetsReport:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_targets(path: Path, year: int, known: set[tuple[str, str]]) -> tuple[TargetsReport, list[dict[str, object]]]:
+def read_targets(
+    path: Path, year: int, known: set[tuple[str, str]]
+) -> tuple[TargetsReport, list[dict[str, object]]]:
     """Parse a targets file; villages not in the registry and non-numeric targets are errors."""
     rep = TargetsReport(path=str(path), year=year)
     book = read_book(path)
     for sheet in book.sheets:
         header_i, cols = -1, {}
         for i, row in enumerate(sheet.rows[:20]):
-            found = {_LOOKUP[fold(str(c))]: j for j, c in reversed(list(enumerate(row)))
-                     if isinstance(c, str) and fold(c) in _LOOKUP}
+            found = {
+                _LOOKUP[fold(str(c))]: j
+                for j, c in reversed(list(enumerate(row)))
+                if isinstance(c, str) and fold(c) in _LOOKUP
+            }
             if {"village", "target"} <= found.keys():
                 header_i, cols = i, found
                 break
@@ -56,47 +69,75 @@ def read_targets(path: Path, year: int, known: set[tuple[str, str]]) -> tuple[Ta
         for i in range(header_i + 1, len(sheet.rows)):
             row = sheet.rows[i]
 
-            def cell(k: str, row: list[object] = row) -> object:
+            def cell(k: str, row: list[object] = row, cols: dict[str, int] = cols) -> object:
                 j = cols.get(k)
                 return row[j] if j is not None and j < len(row) else None
+
             if all(is_blank(v) for v in row):
                 continue
             township = clean_text(cell("township")) if "township" in cols else ""
             village = clean_text(cell("village"))
-            if fold(township).startswith(("合计", "小计", "总计")) or fold(village).startswith(("合计", "小计", "总计")):
+            if fold(township).startswith(("合计", "小计", "总计")) or fold(village).startswith(
+                ("合计", "小计", "总计")
+            ):
                 continue
             rep.rows_read += 1
             n = i + 1
             if not village:
-                rep.problems.append(make_problem("village-missing", sheet=sheet.name, row=n, column="村(社区)"))
+                rep.problems.append(
+                    make_problem("village-missing", sheet=sheet.name, row=n, column="村(社区)")
+                )
                 continue
             if not township:
                 matches = [t for (t, v) in known if v == village]
                 if len(matches) == 1:
                     township = matches[0]
             if (township, village) not in known:
-                rep.problems.append(make_problem("target-village-unknown", sheet=sheet.name, row=n,
-                                                 column="村(社区)", value=f"{township}{village}"))
+                rep.problems.append(
+                    make_problem(
+                        "target-village-unknown",
+                        sheet=sheet.name,
+                        row=n,
+                        column="村(社区)",
+                        value=f"{township}{village}",
+                    )
+                )
                 continue
             try:
                 t = parse_int(cell("target"))
             except ValueProblem:
                 t = -1
             if t is None or t < 0:
-                rep.problems.append(make_problem("target-invalid", sheet=sheet.name, row=n, column="年度任务数",
-                                                 value=clean_text(cell("target"))))
+                rep.problems.append(
+                    make_problem(
+                        "target-invalid",
+                        sheet=sheet.name,
+                        row=n,
+                        column="年度任务数",
+                        value=clean_text(cell("target")),
+                    )
+                )
                 continue
-            good[(township, village)] = {"year": year, "township": township, "village": village, "target": t,
-                                         "source": path.name}
+            good[(township, village)] = {
+                "year": year,
+                "township": township,
+                "village": village,
+                "target": t,
+                "source": path.name,
+            }
         rep.imported = len(good)
         return rep, list(good.values())
-    raise InputFileError(f"{path.name}: " + pick("找不到表头 (需要 村(社区) 和 年度任务数 两列)",
-                                                 "no header with 村(社区) and 年度任务数"))
+    raise InputFileError(
+        f"{path.name}: "
+        + pick("找不到表头 (需要 村(社区) 和 年度任务数 两列)", "no header with 村(社区) and 年度任务数")
+    )
 
 
 def known_villages(conn: Connection) -> set[tuple[str, str]]:
     """Every (township, village) that has ever had a sheet imported."""
-    return {(r[0], r[1]) for r in conn.execute(sa.select(snapshots.c.township, snapshots.c.village).distinct())}
+    return {
+        (r[0], r[1]) for r in conn.execute(sa.select(snapshots.c.township, snapshots.c.village).distinct())
+    }
 
 
 def replace_targets(conn: Connection, year: int, values: list[dict[str, object]]) -> None:
@@ -108,5 +149,7 @@ def replace_targets(conn: Connection, year: int, values: list[dict[str, object]]
 
 def load_targets(conn: Connection, year: int) -> dict[tuple[str, str], int]:
     """(township, village) -> target for a year."""
-    return {(r.township, r.village): int(r.target)
-            for r in conn.execute(sa.select(targets).where(targets.c.year == year))}
+    return {
+        (r.township, r.village): int(r.target)
+        for r in conn.execute(sa.select(targets).where(targets.c.year == year))
+    }

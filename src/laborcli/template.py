@@ -48,9 +48,14 @@ def write_template(schema: SheetSchema, path: Path) -> None:
             terms = schema.terms(col.vocabulary)
             for i, t in enumerate(terms, start=1):
                 set_cell(lists.cell(row=i, column=j), t)
-            dv = DataValidation(type="list", formula1=f"='取值列表'!${letter}$1:${letter}${len(terms)}",
-                                allow_blank=not col.required, showErrorMessage=True,
-                                errorTitle="取值不正确", error=f"请从下拉列表中选择{col.header}")
+            dv = DataValidation(
+                type="list",
+                formula1=f"='取值列表'!${letter}$1:${letter}${len(terms)}",
+                allow_blank=not col.required,
+                showErrorMessage=True,
+                errorTitle="取值不正确",
+                error=f"请从下拉列表中选择{col.header}",
+            )
             dv.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
             ws.add_data_validation(dv)
     ws.freeze_panes = "C2"
@@ -64,6 +69,7 @@ def write_template(schema: SheetSchema, path: Path) -> None:
 
 def _instructions(ws: object, schema: SheetSchema) -> None:
     from openpyxl.worksheet.worksheet import Worksheet
+
     assert isinstance(ws, Worksheet)
     lines = [
         f"{schema.name} 填写说明",

@@ -31,8 +31,22 @@ from laborcli.values import (
 )
 
 # Normalised fields of a row, in registry order (see registry.tables.rows).
-TEXT_KEYS = ("township", "village", "group", "household_id", "relation", "ethnicity", "education",
-             "skills", "training_wish", "job_intention", "work_place", "employer", "organiser", "remarks")
+TEXT_KEYS = (
+    "township",
+    "village",
+    "group",
+    "household_id",
+    "relation",
+    "ethnicity",
+    "education",
+    "skills",
+    "training_wish",
+    "job_intention",
+    "work_place",
+    "employer",
+    "organiser",
+    "remarks",
+)
 YESNO_KEYS = ("poor_household", "relocated", "monitored", "organised")
 
 
@@ -64,7 +78,7 @@ class SheetResult:
         return len({p.row for p in self.problems if p.severity == "warning" and p.row in accepted})
 
 
-_Parsed = tuple[Any, str | None, str]   # value, problem code (None = fine), detail
+_Parsed = tuple[Any, str | None, str]  # value, problem code (None = fine), detail
 
 
 def _cached(fn: Callable[[Cell], _Parsed]) -> Callable[[Cell], _Parsed]:
@@ -77,8 +91,9 @@ def _cached(fn: Callable[[Cell], _Parsed]) -> Callable[[Cell], _Parsed]:
         except KeyError:
             r = cache[k] = fn(v)
             return r
-        except TypeError:      # unhashable: never from our readers, but stay safe
+        except TypeError:  # unhashable: never from our readers, but stay safe
             return fn(v)
+
     return call
 
 
@@ -95,6 +110,7 @@ def _parser_for(schema: SheetSchema, key: str, today: dt.date) -> Callable[[Cell
             f = fold(clean_text(v))
             t = table.get(f) or table.get(f.lower())
             return (t.term, None, "") if t else (clean_text(v), code, "")
+
         return p
 
     if kind == "yesno":
@@ -106,30 +122,38 @@ def _parser_for(schema: SheetSchema, key: str, today: dt.date) -> Callable[[Cell
     if kind == "gender":
         return vocab("gender-unknown")
     if kind == "date":
+
         def pdate(v: Cell) -> _Parsed:
             try:
                 return parse_date(v), None, ""
             except ValueProblem as e:
                 return None, e.code, ""
+
         return pdate
     if kind == "income":
+
         def pincome(v: Cell) -> _Parsed:
             try:
                 return parse_income(v), None, ""
             except ValueProblem as e:
                 return None, e.code, ""
+
         return pincome
     if kind == "integer":
+
         def pint(v: Cell) -> _Parsed:
             try:
                 return parse_int(v), None, ""
             except ValueProblem as e:
                 return None, e.code, ""
+
         return pint
     if kind == "phone":
+
         def pphone(v: Cell) -> _Parsed:
             text, ok = parse_phone(v)
             return text, (None if ok else "phone-invalid"), ""
+
         return pphone
     if kind == "id_number":
         return lambda v: _parse_id(v, today)
@@ -142,6 +166,7 @@ def _parser_for(schema: SheetSchema, key: str, today: dt.date) -> Callable[[Cell
             text = clean_text(v)
             t = table.get(fold(text))
             return (t.term if t else text), None, ""
+
         return psoft
     return lambda v: (clean_text(v), None, "")
 
@@ -182,26 +207,45 @@ def _check(text: str, today: dt.date) -> _Parsed:
     return c, c.code, ""
 
 
-def validate_table(raw: RawSheet, table: Table, schema: SheetSchema, opts: Options,
-                   file_key: str = "") -> SheetResult:
+def validate_table(
+    raw: RawSheet, table: Table, schema: SheetSchema, opts: Options, file_key: str = ""
+) -> SheetResult:
     """Validate the data rows of a located table; rows with errors are not kept."""
     res = SheetResult(sheet=raw.name, table=table)
     cols = table.columns
     data: list[tuple[int, list[Cell]]] = []
     for i in range(table.header_row, len(raw.rows)):
         row = raw.rows[i]
-        if is_blank_row(row) or is_totals_row(row, table) or is_footer_row(row, table) \
-                or is_repeated_header(row, table, schema):
+        if (
+            is_blank_row(row)
+            or is_totals_row(row, table)
+            or is_footer_row(row, table)
+            or is_repeated_header(row, table, schema)
+        ):
             continue
         data.append((i + 1, row))
     res.rows_read = len(data)
-    for key, text in table.duplicates:
-        res.problems.append(make_problem("column-duplicate", sheet=raw.name, row=table.header_row,
-                                         column=text, value=text, strict=False))
+    for _key, text in table.duplicates:
+        res.problems.append(
+            make_problem(
+                "column-duplicate",
+                sheet=raw.name,
+                row=table.header_row,
+                column=text,
+                value=text,
+                strict=False,
+            )
+        )
     if "employment_status" not in cols:
-        res.problems.append(make_problem("column-missing", sheet=raw.name, row=table.header_row,
-                                         column=schema.by_key["employment_status"].header,
-                                         detail=schema.by_key["employment_status"].header))
+        res.problems.append(
+            make_problem(
+                "column-missing",
+                sheet=raw.name,
+                row=table.header_row,
+                column=schema.by_key["employment_status"].header,
+                detail=schema.by_key["employment_status"].header,
+            )
+        )
         res.rejected_rows = [n for n, _ in data]
         return res
 
@@ -215,12 +259,26 @@ def validate_table(raw: RawSheet, table: Table, schema: SheetSchema, opts: Optio
         rec: dict[str, Any] = {"sheet": raw.name, "row_number": row_no}
         probs: list[Problem] = []
 
-        def add(code: str, key: str | None, value: Cell, detail: str = "") -> None:
-            probs.append(make_problem(code, sheet=raw.name, row=row_no,
-                                      column=(table.headers.get(key) or header_of.get(key)) if key else None,
-                                      value=None if is_blank(value) else clean_text(value),
-                                      detail=detail, strict=opts.strict,
-                                      pii="id" if key == "id_number" else "phone" if key == "phone" else None))
+        def add(
+            code: str,
+            key: str | None,
+            value: Cell,
+            detail: str = "",
+            probs: list[Problem] = probs,
+            row_no: int = row_no,
+        ) -> None:
+            probs.append(
+                make_problem(
+                    code,
+                    sheet=raw.name,
+                    row=row_no,
+                    column=(table.headers.get(key) or header_of.get(key)) if key else None,
+                    value=None if is_blank(value) else clean_text(value),
+                    detail=detail,
+                    strict=opts.strict,
+                    pii="id" if key == "id_number" else "phone" if key == "phone" else None,
+                )
+            )
 
         for key in schema.by_key:
             j = cols.get(key)
@@ -267,8 +325,13 @@ def validate_table(raw: RawSheet, table: Table, schema: SheetSchema, opts: Optio
     return res
 
 
-def continue_id(rec: dict[str, Any], check: Any, code: str | None, raw: Cell,
-                add: Callable[[str, str | None, Cell, str], None]) -> None:
+def continue_id(
+    rec: dict[str, Any],
+    check: Any,
+    code: str | None,
+    raw: Cell,
+    add: Callable[[str, str | None, Cell, str], None],
+) -> None:
     """Store the ID fields of a row and report its problem, if any."""
     rec["id_raw"] = None if is_blank(raw) else clean_text(raw)
     if isinstance(check, idcard.IdCheck):
@@ -285,7 +348,9 @@ def continue_id(rec: dict[str, Any], check: Any, code: str | None, raw: Cell,
         add(code, "id_number", raw, "")
 
 
-def _cross_checks(rec: dict[str, Any], add: Callable[..., None], row: list[Cell], cols: dict[str, int]) -> None:
+def _cross_checks(
+    rec: dict[str, Any], add: Callable[..., None], row: list[Cell], cols: dict[str, int]
+) -> None:
     """Gender and birth date against a valid ID."""
     if not rec["id_valid"]:
         return
@@ -307,12 +372,16 @@ def _month_only(raw: Cell) -> bool:
         return False
     f = fold(raw)
     digits = "".join(ch for ch in f if ch.isdigit())
-    return (len(digits) == 6 and f.isdigit()) or (f.endswith("月") and "日" not in f) or \
-        (f.count(".") == 1 or f.count("-") == 1 or f.count("/") == 1)
+    return (
+        (len(digits) == 6 and f.isdigit())
+        or (f.endswith("月") and "日" not in f)
+        or (f.count(".") == 1 or f.count("-") == 1 or f.count("/") == 1)
+    )
 
 
-def _derive(rec: dict[str, Any], status_terms: dict[str, Any], capacity_terms: dict[str, Any],
-            file_key: str) -> None:
+def _derive(
+    rec: dict[str, Any], status_terms: dict[str, Any], capacity_terms: dict[str, Any], file_key: str
+) -> None:
     """Fields the figures need, computed once at import."""
     id_birth = rec.pop("_id_birth")
     id_gender = rec.pop("_id_gender")
@@ -342,6 +411,12 @@ def person_key(rec: dict[str, Any]) -> str:
     if rec.get("id_valid"):
         return "id:" + str(rec["id_number"])
     b = rec.get("birth_eff")
-    parts = [rec.get("township") or "", rec.get("village") or "", rec.get("household_id") or "",
-             rec.get("name") or "", rec.get("id_number") or "", b.isoformat() if isinstance(b, dt.date) else ""]
+    parts = [
+        rec.get("township") or "",
+        rec.get("village") or "",
+        rec.get("household_id") or "",
+        rec.get("name") or "",
+        rec.get("id_number") or "",
+        b.isoformat() if isinstance(b, dt.date) else "",
+    ]
     return "nk:" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:20]

@@ -161,10 +161,7 @@ def parse_phone(value: object) -> tuple[str, bool]:
     """(normalised number, looks valid): an 11-digit mobile or a landline with area code."""
     if is_blank(value):
         return "", True
-    if isinstance(value, float) and value.is_integer():
-        s = str(int(value))
-    else:
-        s = fold(str(value))
+    s = str(int(value)) if isinstance(value, float) and value.is_integer() else fold(str(value))
     s = re.sub(r"[-()（）\s]", "", s)
     if s.startswith("+86"):
         s = s[3:]

@@ -24,8 +24,14 @@ def policy(st: AppState) -> Policy:
     return load_policy(Path(st.policy) if st.policy else None)
 
 
-def settings(st: AppState, *, strict: bool = False, township: str | None = None,
-             village: str | None = None) -> Settings:
+def settings(
+    st: AppState, *, strict: bool = False, township: str | None = None, village: str | None = None
+) -> Settings:
     """How sheets are read: the schema (--schema) and the row options."""
-    return Settings(schema=load_schema(Path(st.schema) if st.schema else None), strict=strict,
-                    township=township, village=village, today=dt.date.today())
+    return Settings(
+        schema=load_schema(Path(st.schema) if st.schema else None),
+        strict=strict,
+        township=township,
+        village=village,
+        today=dt.date.today(),
+    )

@@ -15,32 +15,70 @@ def render_run(run: RunReport, show_pii: bool, max_problems: int = 30) -> None:
     """A summary table per file, then the first problems, for a person at a terminal."""
     rows = []
     for f in run.files:
-        rows.append((f.path.rsplit("/", 1)[-1], pick(STATUS_ZH[f.status], f.status),
-                     f.as_of.isoformat() if f.as_of else "", f.rows_read, f.rows_imported, f.rows_rejected,
-                     f.warnings))
+        rows.append(
+            (
+                f.path.rsplit("/", 1)[-1],
+                pick(STATUS_ZH[f.status], f.status),
+                f.as_of.isoformat() if f.as_of else "",
+                f.rows_read,
+                f.rows_imported,
+                f.rows_rejected,
+                f.warnings,
+            )
+        )
     tot = run.as_json()["totals"]
-    rows.append((pick("合计", "total"), "", "", tot["rows_read"], tot["rows_imported"], tot["rows_rejected"],
-                 sum(f.warnings for f in run.files)))
-    out.print(table(None, [pick("文件", "file"), pick("状态", "status"), pick("统计日期", "as of"),
-                           pick("读取行", "read"), pick("导入行", "imported"), pick("拒收行", "rejected"),
-                           pick("警告", "warnings")], rows, right=(3, 4, 5, 6)))
+    rows.append(
+        (
+            pick("合计", "total"),
+            "",
+            "",
+            tot["rows_read"],
+            tot["rows_imported"],
+            tot["rows_rejected"],
+            sum(f.warnings for f in run.files),
+        )
+    )
+    out.print(
+        table(
+            None,
+            [
+                pick("文件", "file"),
+                pick("状态", "status"),
+                pick("统计日期", "as of"),
+                pick("读取行", "read"),
+                pick("导入行", "imported"),
+                pick("拒收行", "rejected"),
+                pick("警告", "warnings"),
+            ],
+            rows,
+            right=(3, 4, 5, 6),
+        )
+    )
     shown = 0
     for f in run.files:
         for p in f.problems:
             if shown >= max_problems:
                 break
             colour = "red" if p.severity == "error" else "yellow"
-            where = f"{f.path.rsplit('/', 1)[-1]}" + (f", {p.sheet}" if p.sheet else "") + \
-                (f", 第{p.row}行" if p.row else "") + (f", {p.column}" if p.column else "")
+            where = (
+                f"{f.path.rsplit('/', 1)[-1]}"
+                + (f", {p.sheet}" if p.sheet else "")
+                + (f", 第{p.row}行" if p.row else "")
+                + (f", {p.column}" if p.column else "")
+            )
             val = p.shown_value(show_pii)
             out.print(f"[{colour}]{where}: {p.message}" + (f" [{val}]" if val else "") + f"[/{colour}]")
             shown += 1
     total_problems = sum(len(f.problems) for f in run.files)
     if total_problems > shown:
         codes = Counter(p.code for f in run.files for p in f.problems)
-        out.print(pick(f"… 另有 {total_problems - shown} 个问题 ({', '.join(f'{c} {n}' for c, n in codes.most_common(6))}); "
-                       "用 --format json 或 validate --annotate 查看全部",
-                       f"… {total_problems - shown} more problems; see --format json or validate --annotate"))
+        out.print(
+            pick(
+                f"… 另有 {total_problems - shown} 个问题 ({', '.join(f'{c} {n}' for c, n in codes.most_common(6))}); "
+                "用 --format json 或 validate --annotate 查看全部",
+                f"… {total_problems - shown} more problems; see --format json or validate --annotate",
+            )
+        )
 
 
 def on_file_line(f: FileReport) -> str:

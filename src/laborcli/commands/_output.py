@@ -77,8 +77,9 @@ def pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.1f}%"
 
 
-def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[object]],
-          right: Sequence[int] = ()) -> Table:
+def table(
+    title: str | None, columns: Sequence[str], rows: Iterable[Sequence[object]], right: Sequence[int] = ()
+) -> Table:
     """A rich table with the given right-aligned (numeric) columns."""
     t = Table(title=title, show_lines=False, header_style="bold")
     for i, c in enumerate(columns):
@@ -97,13 +98,22 @@ def wants_progress(st: AppState) -> bool:
 def progress(st: AppState, total: int, label: str) -> Iterator[Any]:
     """A progress bar on stderr (or a no-op under cron) advanced with ``advance(n)``."""
     if not wants_progress(st):
+
         class _Null:
             def advance(self, n: int = 1, **_: object) -> None:
                 """Nothing to show."""
+
         yield _Null()
         return
-    p = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                 TextColumn("{task.fields[info]}"), TimeElapsedColumn(), console=err, transient=False)
+    p = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[info]}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
     with p:
         task = p.add_task(label, total=total, info="")
 
@@ -111,6 +121,7 @@ def progress(st: AppState, total: int, label: str) -> Iterator[Any]:
             def advance(self, n: int = 1, info: str = "") -> None:
                 """Move the bar on."""
                 p.update(task, advance=n, info=info)
+
         yield _Bar()
 
 

@@ -10,7 +10,8 @@ import typer
 from laborcli.commands._options import Format, FormatOpt
 from laborcli.commands._output import err, out, print_json, state, table
 from laborcli.registry import open_registry, upgrade_registry
-from laborcli.registry.admin import backup_sqlite, info as registry_info
+from laborcli.registry.admin import backup_sqlite
+from laborcli.registry.admin import info as registry_info
 
 app = typer.Typer(help="The registry itself: info, upgrade, backup.")
 
@@ -25,9 +26,13 @@ def info(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     if fmt is Format.json:
         print_json(data)
         return
-    rows = [["地址 (URL)", data["url"]], ["后端", data["backend"]],
-            ["结构版本", f"{data['schema']} (本程序 {data['tool_schema']})"], ["村数", data["villages"]],
-            ["统计日期", f"{data['first_as_of'] or '—'} … {data['last_as_of'] or '—'}"]]
+    rows = [
+        ["地址 (URL)", data["url"]],
+        ["后端", data["backend"]],
+        ["结构版本", f"{data['schema']} (本程序 {data['tool_schema']})"],
+        ["村数", data["villages"]],
+        ["统计日期", f"{data['first_as_of'] or '—'} … {data['last_as_of'] or '—'}"],
+    ]
     rows += [[f"表 {k}", f"{v:,}"] for k, v in data["tables"].items()]
     if "file_bytes" in data:
         rows.append(["文件大小", f"{data['file_bytes'] / 1e6:.1f} MB"])

@@ -14,7 +14,9 @@ from laborcli.exports.review import read_review, write_review
 from laborcli.identity import find_clusters, record
 from laborcli.masking import Mask
 
-app = typer.Typer(help="People registered more than once (重复登记), for review.", invoke_without_command=True)
+app = typer.Typer(
+    help="People registered more than once (重复登记), for review.", invoke_without_command=True
+)
 
 DECISION_ZH = {"same": "同一人", "probable": "疑似", "different": "不同人"}
 
@@ -23,7 +25,10 @@ DECISION_ZH = {"same": "同一人", "probable": "疑似", "different": "不同�
 def dedup(
     ctx: typer.Context,
     as_of: AsOf = None,
-    export: Annotated[Path | None, typer.Option("--export", help="Write the review workbook (.xlsx) with a decision column.")] = None,
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", help="Write the review workbook (.xlsx) with a decision column."),
+    ] = None,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,
 ) -> None:
@@ -47,11 +52,25 @@ def dedup(
     body = []
     for c in clusters:
         for i, r in enumerate(c.records):
-            body.append([c.cluster_id if i == 0 else "", DECISION_ZH[c.decision] if i == 0 else "",
-                         f"{c.score:.2f}" if i == 0 else "", "；".join(c.reasons) if i == 0 else "",
-                         f"{r.source}:{r.row}", f"{r.township}{r.village}", r.name, mask.id(r.id_number)])
-    out.print(table(f"重复登记 (截至 {d.isoformat()}, {len(clusters)} 组)",
-                    ["组号", "判定", "得分", "理由", "来源", "村", "姓名", "身份证号码"], body))
+            body.append(
+                [
+                    c.cluster_id if i == 0 else "",
+                    DECISION_ZH[c.decision] if i == 0 else "",
+                    f"{c.score:.2f}" if i == 0 else "",
+                    "；".join(c.reasons) if i == 0 else "",
+                    f"{r.source}:{r.row}",
+                    f"{r.township}{r.village}",
+                    r.name,
+                    mask.id(r.id_number),
+                ]
+            )
+    out.print(
+        table(
+            f"重复登记 (截至 {d.isoformat()}, {len(clusters)} 组)",
+            ["组号", "判定", "得分", "理由", "来源", "村", "姓名", "身份证号码"],
+            body,
+        )
+    )
 
 
 @app.command("apply")

@@ -21,10 +21,19 @@ app = typer.Typer(help="Report workbooks and data exports.")
 @app.command("report")
 def report(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", help="The .xlsx to write; with --split-by township, a folder or a name with {township}.")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="The .xlsx to write; with --split-by township, a folder or a name with {township}.",
+        ),
+    ],
     as_of: AsOf = None,
     township: TownshipOpt = None,
-    split_by: Annotated[str | None, typer.Option("--split-by", help="township: one workbook per township.")] = None,
+    split_by: Annotated[
+        str | None, typer.Option("--split-by", help="township: one workbook per township.")
+    ] = None,
     show_pii: ShowPii = False,
 ) -> None:
     """The monthly report: 汇总, 乡镇, 村, 零就业家庭, 脱贫劳动力, 数据质量, 说明."""

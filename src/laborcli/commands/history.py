@@ -24,9 +24,15 @@ def _json(e: Entry, mask: Mask) -> dict[str, Any]:
     v = dict(e.values)
     v["id_number"] = mask.id(v.get("id_number"))
     v["phone"] = mask.phone(v.get("phone"))
-    return {"as_of": e.as_of, "mode": e.mode, "source": e.source, "sheet": e.sheet, "row": e.row,
-            "values": v, "changes": [{"field": f, "before": _m(f, a, mask), "after": _m(f, b, mask)}
-                                     for f, a, b in e.changes]}
+    return {
+        "as_of": e.as_of,
+        "mode": e.mode,
+        "source": e.source,
+        "sheet": e.sheet,
+        "row": e.row,
+        "values": v,
+        "changes": [{"field": f, "before": _m(f, a, mask), "after": _m(f, b, mask)} for f, a, b in e.changes],
+    }
 
 
 def _m(field: str, value: Any, mask: Mask) -> Any:
@@ -37,10 +43,22 @@ def _render(title: str, entries: list[Entry], mask: Mask, fmt: Format) -> None:
     if fmt is Format.json:
         print_json({"entries": [_json(e, mask) for e in entries]})
         return
-    body = [[e.as_of, e.mode, f"{e.source}:{e.row}", e.values.get("name"), mask.id(e.values.get("id_number")),
-             f"{e.values.get('township')}{e.values.get('village')}", e.values.get("employment_status"),
-             "; ".join(f"{f}: {_m(f, a, mask)} → {_m(f, b, mask)}" for f, a, b in e.changes)] for e in entries]
-    out.print(table(title, ["统计日期", "方式", "来源:行", "姓名", "身份证号码", "村", "就业状态", "变化"], body))
+    body = [
+        [
+            e.as_of,
+            e.mode,
+            f"{e.source}:{e.row}",
+            e.values.get("name"),
+            mask.id(e.values.get("id_number")),
+            f"{e.values.get('township')}{e.values.get('village')}",
+            e.values.get("employment_status"),
+            "; ".join(f"{f}: {_m(f, a, mask)} → {_m(f, b, mask)}" for f, a, b in e.changes),
+        ]
+        for e in entries
+    ]
+    out.print(
+        table(title, ["统计日期", "方式", "来源:行", "姓名", "身份证号码", "村", "就业状态", "变化"], body)
+    )
 
 
 @app.command("person")

@@ -21,12 +21,27 @@ app = typer.Typer()
 def import_(
     ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(help="Files, folders or globs of .xlsx/.xls/.csv sheets.")],
-    as_of: Annotated[str | None, typer.Option("--as-of", help="As-of date of the sheets; default: the month in each file name, as its last day.")] = None,
-    mode: Annotated[str, typer.Option("--mode", help="snapshot: each sheet is the village's complete register; update: rows update only the persons they name.")] = "snapshot",
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="As-of date of the sheets; default: the month in each file name, as its last day."
+        ),
+    ] = None,
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode",
+            help="snapshot: each sheet is the village's complete register; update: rows update only the persons they name.",
+        ),
+    ] = "snapshot",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report, write nothing.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
-    township: Annotated[str | None, typer.Option("--township", help="Township for sheets without a 乡镇 column.")] = None,
-    village: Annotated[str | None, typer.Option("--village", help="Village for sheets without a 村(社区) column.")] = None,
+    township: Annotated[
+        str | None, typer.Option("--township", help="Township for sheets without a 乡镇 column.")
+    ] = None,
+    village: Annotated[
+        str | None, typer.Option("--village", help="Village for sheets without a 村(社区) column.")
+    ] = None,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,
 ) -> None:
@@ -39,8 +54,15 @@ def import_(
     cfg = settings(st, strict=strict, township=township, village=village)
     reg = open_reg(st)
     with progress(st, len(files), "导入") as bar:
-        run = import_files(reg, files, cfg, as_of=date, mode=mode, dry_run=dry_run,  # type: ignore[arg-type]
-                           on_file=lambda f: bar.advance(1, info=on_file_line(f)))
+        run = import_files(
+            reg,
+            files,
+            cfg,
+            as_of=date,
+            mode=mode,  # type: ignore[arg-type]
+            dry_run=dry_run,
+            on_file=lambda f: bar.advance(1, info=on_file_line(f)),
+        )
     if fmt is Format.json:
         print_json(run.as_json(show_pii))
     else:

@@ -19,7 +19,9 @@ app = typer.Typer(help="Personal data: deletion on request.")
 def purge(
     ctx: typer.Context,
     ident: Annotated[str, typer.Argument(help="The person's ID number.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the purge log).")] = "本人申请删除",
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why (recorded in the purge log).")
+    ] = "本人申请删除",
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove every row of a person from the registry and record that it was done."""

@@ -28,11 +28,25 @@ def _arrow(r: RankRow) -> str:
 @app.command("rank")
 def rank(
     ctx: typer.Context,
-    week: Annotated[str, typer.Option("--week", help="ISO week 2026-W47, 'this' (default) or 'last'.")] = "this",
-    top: Annotated[int | None, typer.Option("--top", help="Places on each list (default 10, from the policy).")] = None,
+    week: Annotated[
+        str, typer.Option("--week", help="ISO week 2026-W47, 'this' (default) or 'last'.")
+    ] = "this",
+    top: Annotated[
+        int | None, typer.Option("--top", help="Places on each list (default 10, from the policy).")
+    ] = None,
     by: Annotated[str, typer.Option("--by", help="village (default) or township.")] = "village",
-    metric: Annotated[str | None, typer.Option("--metric", help="completion or transfer_rate (default: completion when targets are loaded).")] = None,
-    export: Annotated[str | None, typer.Option("--export", help="Write the meeting handout (.xlsx); {week} in the name becomes the week.")] = None,
+    metric: Annotated[
+        str | None,
+        typer.Option(
+            "--metric", help="completion or transfer_rate (default: completion when targets are loaded)."
+        ),
+    ] = None,
+    export: Annotated[
+        str | None,
+        typer.Option(
+            "--export", help="Write the meeting handout (.xlsx); {week} in the name becomes the week."
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Rank villages on transfer-employment completion for a week; top K red, bottom K black."""
@@ -47,8 +61,15 @@ def rank(
     pol = policy(st)
     reg = open_reg(st)
     with reg.reading() as conn:
-        res = rank_week(conn, y, w, pol.labour_force, top=top or pol.ranking.top, by=by,  # type: ignore[arg-type]
-                        metric=metric)  # type: ignore[arg-type]
+        res = rank_week(
+            conn,
+            y,
+            w,
+            pol.labour_force,
+            top=top or pol.ranking.top,
+            by=by,  # type: ignore[arg-type]
+            metric=metric,  # type: ignore[arg-type]
+        )
     if export:
         path = Path(export.replace("{week}", week_label(y, w)))
         write_ranking(res, path)
@@ -58,9 +79,13 @@ def rank(
         print_json(res.as_json())
         return
     if fmt is Format.csv:
-        print_csv(["rank", "township", "village", "value", "new_transfers", "target", "previous_rank", "list"],
-                  [[r.rank, r.township, r.village, r.value, r.new_transfers, r.target, r.previous_rank, r.list]
-                   for r in res.rows])
+        print_csv(
+            ["rank", "township", "village", "value", "new_transfers", "target", "previous_rank", "list"],
+            [
+                [r.rank, r.township, r.village, r.value, r.new_transfers, r.target, r.previous_rank, r.list]
+                for r in res.rows
+            ],
+        )
         return
     if export and not (st.quiet is False and out.is_terminal):
         return
@@ -69,11 +94,24 @@ def rank(
     for r in res.rows:
         style = "red" if r.list == "red" else "reverse" if r.list == "black" else ""
         tag = "红榜" if r.list == "red" else "黑榜" if r.list == "black" else ""
-        cells = [r.rank, _arrow(r), r.township, r.village or "", pct(r.value), r.new_transfers,
-                 "" if r.target is None else r.target, tag]
+        cells = [
+            r.rank,
+            _arrow(r),
+            r.township,
+            r.village or "",
+            pct(r.value),
+            r.new_transfers,
+            "" if r.target is None else r.target,
+            tag,
+        ]
         body.append([f"[{style}]{c}[/{style}]" if style else c for c in cells])
-    out.print(table(f"{res.week} 周排名 (基准日 {res.as_of.isoformat()}, 按{label})",
-                    ["名次", "变化", "乡镇", "村(社区)", label, "新增转移", "年度任务", "榜单"], body,
-                    right=(0, 4, 5, 6)))
+    out.print(
+        table(
+            f"{res.week} 周排名 (基准日 {res.as_of.isoformat()}, 按{label})",
+            ["名次", "变化", "乡镇", "村(社区)", label, "新增转移", "年度任务", "榜单"],
+            body,
+            right=(0, 4, 5, 6),
+        )
+    )
     for u in res.unranked:
         out.print(f"未排名: {u['township']}{u['village'] or ''} ({u['reason']})")

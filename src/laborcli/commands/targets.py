@@ -32,8 +32,15 @@ def import_targets(
         rep, values = read_targets(file, year, known_villages(conn))
         replace_targets(conn, year, values)
     if fmt is Format.json:
-        print_json({"path": rep.path, "year": year, "rows_read": rep.rows_read, "imported": rep.imported,
-                    "problems": [p.as_json() for p in rep.problems]})
+        print_json(
+            {
+                "path": rep.path,
+                "year": year,
+                "rows_read": rep.rows_read,
+                "imported": rep.imported,
+                "problems": [p.as_json() for p in rep.problems],
+            }
+        )
     else:
         out.print(f"{year} 年任务: 读取 {rep.rows_read} 行, 导入 {rep.imported} 个村")
         for p in rep.problems:

@@ -17,7 +17,9 @@ app = typer.Typer()
 @app.command("template")
 def template(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the .xlsx template.")] = Path("村劳动力信息统计表.xlsx"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the .xlsx template.")] = Path(
+        "村劳动力信息统计表.xlsx"
+    ),
 ) -> None:
     """Write the blank village sheet with dropdowns, text-formatted ID column and instructions."""
     st = state(ctx)

@@ -22,10 +22,20 @@ app = typer.Typer()
 def validate(
     ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(help="Files, folders or globs of sheets to check.")],
-    annotate: Annotated[Path | None, typer.Option("--annotate", help="Write a copy of each sheet with problem cells coloured and commented into this folder.")] = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate",
+            help="Write a copy of each sheet with problem cells coloured and commented into this folder.",
+        ),
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
-    township: Annotated[str | None, typer.Option("--township", help="Township for sheets without a 乡镇 column.")] = None,
-    village: Annotated[str | None, typer.Option("--village", help="Village for sheets without a 村(社区) column.")] = None,
+    township: Annotated[
+        str | None, typer.Option("--township", help="Township for sheets without a 乡镇 column.")
+    ] = None,
+    village: Annotated[
+        str | None, typer.Option("--village", help="Village for sheets without a 村(社区) column.")
+    ] = None,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,
 ) -> None:
@@ -34,8 +44,9 @@ def validate(
     files = expand_paths(paths)
     cfg = settings(st, strict=strict, township=township, village=village)
     with progress(st, len(files), "检查") as bar:
-        run = validate_files(files, cfg, on_file=lambda f: bar.advance(1, info=on_file_line(f)),
-                             keep_book=annotate is not None)
+        run = validate_files(
+            files, cfg, on_file=lambda f: bar.advance(1, info=on_file_line(f)), keep_book=annotate is not None
+        )
     if annotate is not None:
         annotate.mkdir(parents=True, exist_ok=True)
         for f in run.files:

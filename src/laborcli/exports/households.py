@@ -12,25 +12,54 @@ from laborcli.exports.workbook import write_table
 from laborcli.households import Household
 from laborcli.masking import Mask
 
-HEADERS = ["村(社区)", "户编号", "户劳动力数", "转移就业人数", "姓名", "与户主关系", "身份证号码", "联系电话",
-           "年龄", "是否劳动力", "就业状态"]
+HEADERS = [
+    "村(社区)",
+    "户编号",
+    "户劳动力数",
+    "转移就业人数",
+    "姓名",
+    "与户主关系",
+    "身份证号码",
+    "联系电话",
+    "年龄",
+    "是否劳动力",
+    "就业状态",
+]
 
 
 def write_households(hs: list[Household], path: Path, d: dt.date, mask: Mask, *, zero_only: bool) -> None:
     """One sheet per township, one row per member, households kept together."""
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.active)
     by_town: dict[str, list[Household]] = defaultdict(list)
     for h in hs:
         by_town[h.township].append(h)
     kind = "零就业家庭" if zero_only else "有劳动力家庭"
     for town in sorted(by_town) or [""]:
         ws = wb.create_sheet((town or "空")[:31])
-        rows = [[h.village, h.household_id, h.labour_force, h.transferred, m.name, m.relation,
-                 mask.id(m.id_number), mask.phone(m.phone), m.age, "是" if m.in_labour_force else "否",
-                 m.employment_status]
-                for h in by_town.get(town, []) for m in h.members]
-        write_table(ws, f"{town}{kind}名单 (截至 {d.isoformat()})", HEADERS, rows,
-                    widths=[10, 12, 8, 8, 10, 8, 21, 14, 6, 8, 12])
+        rows = [
+            [
+                h.village,
+                h.household_id,
+                h.labour_force,
+                h.transferred,
+                m.name,
+                m.relation,
+                mask.id(m.id_number),
+                mask.phone(m.phone),
+                m.age,
+                "是" if m.in_labour_force else "否",
+                m.employment_status,
+            ]
+            for h in by_town.get(town, [])
+            for m in h.members
+        ]
+        write_table(
+            ws,
+            f"{town}{kind}名单 (截至 {d.isoformat()})",
+            HEADERS,
+            rows,
+            widths=[10, 12, 8, 8, 10, 8, 21, 14, 6, 8, 12],
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -23,10 +23,18 @@ from laborcli.state import current_rows
 DERIVED = ["年龄", "是否劳动力", "是否转移就业", "重复登记组", "人员键"]
 
 
-def people_frame(conn: Connection, d: dt.date, ages: LabourForceAges, schema: SheetSchema, mask: Mask,
-                 clusters: list[Cluster], township: str | None = None) -> pd.DataFrame:
+def people_frame(
+    conn: Connection,
+    d: dt.date,
+    ages: LabourForceAges,
+    schema: SheetSchema,
+    mask: Mask,
+    clusters: list[Cluster],
+    township: str | None = None,
+) -> pd.DataFrame:
     """Standard headers plus derived fields, identifiers masked unless asked."""
     import sqlalchemy as sa
+
     cur = current_rows(d, conn.dialect.name).subquery("cur")
     q = sa.select(cur, labour_force_expr(cur.c, d, ages).label("_lf"))
     if township:
@@ -52,8 +60,11 @@ def people_frame(conn: Connection, d: dt.date, ages: LabourForceAges, schema: Sh
         rec["是否劳动力"] = "是" if m["_lf"] else "否"
         rec["是否转移就业"] = "是" if (m["_lf"] and m["transferred"]) else "否"
         rec["重复登记组"] = cluster_of.get(m["pkey"])
-        rec["人员键"] = m["pkey"] if mask.show_pii or not str(m["pkey"]).startswith("id:") else \
-            "id:" + (mask.id(str(m["pkey"])[3:]) or "")
+        rec["人员键"] = (
+            m["pkey"]
+            if mask.show_pii or not str(m["pkey"]).startswith("id:")
+            else "id:" + (mask.id(str(m["pkey"])[3:]) or "")
+        )
         recs.append(rec)
     return pd.DataFrame.from_records(recs, columns=[c.header for c in schema.columns] + DERIVED)
 
@@ -69,8 +80,10 @@ def write_people(df: pd.DataFrame, path: Path, fmt: str) -> None:
         ws = wb.active
         assert ws is not None
         ws.title = "花名册"
-        rows = [[None if (isinstance(v, float) and v != v) else v for v in row]
-                for row in df.astype(object).itertuples(index=False, name=None)]
+        rows = [
+            [None if (isinstance(v, float) and v != v) else v for v in row]
+            for row in df.astype(object).itertuples(index=False, name=None)
+        ]
         write_table(ws, None, list(df.columns), rows)
         wb.save(path)
     elif fmt == "parquet":

@@ -17,8 +17,20 @@ HEADERS = ["名次", "上周名次", "乡镇", "村(社区)", "完成率", "新�
 
 
 def _rows(rows: list[RankRow]) -> list[list[object]]:
-    return [[r.rank, r.previous_rank, r.township, r.village, r.value, r.new_transfers, r.target,
-             r.transfer_rate, "红榜" if r.list == "red" else "黑榜" if r.list == "black" else ""] for r in rows]
+    return [
+        [
+            r.rank,
+            r.previous_rank,
+            r.township,
+            r.village,
+            r.value,
+            r.new_transfers,
+            r.target,
+            r.transfer_rate,
+            "红榜" if r.list == "red" else "黑榜" if r.list == "black" else "",
+        ]
+        for r in rows
+    ]
 
 
 def write_ranking(res: Ranking, path: Path) -> None:
@@ -53,11 +65,21 @@ def write_ranking(res: Ranking, path: Path) -> None:
         ws.add_chart(chart, f"K{h}")
     for name, part in (("红榜", res.red), ("黑榜", res.black)):
         s = wb.create_sheet(name)
-        write_table(s, f"{res.week} {name}", heads, _rows(part), widths=[6, 8, 10, 12, 10, 10, 10, 10, 8],
-                    formats=fmts)
+        write_table(
+            s,
+            f"{res.week} {name}",
+            heads,
+            _rows(part),
+            widths=[6, 8, 10, 12, 10, 10, 10, 10, 8],
+            formats=fmts,
+        )
     if res.unranked:
         s = wb.create_sheet("未排名")
-        write_table(s, "未排名的村", ["乡镇", "村(社区)", "原因"],
-                    [[u["township"], u["village"], u["reason"]] for u in res.unranked])
+        write_table(
+            s,
+            "未排名的村",
+            ["乡镇", "村(社区)", "原因"],
+            [[u["township"], u["village"], u["reason"]] for u in res.unranked],
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

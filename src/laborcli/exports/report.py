@@ -33,12 +33,22 @@ from laborcli.state import current_rows
 
 PCT = "0.0%"
 INT = "#,##0"
-FIGURES = [("labour_force", "劳动力", INT), ("transferred", "转移就业", INT), ("transfer_rate", "转移就业率", PCT),
-           ("outside_county", "县外转移", INT), ("organised_outside", "组织化县外输出", INT),
-           ("organised_rate", "组织化程度", PCT), ("poor_labour_force", "脱贫劳动力", INT),
-           ("poor_transferred", "脱贫劳动力转移", INT), ("households", "有劳动力家庭", INT),
-           ("zero_employment_households", "零就业家庭", INT), ("coverage", "户有一人就业率", PCT),
-           ("new_transfers", "新增转移就业", INT), ("unknown_age", "年龄不详", INT), ("unverified", "身份未核验", INT)]
+FIGURES = [
+    ("labour_force", "劳动力", INT),
+    ("transferred", "转移就业", INT),
+    ("transfer_rate", "转移就业率", PCT),
+    ("outside_county", "县外转移", INT),
+    ("organised_outside", "组织化县外输出", INT),
+    ("organised_rate", "组织化程度", PCT),
+    ("poor_labour_force", "脱贫劳动力", INT),
+    ("poor_transferred", "脱贫劳动力转移", INT),
+    ("households", "有劳动力家庭", INT),
+    ("zero_employment_households", "零就业家庭", INT),
+    ("coverage", "户有一人就业率", PCT),
+    ("new_transfers", "新增转移就业", INT),
+    ("unknown_age", "年龄不详", INT),
+    ("unverified", "身份未核验", INT),
+]
 RED_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
 
 
@@ -63,8 +73,13 @@ def as_of_dates(conn: Connection) -> list[dt.date]:
     return [r[0] for r in conn.execute(sa.select(imports.c.as_of).distinct().order_by(imports.c.as_of))]
 
 
-def gather(conn: Connection, d: dt.date, policy: Policy, township: str | None = None,
-           clusters: list[Cluster] | None = None) -> ReportData:
+def gather(
+    conn: Connection,
+    d: dt.date,
+    policy: Policy,
+    township: str | None = None,
+    clusters: list[Cluster] | None = None,
+) -> ReportData:
     """Compute the report's figures in the registry."""
     ages = policy.labour_force
     dates = [x for x in as_of_dates(conn) if x <= d]
@@ -75,49 +90,83 @@ def gather(conn: Connection, d: dt.date, policy: Policy, township: str | None = 
     if clusters is None:
         clusters = find_clusters(conn, d, policy.dedup)
     return ReportData(
-        as_of=d, township=township, county=county,
+        as_of=d,
+        township=township,
+        county=county,
         previous=rates(conn, prev_d, "county", ages, township=township) if prev_d else None,
         by_township=rates(conn, d, "township", ages, township=township),
         by_village=rates(conn, d, "village", ages, township=township),
-        trend=trend, zero=households(conn, d, ages, zero_only=True, township=township),
-        quality=_quality(conn, d, township, clusters), sources=_sources(conn, d, township))
+        trend=trend,
+        zero=households(conn, d, ages, zero_only=True, township=township),
+        quality=_quality(conn, d, township, clusters),
+        sources=_sources(conn, d, township),
+    )
 
 
 def _latest_snapshots(d: dt.date) -> sa.Subquery:
-    ranked = sa.select(snapshots, sa.func.row_number().over(
-        partition_by=(snapshots.c.township, snapshots.c.village),
-        order_by=(snapshots.c.as_of.desc(), snapshots.c.import_id.desc())).label("rn")
-    ).where(snapshots.c.mode == "snapshot", snapshots.c.as_of <= d).subquery()
+    ranked = (
+        sa.select(
+            snapshots,
+            sa.func.row_number()
+            .over(
+                partition_by=(snapshots.c.township, snapshots.c.village),
+                order_by=(snapshots.c.as_of.desc(), snapshots.c.import_id.desc()),
+            )
+            .label("rn"),
+        )
+        .where(snapshots.c.mode == "snapshot", snapshots.c.as_of <= d)
+        .subquery()
+    )
     return sa.select(ranked).where(ranked.c.rn == 1).subquery("latest")
 
 
 def _sources(conn: Connection, d: dt.date, township: str | None) -> list[tuple[str, str, dt.date]]:
     latest = _latest_snapshots(d)
-    q = (sa.select(imports.c.file_name, imports.c.sha256, imports.c.as_of).distinct()
-         .join(latest, latest.c.import_id == imports.c.id).order_by(imports.c.file_name))
+    q = (
+        sa.select(imports.c.file_name, imports.c.sha256, imports.c.as_of)
+        .distinct()
+        .join(latest, latest.c.import_id == imports.c.id)
+        .order_by(imports.c.file_name)
+    )
     if township:
         q = q.where(latest.c.township == township)
     return [(r[0], r[1], r[2]) for r in conn.execute(q)]
 
 
-def _quality(conn: Connection, d: dt.date, township: str | None, clusters: list[Cluster]) -> list[dict[str, Any]]:
+def _quality(
+    conn: Connection, d: dt.date, township: str | None, clusters: list[Cluster]
+) -> list[dict[str, Any]]:
     latest = _latest_snapshots(d)
-    q = sa.select(latest.c.township, latest.c.village, latest.c.as_of, latest.c.rows, latest.c.import_id,
-                  imports.c.rows_rejected, imports.c.file_name).join(imports, imports.c.id == latest.c.import_id)
+    q = sa.select(
+        latest.c.township,
+        latest.c.village,
+        latest.c.as_of,
+        latest.c.rows,
+        latest.c.import_id,
+        imports.c.rows_rejected,
+        imports.c.file_name,
+    ).join(imports, imports.c.id == latest.c.import_id)
     if township:
         q = q.where(latest.c.township == township)
     snaps = list(conn.execute(q))
     codes: dict[int, Counter[str]] = defaultdict(Counter)
     ids = [s.import_id for s in snaps]
     for i in range(0, len(ids), 500):
-        for r in conn.execute(sa.select(problems.c.import_id, problems.c.code, sa.func.count())
-                              .where(problems.c.import_id.in_(ids[i:i + 500]), problems.c.severity == "warning")
-                              .group_by(problems.c.import_id, problems.c.code)):
+        for r in conn.execute(
+            sa.select(problems.c.import_id, problems.c.code, sa.func.count())
+            .where(problems.c.import_id.in_(ids[i : i + 500]), problems.c.severity == "warning")
+            .group_by(problems.c.import_id, problems.c.code)
+        ):
             codes[r[0]][r[1]] += int(r[2])
     cur = current_rows(d, conn.dialect.name).subquery()
-    unverified = {(r[0], r[1]): int(r[2]) for r in conn.execute(
-        sa.select(cur.c.township, cur.c.village, sa.func.count()).where(cur.c.id_valid.is_(False))
-        .group_by(cur.c.township, cur.c.village))}
+    unverified = {
+        (r[0], r[1]): int(r[2])
+        for r in conn.execute(
+            sa.select(cur.c.township, cur.c.village, sa.func.count())
+            .where(cur.c.id_valid.is_(False))
+            .group_by(cur.c.township, cur.c.village)
+        )
+    }
     pending: Counter[tuple[str, str]] = Counter()
     for c in clusters:
         if c.decision == "probable":
@@ -125,11 +174,20 @@ def _quality(conn: Connection, d: dt.date, township: str | None, clusters: list[
                 pending[place] += 1
     out = []
     for s in sorted(snaps, key=lambda s: (s.township, s.village)):
-        out.append({"township": s.township, "village": s.village, "latest_sheet": s.as_of, "file": s.file_name,
-                    "rows_imported": s.rows, "rows_rejected": s.rows_rejected,
-                    "warnings": "; ".join(f"{k} {n}" for k, n in codes[s.import_id].most_common()),
-                    "unverified": unverified.get((s.township, s.village), 0),
-                    "pending_reviews": pending[(s.township, s.village)], "stale": s.as_of < d})
+        out.append(
+            {
+                "township": s.township,
+                "village": s.village,
+                "latest_sheet": s.as_of,
+                "file": s.file_name,
+                "rows_imported": s.rows,
+                "rows_rejected": s.rows_rejected,
+                "warnings": "; ".join(f"{k} {n}" for k, n in codes[s.import_id].most_common()),
+                "unverified": unverified.get((s.township, s.village), 0),
+                "pending_reviews": pending[(s.township, s.village)],
+                "stale": s.as_of < d,
+            }
+        )
     return out
 
 
@@ -158,14 +216,19 @@ def _title(data: ReportData, what: str) -> str:
 def _summary(ws: Any, data: ReportData) -> None:
     prev = data.previous.total if data.previous else None
     rows = []
-    for key, label, fmt in FIGURES:
+    for key, label, _fmt in FIGURES:
         now = data.county.total.get(key)
         before = prev.get(key) if prev else None
         change = (now - before) if isinstance(now, int | float) and isinstance(before, int | float) else None
         rows.append([label, now, before, change])
     prev_label = f"上期 ({data.previous.as_of.isoformat()})" if data.previous else "上期"
-    h = write_table(ws, _title(data, "转移就业情况汇总"), ["指标", f"本期 ({data.as_of.isoformat()})", prev_label, "变化"],
-                    rows, widths=[20, 18, 18, 12])
+    h = write_table(
+        ws,
+        _title(data, "转移就业情况汇总"),
+        ["指标", f"本期 ({data.as_of.isoformat()})", prev_label, "变化"],
+        rows,
+        widths=[20, 18, 18, 12],
+    )
     for i, (_, _, fmt) in enumerate(FIGURES, start=h + 1):
         for j in (2, 3, 4):
             ws.cell(row=i, column=j).number_format = fmt if j < 4 or fmt != PCT else "+0.0%;-0.0%;0.0%"
@@ -183,7 +246,9 @@ def _summary(ws: Any, data: ReportData) -> None:
         chart.title = "转移就业率走势"
         chart.y_axis.numFmt = "0%"
         chart.y_axis.title = "转移就业率"
-        chart.add_data(Reference(ws, min_col=2, min_row=t0, max_row=t0 + len(data.trend)), titles_from_data=True)
+        chart.add_data(
+            Reference(ws, min_col=2, min_row=t0, max_row=t0 + len(data.trend)), titles_from_data=True
+        )
         chart.set_categories(Reference(ws, min_col=1, min_row=t0 + 1, max_row=t0 + len(data.trend)))
         chart.width, chart.height = 18, 8
         ws.add_chart(chart, f"F{h}")
@@ -198,8 +263,9 @@ def _places(ws: Any, res: Rates, data: ReportData, by: str) -> None:
     rows.append(total)
     formats = {len(keys) + i: fmt for i, (_, _, fmt) in enumerate(FIGURES)}
     what = "各乡镇转移就业情况" if by == "township" else "各村转移就业情况"
-    h = write_table(ws, _title(data, what), heads, rows, widths=[10] * len(keys) + [11] * len(FIGURES),
-                    formats=formats)
+    h = write_table(
+        ws, _title(data, what), heads, rows, widths=[10] * len(keys) + [11] * len(FIGURES), formats=formats
+    )
     last = h + len(rows)
     for j in range(1, len(heads) + 1):
         ws.cell(row=last, column=j).font = Font(bold=True)
@@ -208,36 +274,102 @@ def _places(ws: Any, res: Rates, data: ReportData, by: str) -> None:
         letter = ws.cell(row=h, column=rate_col).column_letter
         county_rate = data.county.total.get("transfer_rate")
         if county_rate is not None:
-            ws.conditional_formatting.add(f"{letter}{h + 1}:{letter}{last - 1}",
-                                          CellIsRule(operator="lessThan", formula=[repr(county_rate)], fill=RED_FILL))
+            ws.conditional_formatting.add(
+                f"{letter}{h + 1}:{letter}{last - 1}",
+                CellIsRule(operator="lessThan", formula=[repr(county_rate)], fill=RED_FILL),
+            )
 
 
 def _zero(ws: Any, data: ReportData, mask: Mask) -> None:
-    rows = [[h.township, h.village, h.household_id, h.labour_force, m.name, m.relation, mask.id(m.id_number),
-             mask.phone(m.phone), m.age, "是" if m.in_labour_force else "否", m.employment_status]
-            for h in data.zero for m in h.members]
-    write_table(ws, _title(data, f"零就业家庭名单 (共 {len(data.zero)} 户)"),
-                ["乡镇", "村(社区)", "户编号", "户劳动力数", "姓名", "与户主关系", "身份证号码", "联系电话", "年龄",
-                 "是否劳动力", "就业状态"], rows, widths=[10, 10, 12, 8, 10, 8, 21, 14, 6, 8, 12])
+    rows = [
+        [
+            h.township,
+            h.village,
+            h.household_id,
+            h.labour_force,
+            m.name,
+            m.relation,
+            mask.id(m.id_number),
+            mask.phone(m.phone),
+            m.age,
+            "是" if m.in_labour_force else "否",
+            m.employment_status,
+        ]
+        for h in data.zero
+        for m in h.members
+    ]
+    write_table(
+        ws,
+        _title(data, f"零就业家庭名单 (共 {len(data.zero)} 户)"),
+        [
+            "乡镇",
+            "村(社区)",
+            "户编号",
+            "户劳动力数",
+            "姓名",
+            "与户主关系",
+            "身份证号码",
+            "联系电话",
+            "年龄",
+            "是否劳动力",
+            "就业状态",
+        ],
+        rows,
+        widths=[10, 10, 12, 8, 10, 8, 21, 14, 6, 8, 12],
+    )
 
 
 def _poor(ws: Any, data: ReportData) -> None:
-    rows = [[r["township"], r["village"], r["poor_labour_force"], r["poor_transferred"], r["poor_transfer_rate"]]
-            for r in data.by_village.rows]
+    rows = [
+        [r["township"], r["village"], r["poor_labour_force"], r["poor_transferred"], r["poor_transfer_rate"]]
+        for r in data.by_village.rows
+    ]
     t = data.by_village.total
     rows.append(["合计", "", t["poor_labour_force"], t["poor_transferred"], t["poor_transfer_rate"]])
-    write_table(ws, _title(data, "脱贫(易地搬迁)劳动力转移就业情况"),
-                ["乡镇", "村(社区)", "脱贫劳动力", "已转移就业", "转移就业率"], rows, widths=[10, 12, 12, 12, 12],
-                formats={2: INT, 3: INT, 4: PCT})
+    write_table(
+        ws,
+        _title(data, "脱贫(易地搬迁)劳动力转移就业情况"),
+        ["乡镇", "村(社区)", "脱贫劳动力", "已转移就业", "转移就业率"],
+        rows,
+        widths=[10, 12, 12, 12, 12],
+        formats={2: INT, 3: INT, 4: PCT},
+    )
 
 
 def _quality_sheet(ws: Any, data: ReportData) -> None:
-    rows = [[q["township"], q["village"], q["latest_sheet"].isoformat(), "是" if q["stale"] else "", q["file"],
-             q["rows_imported"], q["rows_rejected"], q["warnings"], q["unverified"], q["pending_reviews"]]
-            for q in data.quality]
-    h = write_table(ws, _title(data, "数据质量"), ["乡镇", "村(社区)", "最新花名册日期", "未按期更新", "文件", "导入行数",
-                                                   "拒收行数", "警告 (按类型)", "身份未核验", "待核查重复"],
-                    rows, widths=[10, 10, 14, 10, 30, 10, 10, 40, 10, 10])
+    rows = [
+        [
+            q["township"],
+            q["village"],
+            q["latest_sheet"].isoformat(),
+            "是" if q["stale"] else "",
+            q["file"],
+            q["rows_imported"],
+            q["rows_rejected"],
+            q["warnings"],
+            q["unverified"],
+            q["pending_reviews"],
+        ]
+        for q in data.quality
+    ]
+    h = write_table(
+        ws,
+        _title(data, "数据质量"),
+        [
+            "乡镇",
+            "村(社区)",
+            "最新花名册日期",
+            "未按期更新",
+            "文件",
+            "导入行数",
+            "拒收行数",
+            "警告 (按类型)",
+            "身份未核验",
+            "待核查重复",
+        ],
+        rows,
+        widths=[10, 10, 14, 10, 30, 10, 10, 40, 10, 10],
+    )
     for i, q in enumerate(data.quality, start=h + 1):
         if q["stale"] or q["rows_rejected"]:
             ws.cell(row=i, column=4 if q["stale"] else 7).fill = RED_FILL
@@ -245,14 +377,21 @@ def _quality_sheet(ws: Any, data: ReportData) -> None:
 
 def _notes(ws: Any, data: ReportData) -> None:
     lines = [
-        ("统计日期", data.as_of.isoformat()), ("范围", data.township or "全县"),
+        ("统计日期", data.as_of.isoformat()),
+        ("范围", data.township or "全县"),
         ("生成工具", f"laborcli {__version__}"),
         ("生成时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
-        ("口径: 劳动力", "统计日年满16周岁至60周岁 (按县政策文件), 劳动能力不是丧失劳动力/无劳动能力, 且不是在校学生或服兵役"),
+        (
+            "口径: 劳动力",
+            "统计日年满16周岁至60周岁 (按县政策文件), 劳动能力不是丧失劳动力/无劳动能力, 且不是在校学生或服兵役",
+        ),
         ("口径: 转移就业", "就业状态为 县外务工、县内务工、公益性岗位、扶贫车间、自主创业、灵活就业 之一"),
         ("口径: 组织化程度", "有组织输出的县外务工人数 / 县外务工人数"),
         ("口径: 零就业家庭", "有劳动力但无一人转移就业的家庭 (按户编号)"),
-        ("口径: 新增转移就业", "统计日转移就业且本年1月1日以来开始务工 (务工开始时间; 无此项时按首次显示转移就业的花名册日期)"),
+        (
+            "口径: 新增转移就业",
+            "统计日转移就业且本年1月1日以来开始务工 (务工开始时间; 无此项时按首次显示转移就业的花名册日期)",
+        ),
         ("口径: 一人一次", "同一身份证号码只计一次, 计入最新花名册所在村; 日期相同时按乡镇、村名排序在前者"),
     ]
     h = write_table(ws, "说明", ["项目", "内容"], lines, widths=[20, 100])

@@ -13,13 +13,24 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from laborcli.errors import InputFileError, UsageError
-from laborcli.exports.safe import set_cell
 from laborcli.exports.workbook import write_table
 from laborcli.identity.clusters import Cluster
 from laborcli.masking import Mask
 
-HEADERS = ["组号", "判定", "得分", "理由", "来源文件", "工作表", "行号", "乡镇", "村(社区)", "姓名", "身份证号码",
-           "人员键"]
+HEADERS = [
+    "组号",
+    "判定",
+    "得分",
+    "理由",
+    "来源文件",
+    "工作表",
+    "行号",
+    "乡镇",
+    "村(社区)",
+    "姓名",
+    "身份证号码",
+    "人员键",
+]
 SAME, DIFFERENT = "同一人", "不同人"
 BLOCK_FILL = PatternFill(fill_type="solid", start_color="FFF2F2F2", end_color="FFF2F2F2")
 DECISION_ZH = {"same": "同一人(已确认)", "probable": "", "different": DIFFERENT}
@@ -36,12 +47,30 @@ def write_review(clusters: list[Cluster], path: Path, mask: Mask) -> None:
     for n, c in enumerate(clusters):
         for i, r in enumerate(c.records):
             first = i == 0
-            rows.append([c.cluster_id if first else "", (DECISION_ZH[c.decision] if first else ""),
-                         round(c.score, 3) if first else None, "；".join(c.reasons) if first else "",
-                         r.source, r.sheet, r.row, r.township, r.village, r.name, mask.id(r.id_number), r.pkey])
+            rows.append(
+                [
+                    c.cluster_id if first else "",
+                    (DECISION_ZH[c.decision] if first else ""),
+                    round(c.score, 3) if first else None,
+                    "；".join(c.reasons) if first else "",
+                    r.source,
+                    r.sheet,
+                    r.row,
+                    r.township,
+                    r.village,
+                    r.name,
+                    mask.id(r.id_number),
+                    r.pkey,
+                ]
+            )
             shade.append(n % 2 == 0)
-    h = write_table(ws, "重复登记核查表 (在“判定”列选择 同一人 或 不同人, 然后运行 laborcli dedup apply)", HEADERS,
-                    rows, widths=[13, 14, 7, 40, 28, 10, 6, 10, 10, 10, 21, 10])
+    h = write_table(
+        ws,
+        "重复登记核查表 (在“判定”列选择 同一人 或 不同人, 然后运行 laborcli dedup apply)",
+        HEADERS,
+        rows,
+        widths=[13, 14, 7, 40, 28, 10, 6, 10, 10, 10, 21, 10],
+    )
     for i, sh in enumerate(shade, start=h + 1):
         if sh:
             for j in range(1, len(HEADERS) + 1):
@@ -61,7 +90,7 @@ def read_review(path: Path) -> list[tuple[str, str, str]]:
         raise UsageError(f"文件不存在: {path}")
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for bad files
+    except Exception as e:
         raise InputFileError(f"{path.name}: 无法读取核查表: {e}") from e
     ws = wb["待核查"] if "待核查" in wb.sheetnames else wb.worksheets[0]
     ws.reset_dimensions()
@@ -75,6 +104,7 @@ def read_review(path: Path) -> list[tuple[str, str, str]]:
             keys = sorted(set(block))
             for k in keys[1:]:
                 out.append((keys[0], k, verdict))
+
     for row in ws.iter_rows(values_only=True):
         cells = list(row) + [None] * (len(HEADERS) - len(row))
         if not header_seen:
@@ -85,8 +115,13 @@ def read_review(path: Path) -> list[tuple[str, str, str]]:
             flush()
             block = []
             d = str(dec or "").strip()
-            verdict = "same" if d.startswith(SAME) and d != DECISION_ZH["same"] else \
-                "different" if d.startswith(DIFFERENT) else None
+            verdict = (
+                "same"
+                if d.startswith(SAME) and d != DECISION_ZH["same"]
+                else "different"
+                if d.startswith(DIFFERENT)
+                else None
+            )
         if key:
             block.append(str(key))
     flush()

@@ -14,8 +14,14 @@ THIN = Side(style="thin", color="FF999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
-def write_table(ws: Worksheet, title: str | None, headers: Sequence[str], rows: Sequence[Sequence[object]],
-                widths: Sequence[int] | None = None, formats: dict[int, str] | None = None) -> int:
+def write_table(
+    ws: Worksheet,
+    title: str | None,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[int] | None = None,
+    formats: dict[int, str] | None = None,
+) -> int:
     """A titled table with a styled header row; returns the header's row number."""
     r0 = 1
     if title:

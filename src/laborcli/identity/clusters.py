@@ -43,23 +43,72 @@ class Cluster:
 
     def as_json(self, mask: Mask) -> dict[str, Any]:
         """cli.md's dedup cluster."""
-        return {"cluster": self.cluster_id, "decision": self.decision, "score": round(self.score, 4),
-                "reasons": self.reasons,
-                "records": [{"source": r.source, "sheet": r.sheet, "row": r.row, "township": r.township,
-                             "village": r.village, "name": r.name, "id_number": mask.id(r.id_number),
-                             "person_key": r.pkey} for r in self.records]}
+        return {
+            "cluster": self.cluster_id,
+            "decision": self.decision,
+            "score": round(self.score, 4),
+            "reasons": self.reasons,
+            "records": [
+                {
+                    "source": r.source,
+                    "sheet": r.sheet,
+                    "row": r.row,
+                    "township": r.township,
+                    "village": r.village,
+                    "name": r.name,
+                    "id_number": mask.id(r.id_number),
+                    "person_key": r.pkey,
+                }
+                for r in self.records
+            ],
+        }
 
 
 def load_current(conn: Connection, d: dt.date) -> list[Rec]:
     """Every current row at D (a person may appear more than once), with its source file."""
     cand = current_candidates(d).subquery("c")
-    q = (sa.select(cand.c.id, cand.c.pkey, imports.c.file_name, cand.c.sheet, cand.c.row_number,
-                   cand.c.township, cand.c.village, cand.c.name, cand.c.id_number, cand.c.id_valid,
-                   cand.c.birth_eff, cand.c.gender_eff, cand.c.phone, cand.c.household_id, cand.c.person_key)
-         .join(imports, imports.c.id == cand.c.import_id)
-         .order_by(cand.c.id))
-    return [Rec(i, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), r[10], r[11], r[12], r[13], r[14])
-            for i, r in enumerate(conn.execute(q))]
+    q = (
+        sa.select(
+            cand.c.id,
+            cand.c.pkey,
+            imports.c.file_name,
+            cand.c.sheet,
+            cand.c.row_number,
+            cand.c.township,
+            cand.c.village,
+            cand.c.name,
+            cand.c.id_number,
+            cand.c.id_valid,
+            cand.c.birth_eff,
+            cand.c.gender_eff,
+            cand.c.phone,
+            cand.c.household_id,
+            cand.c.person_key,
+        )
+        .join(imports, imports.c.id == cand.c.import_id)
+        .order_by(cand.c.id)
+    )
+    return [
+        Rec(
+            i,
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            bool(r[9]),
+            r[10],
+            r[11],
+            r[12],
+            r[13],
+            r[14],
+        )
+        for i, r in enumerate(conn.execute(q))
+    ]
 
 
 def _decided(conn: Connection) -> dict[tuple[str, str], str]:
@@ -73,7 +122,7 @@ def find_clusters(conn: Connection, d: dt.date, w: DedupPolicy) -> list[Cluster]
     by_person: dict[str, list[Rec]] = defaultdict(list)
     for r in recs:
         by_person[r.pkey].append(r)
-    for pkey, rs in by_person.items():
+    for rs in by_person.values():
         if len(rs) > 1:
             linked = len({r.own_key for r in rs}) > 1
             reasons = ["已确认为同一人"] if linked else ["身份证号码相同"]
@@ -99,6 +148,7 @@ def find_clusters(conn: Connection, d: dt.date, w: DedupPolicy) -> list[Cluster]
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
+
     different: list[tuple[Match, str]] = []
     kept: list[Match] = []
     for m in matches:
@@ -118,11 +168,24 @@ def find_clusters(conn: Connection, d: dt.date, w: DedupPolicy) -> list[Cluster]
         best = max(ms, key=lambda m: m.score)
         out.append(Cluster("probable", min(1.0, best.score / w.max_score), best.reasons, members))
     for m, _ in different:
-        out.append(Cluster("different", min(1.0, m.score / w.max_score), [*m.reasons, "已判定为不同人"],
-                           [recs[m.a], recs[m.b]]))
+        out.append(
+            Cluster(
+                "different",
+                min(1.0, m.score / w.max_score),
+                [*m.reasons, "已判定为不同人"],
+                [recs[m.a], recs[m.b]],
+            )
+        )
     order = {"same": 0, "probable": 1, "different": 2}
-    out.sort(key=lambda c: (order[c.decision], -c.score, c.records[0].township, c.records[0].village,
-                            c.records[0].row))
+    out.sort(
+        key=lambda c: (
+            order[c.decision],
+            -c.score,
+            c.records[0].township,
+            c.records[0].village,
+            c.records[0].row,
+        )
+    )
     return out
 
 

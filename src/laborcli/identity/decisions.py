@@ -26,7 +26,9 @@ def record(conn: Connection, pairs: Iterable[tuple[str, str, str]], source: str)
             continue
         ka, kb = sorted((a, b))
         conn.execute(decisions.delete().where(decisions.c.key_a == ka, decisions.c.key_b == kb))
-        conn.execute(decisions.insert().values(key_a=ka, key_b=kb, decision=verdict, decided_at=now, source=source))
+        conn.execute(
+            decisions.insert().values(key_a=ka, key_b=kb, decision=verdict, decided_at=now, source=source)
+        )
         n += 1
     rebuild_links(conn)
     return n
@@ -41,7 +43,10 @@ def rebuild_links(conn: Connection) -> None:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
-    for r in conn.execute(sa.select(decisions.c.key_a, decisions.c.key_b).where(decisions.c.decision == "same")):
+
+    for r in conn.execute(
+        sa.select(decisions.c.key_a, decisions.c.key_b).where(decisions.c.decision == "same")
+    ):
         ra, rb = find(r.key_a), find(r.key_b)
         if ra != rb:
             parent[ra] = rb
@@ -49,7 +54,7 @@ def rebuild_links(conn: Connection) -> None:
     for k in list(parent):
         comps.setdefault(find(k), []).append(k)
     conn.execute(links.delete())
-    values = []
+    values: list[dict[str, str]] = []
     for keys in comps.values():
         canonical = min(keys, key=lambda k: (not k.startswith("id:"), k))
         values.extend({"person_key": k, "canonical": canonical} for k in keys if k != canonical)

@@ -63,12 +63,12 @@ def repair_candidates(id_text: str) -> list[str]:
     for i in range(18):
         for ch in "0123456789X" if i == 17 else "0123456789":
             if ch != s[i]:
-                t = s[:i] + ch + s[i + 1:]
+                t = s[:i] + ch + s[i + 1 :]
                 if check_digit(t[:17]) == t[17]:
                     out.append(t)
     for i in range(17):
         if s[i] != s[i + 1]:
-            t = s[:i] + s[i + 1] + s[i] + s[i + 2:]
+            t = s[:i] + s[i + 1] + s[i] + s[i + 2 :]
             if t[:17].isdigit() and check_digit(t[:17]) == t[17]:
                 out.append(t)
     return out
@@ -117,8 +117,9 @@ def _id_near(a: str | None, b: str | None) -> bool:
     if not a or not b or len(a) != len(b):
         return False
     diff = [i for i in range(len(a)) if a[i] != b[i]]
-    return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
-                              and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    return len(diff) == 1 or (
+        len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    )
 
 
 def score(a: Rec, b: Rec, w: DedupPolicy) -> Match:

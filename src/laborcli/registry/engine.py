@@ -18,7 +18,7 @@ from laborcli.i18n import pick
 from laborcli.registry import migrate
 
 DEFAULT_DB = "laborcli.db"
-BUSY_TIMEOUT_MS = 10 * 60 * 1000     # cron jobs wait minutes for each other, not Python's 5 seconds
+BUSY_TIMEOUT_MS = 10 * 60 * 1000  # cron jobs wait minutes for each other, not Python's 5 seconds
 
 
 def to_url(db: str | None) -> URL:
@@ -77,7 +77,9 @@ def make_engine(url: URL) -> Engine:
     try:
         return sa.create_engine(url, pool_pre_ping=True)
     except (ArgumentError, ModuleNotFoundError) as e:
-        raise UsageError(pick(f"不支持的数据库: {display_url(url)}", f"unsupported registry: {display_url(url)}")) from e
+        raise UsageError(
+            pick(f"不支持的数据库: {display_url(url)}", f"unsupported registry: {display_url(url)}")
+        ) from e
 
 
 class Registry:
@@ -126,9 +128,13 @@ class Registry:
 def _why(url: URL, e: SQLAlchemyError) -> str:
     msg = str(getattr(e, "orig", e)).splitlines()[0] if str(e) else type(e).__name__
     if "locked" in msg:
-        return pick(f"数据库被其他任务锁定, 等待超时: {display_url(url)}",
-                    f"the registry is locked by another job and the wait timed out: {display_url(url)}")
-    return pick(f"无法使用数据库 {display_url(url)}: {msg}", f"cannot use the registry {display_url(url)}: {msg}")
+        return pick(
+            f"数据库被其他任务锁定, 等待超时: {display_url(url)}",
+            f"the registry is locked by another job and the wait timed out: {display_url(url)}",
+        )
+    return pick(
+        f"无法使用数据库 {display_url(url)}: {msg}", f"cannot use the registry {display_url(url)}: {msg}"
+    )
 
 
 def open_registry(db: str | None = None, *, create: bool = True, check_version: bool = True) -> Registry:
@@ -141,11 +147,19 @@ def open_registry(db: str | None = None, *, create: bool = True, check_version: 
             rev = migrate.current_revision(conn)
             if rev is None:
                 if sa.inspect(conn).get_table_names():
-                    raise RegistryError(pick(f"这个数据库不是 laborcli 的数据库: {display_url(url)}",
-                                             f"this database is not a laborcli registry: {display_url(url)}"))
+                    raise RegistryError(
+                        pick(
+                            f"这个数据库不是 laborcli 的数据库: {display_url(url)}",
+                            f"this database is not a laborcli registry: {display_url(url)}",
+                        )
+                    )
                 if not create:
-                    raise RegistryError(pick(f"数据库尚未初始化: {display_url(url)}",
-                                             f"the registry is not initialised: {display_url(url)}"))
+                    raise RegistryError(
+                        pick(
+                            f"数据库尚未初始化: {display_url(url)}",
+                            f"the registry is not initialised: {display_url(url)}",
+                        )
+                    )
                 migrate.upgrade(conn)
             elif check_version and rev != migrate.HEAD:
                 raise RegistryError(_version_message(url, rev))
@@ -160,11 +174,15 @@ def open_registry(db: str | None = None, *, create: bool = True, check_version: 
 
 def _version_message(url: URL, rev: str) -> str:
     if rev in migrate.REVISIONS:
-        return pick(f"数据库结构版本 {rev} 较旧 (本程序为 {migrate.HEAD}), 请先运行 laborcli db upgrade",
-                    f"the registry's schema {rev} is older than this tool's {migrate.HEAD}: run laborcli db upgrade")
-    return pick(f"数据库结构版本 {rev} 比本程序支持的 {migrate.HEAD} 新, 请升级 laborcli; 未做任何修改",
-                f"the registry's schema {rev} is newer than this tool's {migrate.HEAD}: upgrade laborcli; "
-                "nothing was changed")
+        return pick(
+            f"数据库结构版本 {rev} 较旧 (本程序为 {migrate.HEAD}), 请先运行 laborcli db upgrade",
+            f"the registry's schema {rev} is older than this tool's {migrate.HEAD}: run laborcli db upgrade",
+        )
+    return pick(
+        f"数据库结构版本 {rev} 比本程序支持的 {migrate.HEAD} 新, 请升级 laborcli; 未做任何修改",
+        f"the registry's schema {rev} is newer than this tool's {migrate.HEAD}: upgrade laborcli; "
+        "nothing was changed",
+    )
 
 
 def upgrade_registry(db: str | None = None) -> tuple[str | None, str]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-REVISIONS = ("0001", "0002")     # oldest first; the last is what this version of laborcli writes
+REVISIONS = ("0001", "0002")  # oldest first; the last is what this version of laborcli writes
 HEAD = REVISIONS[-1]
 
 
 def current_revision(conn: Connection) -> str | None:
     """The registry's Alembic revision, or None for an empty database."""
     from sqlalchemy import inspect, text
+
     if not inspect(conn).has_table("alembic_version"):
         return None
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()

@@ -16,27 +16,54 @@ _BATCH = 5000
 
 def find_import(conn: Connection, sha256: str, as_of: dt.date, mode: str) -> tuple[int, int, int, int] | None:
     """Counts of an earlier import of the same bytes for the same date and mode, if any."""
-    r = conn.execute(sa.select(imports.c.rows_read, imports.c.rows_imported, imports.c.rows_rejected,
-                               imports.c.warnings)
-                     .where(imports.c.sha256 == sha256, imports.c.as_of == as_of, imports.c.mode == mode)).first()
+    r = conn.execute(
+        sa.select(
+            imports.c.rows_read, imports.c.rows_imported, imports.c.rows_rejected, imports.c.warnings
+        ).where(imports.c.sha256 == sha256, imports.c.as_of == as_of, imports.c.mode == mode)
+    ).first()
     return None if r is None else (r[0], r[1], r[2], r[3])
 
 
-def write_import(conn: Connection, *, path: str, sha256: str, as_of: dt.date, mode: str,
-                 report_counts: tuple[int, int, int, int],
-                 groups: dict[tuple[str, str], list[dict[str, Any]]],
-                 problems: list[Problem], version: str) -> int:
+def write_import(
+    conn: Connection,
+    *,
+    path: str,
+    sha256: str,
+    as_of: dt.date,
+    mode: str,
+    report_counts: tuple[int, int, int, int],
+    groups: dict[tuple[str, str], list[dict[str, Any]]],
+    problems: list[Problem],
+    version: str,
+) -> int:
     """Record one file: the import, a snapshot per village, its rows and problems."""
     read, imported, rejected, warnings = report_counts
-    import_id = conn.execute(imports.insert().values(
-        path=path, file_name=path.replace("\\", "/").rsplit("/", 1)[-1], sha256=sha256, as_of=as_of, mode=mode,
-        rows_read=read, rows_imported=imported, rows_rejected=rejected, warnings=warnings,
-        imported_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), tool_version=version,
-    )).inserted_primary_key[0]
+    import_id = conn.execute(
+        imports.insert().values(
+            path=path,
+            file_name=path.replace("\\", "/").rsplit("/", 1)[-1],
+            sha256=sha256,
+            as_of=as_of,
+            mode=mode,
+            rows_read=read,
+            rows_imported=imported,
+            rows_rejected=rejected,
+            warnings=warnings,
+            imported_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            tool_version=version,
+        )
+    ).inserted_primary_key[0]  # type: ignore[index]
     for (township, village), recs in sorted(groups.items()):
-        snap_id = conn.execute(snapshots.insert().values(
-            import_id=import_id, township=township, village=village, as_of=as_of, mode=mode, rows=len(recs),
-        )).inserted_primary_key[0]
+        snap_id = conn.execute(
+            snapshots.insert().values(
+                import_id=import_id,
+                township=township,
+                village=village,
+                as_of=as_of,
+                mode=mode,
+                rows=len(recs),
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
         batch: list[dict[str, Any]] = []
         for r in recs:
             batch.append(_row_values(r, snap_id, import_id, as_of))
@@ -46,10 +73,22 @@ def write_import(conn: Connection, *, path: str, sha256: str, as_of: dt.date, mo
         if batch:
             conn.execute(rows.insert(), batch)
     if problems:
-        conn.execute(problems_table_insert(), [
-            {"import_id": import_id, "sheet": p.sheet, "row_number": p.row, "column_name": p.column,
-             "severity": p.severity, "code": p.code, "value": p.value, "message": p.message}
-            for p in problems])
+        conn.execute(
+            problems_table_insert(),
+            [
+                {
+                    "import_id": import_id,
+                    "sheet": p.sheet,
+                    "row_number": p.row,
+                    "column_name": p.column,
+                    "severity": p.severity,
+                    "code": p.code,
+                    "value": p.value,
+                    "message": p.message,
+                }
+                for p in problems
+            ],
+        )
     return int(import_id)
 
 

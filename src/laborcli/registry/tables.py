@@ -7,13 +7,15 @@ import sqlalchemy as sa
 metadata = sa.MetaData()
 
 meta = sa.Table(
-    "meta", metadata,
+    "meta",
+    metadata,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
 
 imports = sa.Table(
-    "imports", metadata,
+    "imports",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("path", sa.Text, nullable=False),
     sa.Column("file_name", sa.Text, nullable=False),
@@ -30,7 +32,8 @@ imports = sa.Table(
 )
 
 snapshots = sa.Table(
-    "snapshots", metadata,
+    "snapshots",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
     sa.Column("township", sa.Text, nullable=False),
@@ -86,7 +89,8 @@ _person_fields: list[sa.Column[object]] = [
 ]
 
 rows = sa.Table(
-    "rows", metadata,
+    "rows",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id", ondelete="CASCADE"), nullable=False),
     sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
@@ -103,7 +107,8 @@ rows = sa.Table(
 ROW_FIELDS = [c.name for c in rows.columns if c.name != "id"]
 
 problems = sa.Table(
-    "problems", metadata,
+    "problems",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
     sa.Column("sheet", sa.Text, nullable=False),
@@ -117,7 +122,8 @@ problems = sa.Table(
 )
 
 targets = sa.Table(
-    "targets", metadata,
+    "targets",
+    metadata,
     sa.Column("year", sa.Integer, primary_key=True),
     sa.Column("township", sa.Text, primary_key=True),
     sa.Column("village", sa.Text, primary_key=True),
@@ -126,7 +132,8 @@ targets = sa.Table(
 )
 
 decisions = sa.Table(
-    "decisions", metadata,
+    "decisions",
+    metadata,
     sa.Column("key_a", sa.String(64), primary_key=True),
     sa.Column("key_b", sa.String(64), primary_key=True),
     sa.Column("decision", sa.String(16), nullable=False),
@@ -135,13 +142,15 @@ decisions = sa.Table(
 )
 
 links = sa.Table(
-    "links", metadata,
+    "links",
+    metadata,
     sa.Column("person_key", sa.String(64), primary_key=True),
     sa.Column("canonical", sa.String(64), nullable=False),
 )
 
 purges = sa.Table(
-    "purges", metadata,
+    "purges",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("person_key_hash", sa.String(64), nullable=False),
     sa.Column("rows_removed", sa.Integer, nullable=False),
