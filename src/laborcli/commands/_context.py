@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from laborcli.commands._output import AppState
-from laborcli.pipeline import Settings
-from laborcli.policy import Policy, load_policy
-from laborcli.registry import Registry, open_registry
-from laborcli.schema import load_schema
+
+if TYPE_CHECKING:
+    from laborcli.pipeline import Settings
+    from laborcli.policy import Policy
+    from laborcli.registry import Registry
 
 
 def open_reg(st: AppState) -> Registry:
     """The registry named by --db / LABORCLI_DB / ./laborcli.db."""
+    from laborcli.registry import open_registry
+
     reg = open_registry(st.db)
     st.opened.append(reg)
     return reg
@@ -21,6 +25,8 @@ def open_reg(st: AppState) -> Registry:
 
 def policy(st: AppState) -> Policy:
     """The county policy (--policy, else the shipped defaults)."""
+    from laborcli.policy import load_policy
+
     return load_policy(Path(st.policy) if st.policy else None)
 
 
@@ -28,6 +34,9 @@ def settings(
     st: AppState, *, strict: bool = False, township: str | None = None, village: str | None = None
 ) -> Settings:
     """How sheets are read: the schema (--schema) and the row options."""
+    from laborcli.pipeline import Settings
+    from laborcli.schema import load_schema
+
     return Settings(
         schema=load_schema(Path(st.schema) if st.schema else None),
         strict=strict,

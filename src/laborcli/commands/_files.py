@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from laborcli.commands._output import err, out, table
 from laborcli.i18n import pick
-from laborcli.pipeline import FileReport, RunReport
+
+if TYPE_CHECKING:
+    from laborcli.pipeline import FileReport, RunReport
 
 STATUS_ZH = {"imported": "已导入", "unchanged": "未变化", "rejected": "拒收", "checked": "已检查"}
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from laborcli.commands._options import Format, FormatOpt
 from laborcli.commands._output import err, out, print_json, state, table
-from laborcli.registry import open_registry, upgrade_registry
-from laborcli.registry.admin import backup_sqlite
-from laborcli.registry.admin import info as registry_info
+
+if TYPE_CHECKING:
+    pass
 
 app = typer.Typer(help="The registry itself: info, upgrade, backup.")
 
@@ -19,6 +19,9 @@ app = typer.Typer(help="The registry itself: info, upgrade, backup.")
 @app.command("info")
 def info(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """Show the registry URL (password hidden), schema version and sizes."""
+    from laborcli.registry import open_registry
+    from laborcli.registry.admin import info as registry_info
+
     st = state(ctx)
     reg = open_registry(st.db, create=False, check_version=False)
     st.opened.append(reg)
@@ -42,6 +45,8 @@ def info(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
 @app.command("upgrade")
 def upgrade(ctx: typer.Context) -> None:
     """Migrate an older registry to this version's schema, keeping its data."""
+    from laborcli.registry import upgrade_registry
+
     st = state(ctx)
     before, after = upgrade_registry(st.db)
     if not st.quiet:
@@ -54,6 +59,9 @@ def backup(
     target: Annotated[Path, typer.Argument(help="The backup file to write (must not exist).")],
 ) -> None:
     """Copy an SQLite registry safely while others use it (PostgreSQL: use pg_dump)."""
+    from laborcli.registry import open_registry
+    from laborcli.registry.admin import backup_sqlite
+
     st = state(ctx)
     reg = open_registry(st.db, create=False, check_version=False)
     st.opened.append(reg)

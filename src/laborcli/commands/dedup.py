@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from laborcli.commands._context import open_reg, policy
+if TYPE_CHECKING:
+    pass
 from laborcli.commands._options import AsOf, Format, FormatOpt, ShowPii
 from laborcli.commands._output import as_of_or_today, err, out, pii_notice, print_json, state, table
-from laborcli.exports.review import read_review, write_review
-from laborcli.identity import find_clusters, record
 from laborcli.masking import Mask
 
 app = typer.Typer(
@@ -33,6 +32,10 @@ def dedup(
     show_pii: ShowPii = False,
 ) -> None:
     """List clusters of rows that are (same) or may be (probable) one person, in the current state."""
+    from laborcli.commands._context import open_reg, policy
+    from laborcli.exports.review import write_review
+    from laborcli.identity import find_clusters
+
     if ctx.invoked_subcommand is not None:
         return
     st = state(ctx)
@@ -79,6 +82,10 @@ def apply(
     file: Annotated[Path, typer.Argument(help="The review workbook with decisions filled in.")],
 ) -> None:
     """Record the decisions of a review workbook; they keep applying in later imports."""
+    from laborcli.commands._context import open_reg
+    from laborcli.exports.review import read_review
+    from laborcli.identity import record
+
     st = state(ctx)
     pairs = read_review(file)
     reg = open_reg(st)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from laborcli.commands._context import open_reg, policy, settings
+if TYPE_CHECKING:
+    pass
 from laborcli.commands._options import AsOf, ShowPii, TownshipOpt
 from laborcli.commands._output import as_of_or_today, err, pii_notice, state
-from laborcli.exports.people import people_frame, write_people
-from laborcli.exports.report import gather, write_report
-from laborcli.identity import find_clusters
 from laborcli.masking import Mask
 
 app = typer.Typer(help="Report workbooks and data exports.")
@@ -37,6 +35,10 @@ def report(
     show_pii: ShowPii = False,
 ) -> None:
     """The monthly report: 汇总, 乡镇, 村, 零就业家庭, 脱贫劳动力, 数据质量, 说明."""
+    from laborcli.commands._context import open_reg, policy
+    from laborcli.exports.report import gather, write_report
+    from laborcli.identity import find_clusters
+
     st = state(ctx)
     if split_by not in (None, "township"):
         raise typer.BadParameter("--split-by takes 'township'")
@@ -77,6 +79,10 @@ def people(
     show_pii: ShowPii = False,
 ) -> None:
     """The current register, one row per person, with age, labour force, transfer and duplicate cluster."""
+    from laborcli.commands._context import open_reg, policy, settings
+    from laborcli.exports.people import people_frame, write_people
+    from laborcli.identity import find_clusters
+
     st = state(ctx)
     d = as_of_or_today(as_of)
     pol = policy(st)

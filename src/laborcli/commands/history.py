@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from laborcli.commands._context import open_reg
+if TYPE_CHECKING:
+    from laborcli.history import Entry
 from laborcli.commands._options import Format, FormatOpt, ShowPii
 from laborcli.commands._output import out, pii_notice, print_json, state, table
 from laborcli.errors import LaborError
-from laborcli.history import Entry, household_history, person_history
 from laborcli.masking import Mask
 
 app = typer.Typer()
@@ -69,6 +69,9 @@ def person(
     show_pii: ShowPii = False,
 ) -> None:
     """Every imported row about one person: which file, which row, what changed."""
+    from laborcli.commands._context import open_reg
+    from laborcli.history import person_history
+
     st = state(ctx)
     pii_notice(show_pii)
     with open_reg(st).reading() as conn:
@@ -86,6 +89,9 @@ def household(
     show_pii: ShowPii = False,
 ) -> None:
     """Every imported row of one household's members, month by month (一户一档)."""
+    from laborcli.commands._context import open_reg
+    from laborcli.history import household_history
+
     st = state(ctx)
     pii_notice(show_pii)
     with open_reg(st).reading() as conn:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from laborcli.commands._context import open_reg, policy
+if TYPE_CHECKING:
+    pass
 from laborcli.commands._options import AsOf, Format, FormatOpt, ShowPii, TownshipOpt, VillageOpt
 from laborcli.commands._output import (
     as_of_or_today,
@@ -19,9 +20,6 @@ from laborcli.commands._output import (
     state,
     table,
 )
-from laborcli.exports.households import write_households
-from laborcli.households import household_json
-from laborcli.households import households as list_households
 from laborcli.masking import Mask
 
 app = typer.Typer()
@@ -47,6 +45,11 @@ def households(
     show_pii: ShowPii = False,
 ) -> None:
     """Households with at least one labour-force member, with members and their status."""
+    from laborcli.commands._context import open_reg, policy
+    from laborcli.exports.households import write_households
+    from laborcli.households import household_json
+    from laborcli.households import households as list_households
+
     st = state(ctx)
     d = as_of_or_today(as_of)
     mask = Mask(show_pii)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from laborcli.commands._context import open_reg, settings
-from laborcli.commands._files import on_file_line, render_run, say_rejected
+if TYPE_CHECKING:
+    pass
 from laborcli.commands._options import Format, FormatOpt, ShowPii
 from laborcli.commands._output import print_json, progress, state
 from laborcli.dates import parse_as_of
-from laborcli.pipeline import import_files
-from laborcli.reading import expand_paths
 
 app = typer.Typer()
 
@@ -46,6 +44,11 @@ def import_(
     show_pii: ShowPii = False,
 ) -> None:
     """Import village sheets; each file is imported whole or not at all."""
+    from laborcli.commands._context import open_reg, settings
+    from laborcli.commands._files import on_file_line, render_run, say_rejected
+    from laborcli.pipeline import import_files
+    from laborcli.reading import expand_paths
+
     st = state(ctx)
     if mode not in ("snapshot", "update"):
         raise typer.BadParameter("--mode must be snapshot or update")

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from laborcli.commands._context import open_reg
+if TYPE_CHECKING:
+    pass
 from laborcli.commands._output import err, state
 from laborcli.errors import LaborError
-from laborcli.history import person_keys
-from laborcli.registry.admin import purge_person
 
 app = typer.Typer(help="Personal data: deletion on request.")
 
@@ -25,6 +24,10 @@ def purge(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove every row of a person from the registry and record that it was done."""
+    from laborcli.commands._context import open_reg
+    from laborcli.history import person_keys
+    from laborcli.registry.admin import purge_person
+
     st = state(ctx)
     if not yes and not typer.confirm("永久删除此人的全部记录?"):
         raise typer.Exit(1)

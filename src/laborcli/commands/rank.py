@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from laborcli.commands._context import open_reg, policy
+if TYPE_CHECKING:
+    from laborcli.ranking import RankRow
 from laborcli.commands._options import Format, FormatOpt
 from laborcli.commands._output import err, out, pct, print_csv, print_json, state, table
 from laborcli.dates import parse_week, week_label
-from laborcli.exports.ranking import write_ranking
-from laborcli.ranking import RankRow, rank_week
 
 app = typer.Typer()
 
@@ -50,6 +49,10 @@ def rank(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Rank villages on transfer-employment completion for a week; top K red, bottom K black."""
+    from laborcli.commands._context import open_reg, policy
+    from laborcli.exports.ranking import write_ranking
+    from laborcli.ranking import rank_week
+
     st = state(ctx)
     if by not in ("village", "township"):
         raise typer.BadParameter("--by must be village or township")

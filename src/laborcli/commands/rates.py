@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from laborcli.commands._context import open_reg, policy
+if TYPE_CHECKING:
+    from laborcli.figures import Level
 from laborcli.commands._options import AsOf, Format, FormatOpt, TownshipOpt, VillageOpt
 from laborcli.commands._output import as_of_or_today, out, pct, print_csv, print_json, state, table
-from laborcli.figures import Level
-from laborcli.figures import rates as compute_rates
 from laborcli.i18n import pick
 
 app = typer.Typer()
@@ -48,6 +47,9 @@ def rates(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Labour force, transfers, rates, households and zero-employment households as of a date."""
+    from laborcli.commands._context import open_reg, policy
+    from laborcli.figures import rates as compute_rates
+
     st = state(ctx)
     if by not in ("county", "township", "village", "group"):
         raise typer.BadParameter("--by must be county, township, village or group")

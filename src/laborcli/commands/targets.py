@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from laborcli.commands._context import open_reg
+if TYPE_CHECKING:
+    pass
 from laborcli.commands._options import Format, FormatOpt
 from laborcli.commands._output import err, out, print_json, state
 from laborcli.errors import UsageError
-from laborcli.targets import known_villages, read_targets, replace_targets
 
 app = typer.Typer(help="Annual targets per village (年度转移就业任务数).")
 
@@ -24,6 +24,9 @@ def import_targets(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Load a year's targets; they replace any targets loaded before for that year."""
+    from laborcli.commands._context import open_reg
+    from laborcli.targets import known_villages, read_targets, replace_targets
+
     st = state(ctx)
     if not file.is_file():
         raise UsageError(f"文件不存在: {file}")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from laborcli.commands._context import settings
+if TYPE_CHECKING:
+    pass
 from laborcli.commands._output import err, state
-from laborcli.template import write_template
 
 app = typer.Typer()
 
@@ -22,6 +22,9 @@ def template(
     ),
 ) -> None:
     """Write the blank village sheet with dropdowns, text-formatted ID column and instructions."""
+    from laborcli.commands._context import settings
+    from laborcli.template import write_template
+
     st = state(ctx)
     write_template(settings(st).schema, output)
     if not st.quiet:

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from laborcli.annotate import annotate_book
-from laborcli.commands._context import settings
-from laborcli.commands._files import on_file_line, render_run, say_rejected
+if TYPE_CHECKING:
+    pass
 from laborcli.commands._options import Format, FormatOpt, ShowPii
 from laborcli.commands._output import err, print_json, progress, state
-from laborcli.pipeline import validate_files
-from laborcli.reading import expand_paths
 
 app = typer.Typer()
 
@@ -40,6 +37,12 @@ def validate(
     show_pii: ShowPii = False,
 ) -> None:
     """Check sheets against the schema and report every problem; writes nothing to the registry."""
+    from laborcli.annotate import annotate_book
+    from laborcli.commands._context import settings
+    from laborcli.commands._files import on_file_line, render_run, say_rejected
+    from laborcli.pipeline import validate_files
+    from laborcli.reading import expand_paths
+
     st = state(ctx)
     files = expand_paths(paths)
     cfg = settings(st, strict=strict, township=township, village=village)

@@ -8,8 +8,10 @@ apostrophe (OWASP's advice), except plain numbers such as -3.5.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from openpyxl.cell.cell import Cell
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
