@@ -19,6 +19,8 @@ from laborcli.dates import as_of_from_name
 from laborcli.errors import InputFileError, UsageError
 from laborcli.i18n import pick
 from laborcli.layout import locate
+from laborcli.plausibility import implausible_batches
+from laborcli.policy import DedupPolicy
 from laborcli.problems import Problem, make_problem
 from laborcli.reading import RawBook, read_book
 from laborcli.registry import Registry, store
@@ -183,13 +185,20 @@ def import_files(
     mode: Mode = "snapshot",
     dry_run: bool = False,
     on_file: Callable[[FileReport], None] | None = None,
+    force: bool = False,
+    dedup: DedupPolicy | None = None,
 ) -> RunReport:
-    """`laborcli import`: each file validated and written in its own transaction."""
+    """`laborcli import`: each file validated and written in its own transaction.
+
+    Unless ``force``, a file whose valid IDs mostly belong to other villages is refused
+    (see ``plausibility``).
+    """
     dates = resolve_as_of(paths, as_of)
     run = RunReport()
+    guard = None if force else (dedup or DedupPolicy())
     for p in paths:
         d = dates[p]
-        rep = _import_one(reg, p, d, settings, mode, dry_run)
+        rep = _import_one(reg, p, d, settings, mode, dry_run, guard)
         run.files.append(rep)
         if on_file:
             on_file(rep)
@@ -197,7 +206,13 @@ def import_files(
 
 
 def _import_one(
-    reg: Registry, path: Path, as_of: dt.date, settings: Settings, mode: Mode, dry_run: bool
+    reg: Registry,
+    path: Path,
+    as_of: dt.date,
+    settings: Settings,
+    mode: Mode,
+    dry_run: bool,
+    guard: DedupPolicy | None,
 ) -> FileReport:
     named = as_of_from_name(path.name)
     rep = check_file(path, settings)
@@ -225,6 +240,13 @@ def _import_one(
             rep.problems = []
             rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings = prior
             return rep
+        groups = _by_village(rep.sheets)
+        refused = implausible_batches(conn, groups, as_of, guard) if guard else []
+        if refused:
+            rep.status = "rejected"
+            rep.problems = refused + rep.problems
+            rep.rows_rejected, rep.rows_imported = rep.rows_read, 0
+            return rep
         store.write_import(
             conn,
             path=str(path),
@@ -232,7 +254,7 @@ def _import_one(
             as_of=as_of,
             mode=mode,
             report_counts=(rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings),
-            groups=_by_village(rep.sheets),
+            groups=groups,
             problems=rep.problems,
             version=__version__,
         )

@@ -77,6 +77,15 @@ _CODES: list[Code] = [
         "请拆分文件或检查文件来源",
         "split the file or check where it came from",
     ),
+    Code(
+        "batch-implausible",
+        "error",
+        "该表的身份证号大多已在其他村的表中, 疑似同一张表报成了两个村或把乡镇汇总表当作村表导入, 未导入",
+        "most valid IDs of this sheet are already in other villages' sheets (the same sheet filed "
+        "twice, or a township sheet imported as a village); not imported",
+        "请核对文件所属的乡镇和村; 确认无误时加 --force 重新导入",
+        "check which village the file belongs to; if it is right, import again with --force",
+    ),
     # --- row errors
     Code("name-missing", "error", "姓名为空", "the name is empty", "请填写姓名", "fill in the name"),
     Code(

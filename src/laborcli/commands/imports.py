@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    pass
 from laborcli.commands._options import Format, FormatOpt, ShowPii
 from laborcli.commands._output import print_json, progress, state
 from laborcli.dates import parse_as_of
@@ -40,11 +38,19 @@ def import_(
     village: Annotated[
         str | None, typer.Option("--village", help="Village for sheets without a 村(社区) column.")
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Import even a file whose ID numbers mostly belong to other villages "
+            "(normally refused as a sheet filed under the wrong village).",
+        ),
+    ] = False,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,
 ) -> None:
     """Import village sheets; each file is imported whole or not at all."""
-    from laborcli.commands._context import open_reg, settings
+    from laborcli.commands._context import open_reg, policy, settings
     from laborcli.commands._files import on_file_line, render_run, say_rejected
     from laborcli.pipeline import import_files
     from laborcli.reading import expand_paths
@@ -65,6 +71,8 @@ def import_(
             mode=mode,  # type: ignore[arg-type]
             dry_run=dry_run,
             on_file=lambda f: bar.advance(1, info=on_file_line(f)),
+            force=force,
+            dedup=policy(st).dedup,
         )
     if fmt is Format.json:
         print_json(run.as_json(show_pii))

@@ -1,0 +1,79 @@
+"""A sheet filed under the wrong village is refused, not turned into a thousand duplicates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from tests.conftest import Cli
+from tests.sheets import person, write_xlsx
+
+
+def _village(n: int, village: str, township: str = "甲镇", start: int = 0) -> list[dict[str, object]]:
+    return [
+        person(
+            f"村民{i}",
+            dt.date(1970 + i % 30, 1 + i % 12, 1 + i % 28),
+            seq=i,
+            township=township,
+            village=village,
+            household=f"{village}-H{i:03d}",
+        )
+        for i in range(start, start + n)
+    ]
+
+
+def _county(cli: Cli) -> list[int]:
+    rates = cli.json("rates", "--as-of", "2026-11-30")
+    return [rates["total"]["labour_force"], rates["total"]["transferred"]]
+
+
+def test_same_sheet_under_a_second_village_is_refused(cli: Cli, tmp_path: Path) -> None:
+    rows = _village(20, "一村")
+    cli.json("import", str(write_xlsx(tmp_path / "甲镇_一村_2026-11.xlsx", rows)))
+    copied = [{**r, "村(社区)": "二村"} for r in rows]
+    rep = cli.json("import", str(write_xlsx(tmp_path / "甲镇_二村_2026-11.xlsx", copied)))
+    f = rep["files"][0]
+    assert f["status"] == "rejected"
+    assert f["rows_imported"] == 0
+    assert f["problems"][0]["code"] == "batch-implausible"
+    assert "20/20" in f["problems"][0]["message"] and "一村" in f["problems"][0]["message"]
+    assert _county(cli) == [20, 20]
+    assert cli.json("dedup", "--as-of", "2026-11-30")["clusters"] == []
+
+
+def test_force_imports_the_refused_sheet(cli: Cli, tmp_path: Path) -> None:
+    rows = _village(20, "一村")
+    cli.json("import", str(write_xlsx(tmp_path / "甲镇_一村_2026-11.xlsx", rows)))
+    copied = write_xlsx(tmp_path / "甲镇_二村_2026-11.xlsx", [{**r, "村(社区)": "二村"} for r in rows])
+    r = cli("import", str(copied), "--force", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert _county(cli) == [20, 20]  # still one person each: counted once
+    assert len(cli.json("dedup", "--as-of", "2026-11-30")["clusters"]) == 20
+
+
+def test_a_few_people_moving_villages_is_normal(cli: Cli, tmp_path: Path) -> None:
+    cli.json("import", str(write_xlsx(tmp_path / "甲镇_一村_2026-10.xlsx", _village(30, "一村"))))
+    moved = _village(3, "一村")  # three people now listed in 二村 too
+    second = _village(17, "二村", start=100) + [{**r, "村(社区)": "二村"} for r in moved]
+    r = cli("import", str(write_xlsx(tmp_path / "甲镇_二村_2026-11.xlsx", second)), "--format", "json")
+    assert r.exit_code == 0, r.output
+
+
+def test_small_sheets_are_never_judged(cli: Cli, tmp_path: Path) -> None:
+    rows = _village(9, "一村")  # below implausible_min = 10
+    cli.json("import", str(write_xlsx(tmp_path / "甲镇_一村_2026-11.xlsx", rows)))
+    copied = [{**r, "村(社区)": "二村"} for r in rows]
+    r = cli("import", str(write_xlsx(tmp_path / "甲镇_二村_2026-11.xlsx", copied)), "--format", "json")
+    assert r.exit_code == 0, r.output
+
+
+def test_township_sheet_imported_as_one_village_is_refused(cli: Cli, tmp_path: Path) -> None:
+    a, b = _village(12, "一村"), _village(12, "二村", start=50)
+    cli.json("import", str(write_xlsx(tmp_path / "甲镇_一村_2026-11.xlsx", a)))
+    cli.json("import", str(write_xlsx(tmp_path / "甲镇_二村_2026-11.xlsx", b)))
+    whole = [{**r, "村(社区)": "三村"} for r in a + b] + _village(4, "三村", start=200)
+    rep = cli.json("import", str(write_xlsx(tmp_path / "甲镇_三村_2026-11.xlsx", whole)))
+    f = rep["files"][0]
+    assert (f["status"], f["problems"][0]["code"]) == ("rejected", "batch-implausible")
+    assert "24/28" in f["problems"][0]["message"]
