@@ -20,30 +20,25 @@ from sqlalchemy.engine import Connection
 from laborcli.policy import DedupPolicy
 from laborcli.problems import Problem, make_problem
 from laborcli.registry.tables import rows
-from laborcli.state import candidate_rows
+from laborcli.state import current_snapshot_ids
 
 _CHUNK = 900  # below every back end's limit on bound parameters
 
 
 def _others_holding(
-    conn: Connection, as_of: dt.date, place: tuple[str, str], ids: Sequence[str]
+    conn: Connection, current: set[int], place: tuple[str, str], ids: Sequence[str]
 ) -> dict[str, tuple[str, str]]:
     """For each of ``ids`` found in another village's current rows: one such village."""
-    cand = candidate_rows(as_of).subquery("cand")
     found: dict[str, tuple[str, str]] = {}
     for i in range(0, len(ids), _CHUNK):
         chunk = ids[i : i + _CHUNK]
         q = (
-            sa.select(rows.c.id_number, rows.c.township, rows.c.village)
-            .join(cand, cand.c.row_id == rows.c.id)
-            .where(
-                rows.c.id_valid.is_(True),
-                rows.c.id_number.in_(chunk),
-                sa.not_(sa.and_(rows.c.township == place[0], rows.c.village == place[1])),
-            )
+            sa.select(rows.c.id_number, rows.c.township, rows.c.village, rows.c.snapshot_id)
+            .where(rows.c.id_number.in_(chunk), rows.c.id_valid.is_(True))
         )
-        for id_number, township, village in conn.execute(q):
-            found.setdefault(id_number, (township, village))
+        for id_number, township, village, snap in conn.execute(q):
+            if snap in current and (township, village) != place:
+                found.setdefault(id_number, (township, village))
     return found
 
 
@@ -55,11 +50,14 @@ def implausible_batches(
 ) -> list[Problem]:
     """One problem per village of the file whose valid IDs mostly belong to other villages."""
     out: list[Problem] = []
+    current: set[int] | None = None
     for place, recs in sorted(groups.items()):
         ids = sorted({r["id_number"] for r in recs if r.get("id_valid")})
         if len(ids) < policy.implausible_min:
             continue
-        held = _others_holding(conn, as_of, place, ids)
+        if current is None:
+            current = {int(str(r[0])) for r in conn.execute(current_snapshot_ids(as_of))}
+        held = _others_holding(conn, current, place, ids)
         if len(held) < policy.implausible_share * len(ids):
             continue
         where = Counter(held.values()).most_common(3)

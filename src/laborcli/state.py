@@ -61,6 +61,43 @@ def candidate_rows(as_of: dt.date) -> Select[tuple[object, ...]]:
     return sa.union_all(from_base, from_updates).subquery("cand_ids").select()
 
 
+def current_snapshot_ids(as_of: dt.date) -> Select[tuple[object, ...]]:
+    """The snapshots whose rows describe someone at D (the same rule as ``candidate_rows``)."""
+    latest = (
+        sa.select(
+            snapshots.c.id,
+            snapshots.c.import_id,
+            snapshots.c.township,
+            snapshots.c.village,
+            snapshots.c.as_of,
+            sa.func.row_number()
+            .over(
+                partition_by=(snapshots.c.township, snapshots.c.village),
+                order_by=(snapshots.c.as_of.desc(), snapshots.c.import_id.desc(), snapshots.c.id.desc()),
+            )
+            .label("rn"),
+        )
+        .where(snapshots.c.mode == "snapshot", snapshots.c.as_of <= as_of)
+        .subquery("latest")
+    )
+    base = sa.select(latest).where(latest.c.rn == 1).subquery("base1")
+    upd = snapshots.alias("upd1")
+    later = (
+        sa.select(upd.c.id)
+        .outerjoin(base, sa.and_(base.c.township == upd.c.township, base.c.village == upd.c.village))
+        .where(
+            upd.c.mode == "update",
+            upd.c.as_of <= as_of,
+            sa.or_(
+                base.c.id.is_(None),
+                upd.c.as_of > base.c.as_of,
+                sa.and_(upd.c.as_of == base.c.as_of, upd.c.import_id > base.c.import_id),
+            ),
+        )
+    )
+    return sa.union_all(sa.select(base.c.id), later).subquery("cur_snaps").select()
+
+
 def person_key_expr() -> ColumnElement[str]:
     """The person a row counts as: its linked canonical key, else its own key."""
     return sa.func.coalesce(links.c.canonical, rows.c.person_key)
