@@ -31,12 +31,20 @@ _DROP = {ord(c): None for c in " \t\r\n\u3000\u00a0-"}
 
 def normalise_id(raw: str) -> str:
     """Full-width to ASCII, whitespace and dashes removed, x upper-cased."""
+    if raw.isascii():
+        return raw.translate(_DROP).upper()
     return unicodedata.normalize("NFKC", raw).translate(_DROP).upper()
+
+
+_DIGIT_WEIGHT = [{str(d): d * w for d in range(10)} for w in _WEIGHTS]
 
 
 def check_digit(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character of 17 digits."""
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    if len(first17) != 17:
+        raise ValueError("17 digits expected")
+    t = _DIGIT_WEIGHT
+    return _CHECK[sum(t[i][c] for i, c in enumerate(first17)) % 11]
 
 
 def convert_15_to_18(id15: str) -> str:

@@ -15,6 +15,7 @@ from laborcli.values import fold, is_blank
 HEADER_SCAN_ROWS = 30
 MIN_HEADER_MATCHES = 3
 TOTAL_WORDS = ("合计", "小计", "总计", "总数", "共计")
+_TOTAL_CHARS = frozenset("计数計數")
 FOOTER_WORDS = (
     "填报人",
     "填表人",
@@ -85,7 +86,8 @@ def is_totals_row(row: list[Cell], table: Table) -> bool:
     for j in idx:
         if j < len(row):
             v = row[j]
-            if isinstance(v, str) and fold(v).startswith(TOTAL_WORDS):
+            # Every totals word has one of these characters; fold only the cells that could match.
+            if isinstance(v, str) and _TOTAL_CHARS.intersection(v) and fold(v).startswith(TOTAL_WORDS):
                 return True
     return False
 

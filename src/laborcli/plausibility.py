@@ -32,9 +32,8 @@ def _others_holding(
     found: dict[str, tuple[str, str]] = {}
     for i in range(0, len(ids), _CHUNK):
         chunk = ids[i : i + _CHUNK]
-        q = (
-            sa.select(rows.c.id_number, rows.c.township, rows.c.village, rows.c.snapshot_id)
-            .where(rows.c.id_number.in_(chunk), rows.c.id_valid.is_(True))
+        q = sa.select(rows.c.id_number, rows.c.township, rows.c.village, rows.c.snapshot_id).where(
+            rows.c.id_number.in_(chunk), rows.c.id_valid.is_(True)
         )
         for id_number, township, village, snap in conn.execute(q):
             if snap in current and (township, village) != place:

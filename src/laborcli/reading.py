@@ -101,6 +101,18 @@ def sniff(data: bytes) -> str:
     return "csv"
 
 
+def file_sha256(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes, or None when it cannot be read (read_book says why)."""
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
 def read_book(path: Path) -> RawBook:
     """Read a sheet file; raise InputFileError with a one-line reason when it cannot be."""
     try:
