@@ -104,16 +104,21 @@ def person_key_expr() -> ColumnElement[str]:
 
 
 def current_rows(as_of: dt.date, dialect: str) -> Select[tuple[object, ...]]:
-    """One row per person at D, with ``pkey`` (the person) and all row columns."""
+    """One row per person at D, with ``pkey`` (the person) and all row columns.
+
+    The ranking window runs over narrow tuples (row id, person, sort keys) and the wide
+    rows are joined back by primary key afterwards: sorting every column of every row
+    through the window made this several times slower.
+    """
     cand = candidate_rows(as_of).subquery("cand")
-    pkey = person_key_expr().label("pkey")
+    pk = person_key_expr()
     ranked = (
         sa.select(
-            rows,
-            pkey,
+            rows.c.id.label("rid"),
+            pk.label("pkey"),
             sa.func.row_number()
             .over(
-                partition_by=person_key_expr(),
+                partition_by=pk,
                 order_by=(
                     rows.c.as_of.desc(),
                     binary(rows.c.township, dialect),
@@ -127,7 +132,8 @@ def current_rows(as_of: dt.date, dialect: str) -> Select[tuple[object, ...]]:
         .join(cand, cand.c.row_id == rows.c.id)
         .outerjoin(links, links.c.person_key == rows.c.person_key)
     ).subquery("ranked")
-    return sa.select(*[c for c in ranked.c if c.name != "k"]).where(ranked.c.k == 1)
+    winners = sa.select(ranked.c.rid, ranked.c.pkey).where(ranked.c.k == 1).subquery("win")
+    return sa.select(rows, winners.c.pkey).join(winners, winners.c.rid == rows.c.id)
 
 
 def current_candidates(as_of: dt.date) -> Select[tuple[object, ...]]:

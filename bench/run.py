@@ -1,0 +1,231 @@
+"""The benchmark suite: a generated county, every command timed, one table.
+
+Run from the project root::
+
+    python bench/run.py                      # 100,000 and 800,000 persons
+    python bench/run.py --sizes 100000       # a quicker run
+
+Each step runs the installed ``laborcli`` in a fresh process (as an officer or cron
+would), so times include start-up; peak memory is the child's maximum resident set.
+Beside each figure stands its floor: python-calamine's raw read of the same files for
+imports, one ``COUNT(*) ... GROUP BY village`` in the registry for the figures. The
+table goes to ``docs/benchmarks.md`` with the date and the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "results"
+MONTHS = ("2026-10", "2026-11")
+
+
+@dataclass
+class Step:
+    """One measured command."""
+
+    size: int
+    name: str
+    seconds: float
+    peak_mb: float
+    rows: int | None = None
+    floor: float | None = None
+    floor_name: str = ""
+    target: str = ""
+
+
+def laborcli() -> str:
+    """The installed console script next to this interpreter."""
+    exe = Path(sys.executable).parent / "laborcli"
+    return str(exe) if exe.exists() else shutil.which("laborcli") or "laborcli"
+
+
+def timed(argv: list[str], cwd: Path) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB and exit code of one child process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    secs = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return secs, usage.ru_maxrss / 1024, proc.returncode
+
+
+def raw_read(folder: Path) -> tuple[float, int]:
+    """python-calamine alone reading every sheet of every file, in one process."""
+    from python_calamine import CalamineWorkbook
+
+    t = time.perf_counter()
+    n = 0
+    for f in sorted(folder.glob("*.xlsx")):
+        wb = CalamineWorkbook.from_path(str(f))
+        for name in wb.sheet_names:
+            n += len(wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    return time.perf_counter() - t, n
+
+
+def count_floor(db: Path) -> float:
+    """The cheapest query a figure could be: one grouped count over every row."""
+    t = time.perf_counter()
+    with sqlite3.connect(db) as c:
+        c.execute("SELECT township, village, COUNT(*) FROM rows GROUP BY township, village").fetchall()
+    return time.perf_counter() - t
+
+
+def rows_in(db: Path) -> int:
+    """Rows stored in the registry."""
+    with sqlite3.connect(db) as c:
+        return int(c.execute("SELECT COUNT(*) FROM rows").fetchone()[0])
+
+
+def generate(size: int, seed: int) -> Path:
+    """The county of ``size`` persons, generated once and kept under bench/results/."""
+    out = WORK / f"county-{size}-s{seed}"
+    if (out / ".done").exists():
+        return out
+    shutil.rmtree(out, ignore_errors=True)
+    argv = [laborcli(), "sample", "--persons", str(size), "--months", ",".join(MONTHS)]
+    argv += ["--seed", str(seed), "--targets", "-o", str(out)]
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    (out / ".done").write_text("ok")
+    return out
+
+
+def run_size(size: int, seed: int) -> list[Step]:
+    """Every step of the suite on one county."""
+    county = generate(size, seed)
+    db = county / "bench.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    lc = [laborcli(), "-q", "--db", str(db)]
+    steps: list[Step] = []
+    m1, m2 = (county / m for m in MONTHS)
+
+    def step(name: str, argv: list[str], target: str = "", **kw: object) -> Step:
+        secs, peak, code = timed(lc + argv, county)
+        if code not in (0, 1):
+            raise SystemExit(f"{name} failed with exit code {code}")
+        s = Step(size, name, secs, peak, target=target, **kw)  # type: ignore[arg-type]
+        steps.append(s)
+        print(f"  {name:<28} {secs:7.2f} s  {peak:7.0f} MB", flush=True)
+        return s
+
+    floor1, n1 = raw_read(m1)
+    step(
+        f"import {MONTHS[0]}",
+        ["import", str(m1)],
+        "≤ 1.5 × raw read, < 60 s",
+        rows=n1,
+        floor=floor1,
+        floor_name="calamine raw read",
+    )
+    step(f"re-import {MONTHS[0]} (unchanged)", ["import", str(m1)], "near-instant", rows=n1)
+    floor2, n2 = raw_read(m2)
+    step(
+        f"import {MONTHS[1]}",
+        ["import", str(m2)],
+        "≤ 1.5 × raw read, < 60 s",
+        rows=n2,
+        floor=floor2,
+        floor_name="calamine raw read",
+    )
+    targets = sorted(county.glob("targets*.xlsx")) + sorted(county.glob("*任务*.xlsx"))
+    if targets:
+        step("targets import", ["targets", "import", str(targets[0]), "--year", "2026"])
+    floor = count_floor(db)
+    as_of = ["--as-of", "2026-11-30"]
+    step(
+        "rates --by village",
+        ["rates", *as_of, "--by", "village", "--format", "json"],
+        "< 3 s",
+        floor=floor,
+        floor_name="COUNT(*) GROUP BY village",
+    )
+    step(
+        "households --zero-employment",
+        ["households", *as_of, "--zero-employment", "--format", "json"],
+        "< 3 s",
+        floor=floor,
+        floor_name="COUNT(*) GROUP BY village",
+    )
+    step(
+        "rank --week 2026-W48",
+        ["rank", "--week", "2026-W48", "--format", "json"],
+        "< 3 s",
+        floor=floor,
+        floor_name="COUNT(*) GROUP BY village",
+    )
+    step("dedup", ["dedup", *as_of, "--format", "json"], "< 60 s")
+    step("export report", ["export", "report", *as_of, "-o", str(county / "report.xlsx")], "< 30 s")
+    print(f"  registry: {rows_in(db):,} rows, {db.stat().st_size / 2**20:.0f} MB")
+    return steps
+
+
+def table(steps: list[Step]) -> str:
+    """The markdown table of docs/benchmarks.md."""
+    lines = [
+        "| persons | step | rows | seconds | rows/s | peak MB | floor | floor s | × floor | target |",
+        "|---:|---|---:|---:|---:|---:|---|---:|---:|---|",
+    ]
+    for s in steps:
+        rate = f"{s.rows / s.seconds:,.0f}" if s.rows else ""
+        ratio = f"{s.seconds / s.floor:.1f}" if s.floor else ""
+        floor = f"{s.floor:.2f}" if s.floor is not None else ""
+        lines.append(
+            f"| {s.size:,} | {s.name} | {s.rows or '':,} | {s.seconds:.2f} | {rate} | {s.peak_mb:.0f} "
+            f"| {s.floor_name} | {floor} | {ratio} | {s.target} |".replace("| , |", "|  |")
+        )
+    return "\n".join(lines)
+
+
+def growth(steps: list[Step]) -> list[str]:
+    """How each step's time grows from the smallest to the largest county."""
+    sizes = sorted({s.size for s in steps})
+    if len(sizes) < 2:
+        return []
+    lo, hi = sizes[0], sizes[-1]
+    by = {(s.size, s.name): s.seconds for s in steps}
+    out = [f"Growth from {lo:,} to {hi:,} persons (×{hi / lo:.0f} data):", ""]
+    for s in steps:
+        if s.size == lo and (hi, s.name) in by:
+            out.append(f"- {s.name}: ×{by[(hi, s.name)] / s.seconds:.1f}")
+    return out
+
+
+def main() -> None:
+    """Run the suite and write docs/benchmarks.md."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap.add_argument("--sizes", default="100000,800000", help="comma-separated county sizes (persons)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    args = ap.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    steps: list[Step] = []
+    for size in [int(x) for x in args.sizes.split(",")]:
+        print(f"county of {size:,} persons", flush=True)
+        steps += run_size(size, args.seed)
+    head = [
+        "# Benchmarks",
+        "",
+        f"Measured on {dt.date.today().isoformat()} by `python bench/run.py --sizes {args.sizes}` on "
+        f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
+        f"SQLite registry; each step is a fresh `laborcli` process (start-up included).",
+        "",
+    ]
+    text = "\n".join([*head, table(steps), "", *growth(steps), ""])
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
