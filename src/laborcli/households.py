@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from laborcli.figures import persons, years_before
+from laborcli.figures import person_table, persons, years_before
 from laborcli.policy import LabourForceAges
 from laborcli.state import binary
 
@@ -67,7 +67,12 @@ def households(
 ) -> list[Household]:
     """Households with at least one labour-force member (optionally only zero-employment ones)."""
     dialect = conn.dialect.name
-    p = persons(d, dialect, ages, township=township, village=village)
+    with person_table(conn, persons(d, dialect, ages, township=township, village=village)) as p:
+        return _collect(conn, p, d, zero_only, dialect)
+
+
+def _collect(conn: Connection, p: sa.Table, d: dt.date, zero_only: bool, dialect: str) -> list[Household]:
+    """Households of the materialised persons, members kept together, in a stable order."""
     hh = (
         sa.select(
             p.c.township,

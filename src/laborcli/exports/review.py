@@ -30,6 +30,7 @@ HEADERS = [
     "姓名",
     "身份证号码",
     "人员键",
+    "组键",
 ]
 SAME, DIFFERENT = "同一人", "不同人"
 BLOCK_FILL = PatternFill(fill_type="solid", start_color="FFF2F2F2", end_color="FFF2F2F2")
@@ -60,7 +61,8 @@ def write_review(clusters: list[Cluster], path: Path, mask: Mask) -> None:
                     r.village,
                     r.name,
                     mask.id(r.id_number),
-                    r.pkey,
+                    r.own_key,
+                    c.cluster_id,
                 ]
             )
             shade.append(n % 2 == 0)
@@ -69,7 +71,7 @@ def write_review(clusters: list[Cluster], path: Path, mask: Mask) -> None:
         "重复登记核查表 (在“判定”列选择 同一人 或 不同人, 然后运行 laborcli dedup apply)",
         HEADERS,
         rows,
-        widths=[13, 14, 7, 40, 28, 10, 6, 10, 10, 10, 21, 10],
+        widths=[13, 14, 7, 40, 28, 10, 6, 10, 10, 10, 21, 10, 10],
     )
     for i, sh in enumerate(shade, start=h + 1):
         if sh:
@@ -79,53 +81,70 @@ def write_review(clusters: list[Cluster], path: Path, mask: Mask) -> None:
     dv.add(f"B{h + 1}:B{h + max(1, len(rows))}")
     ws.add_data_validation(dv)
     ws.column_dimensions["L"].hidden = True
+    ws.column_dimensions["M"].hidden = True
     ws.cell(row=h, column=2).font = Font(bold=True, color="FFC00000")
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
 
 
+def _verdict(text: str) -> str | None:
+    """'same', 'different', None for blank or the unchanged confirmed label; ValueError else."""
+    d = text.strip()
+    if not d or d == DECISION_ZH["same"]:
+        return None
+    if d == SAME:
+        return "same"
+    if d == DIFFERENT:
+        return "different"
+    raise ValueError(d)
+
+
 def read_review(path: Path) -> list[tuple[str, str, str]]:
-    """(key_a, key_b, 'same'|'different') for every block with a decision filled in."""
+    """(key_a, key_b, 'same'|'different') for every cluster with a decision filled in.
+
+    Rows belong to clusters by the hidden 组键 column, not by where they stand, so a
+    reviewer may sort or filter the sheet. A decision that is not one of the dropdown's
+    choices, or two different decisions for one cluster, stop the whole apply.
+    """
     if not path.is_file():
         raise UsageError(f"文件不存在: {path}")
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:
         raise InputFileError(f"{path.name}: 无法读取核查表: {e}") from e
-    ws = wb["待核查"] if "待核查" in wb.sheetnames else wb.worksheets[0]
-    ws.reset_dimensions()
-    out: list[tuple[str, str, str]] = []
-    header_seen = False
-    block: list[str] = []
-    verdict: str | None = None
-
-    def flush() -> None:
-        if verdict and len(set(block)) > 1:
-            keys = sorted(set(block))
-            for k in keys[1:]:
-                out.append((keys[0], k, verdict))
-
-    for row in ws.iter_rows(values_only=True):
-        cells = list(row) + [None] * (len(HEADERS) - len(row))
-        if not header_seen:
-            header_seen = cells[0] == HEADERS[0] and cells[len(HEADERS) - 1] == HEADERS[-1]
-            continue
-        cid, dec, key = cells[0], cells[1], cells[len(HEADERS) - 1]
-        if cid:
-            flush()
-            block = []
-            d = str(dec or "").strip()
-            verdict = (
-                "same"
-                if d.startswith(SAME) and d != DECISION_ZH["same"]
-                else "different"
-                if d.startswith(DIFFERENT)
-                else None
-            )
-        if key:
-            block.append(str(key))
-    flush()
-    wb.close()
+    try:
+        ws = wb["待核查"] if "待核查" in wb.sheetnames else wb.worksheets[0]
+        ws.reset_dimensions()
+        header_seen = False
+        keys: dict[str, set[str]] = {}
+        verdicts: dict[str, str] = {}
+        for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            cells = list(row) + [None] * (len(HEADERS) - len(row))
+            if not header_seen:
+                header_seen = cells[0] == HEADERS[0] and cells[len(HEADERS) - 1] == HEADERS[-1]
+                continue
+            dec, key, cid = cells[1], cells[len(HEADERS) - 2], cells[len(HEADERS) - 1]
+            if not cid:
+                continue
+            cid = str(cid)
+            if key:
+                keys.setdefault(cid, set()).add(str(key))
+            try:
+                v = _verdict(str(dec or ""))
+            except ValueError as e:
+                raise InputFileError(
+                    f"{path.name}: 第{n}行 判定 “{e}” 无效, 只能填 {SAME} 或 {DIFFERENT}"
+                ) from None
+            if v is None:
+                continue
+            if verdicts.setdefault(cid, v) != v:
+                raise InputFileError(f"{path.name}: 第{n}行 组 {cid} 的判定前后矛盾 ({SAME} 与 {DIFFERENT})")
+    finally:
+        wb.close()
     if not header_seen:
         raise InputFileError(f"{path.name}: 不是 laborcli 导出的核查表 (找不到表头)")
+    out: list[tuple[str, str, str]] = []
+    for cid, verdict in sorted(verdicts.items()):
+        ks = sorted(keys.get(cid, set()))
+        out.extend((ks[0], k, verdict) for k in ks[1:])
     return out

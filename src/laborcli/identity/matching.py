@@ -83,6 +83,10 @@ def _keys(r: Rec) -> Iterable[tuple[str, ...]]:
     if r.household_id:
         yield ("hn", r.household_id, name_pinyin(r.name))
     yield ("nv", r.township, r.village, name_pinyin(r.name))
+    if r.id_number and len(r.id_number) == 18:
+        # A typo in the birth digits moves the birth date (and so the first key); the
+        # rest of the ID still meets its twin here.
+        yield ("ix", r.id_number[:6] + r.id_number[14:])
 
 
 def candidate_pairs(recs: list[Rec]) -> set[tuple[int, int]]:
@@ -136,17 +140,30 @@ def score(a: Rec, b: Rec, w: DedupPolicy) -> Match:
         m.reasons.append(f"姓名相近 {a.name}/{b.name}")
     else:
         return m
+    # A near-identical ID is evidence in itself, and it explains a birth date or gender
+    # that differ only because they were read from the mistyped digits.
+    near = False
+    if _id_near(a.id_number, b.id_number):
+        near = True
+        m.score += w.id_one_edit
+        m.reasons.append("身份证号码仅一位之差 (疑似录入错误)")
+    elif a.id_number and b.id_number and Levenshtein.distance(a.id_number, b.id_number) <= 1:
+        near = True
+        m.score += w.id_one_edit
+        m.reasons.append("身份证号码相差一位")
     if a.birth and b.birth:
         if a.birth == b.birth:
             m.score += w.birth_same
             m.reasons.append("出生日期相同")
+        elif near:
+            m.reasons.append("出生日期不同 (可由身份证号码之差解释)")
         else:
             m.score += w.birth_differs
             m.reasons.append("出生日期不同")
     if a.gender and b.gender:
         if a.gender == b.gender:
             m.score += w.gender_same
-        else:
+        elif not near:
             m.score += w.gender_differs
             m.reasons.append("性别不同")
     if a.phone and a.phone == b.phone:
@@ -155,12 +172,6 @@ def score(a: Rec, b: Rec, w: DedupPolicy) -> Match:
     if a.household_id and a.household_id == b.household_id:
         m.score += w.household_same
         m.reasons.append("同一户")
-    if _id_near(a.id_number, b.id_number):
-        m.score += w.id_one_edit
-        m.reasons.append("身份证号码仅一位之差 (疑似录入错误)")
-    elif a.id_number and b.id_number and Levenshtein.distance(a.id_number, b.id_number) <= 1:
-        m.score += w.id_one_edit
-        m.reasons.append("身份证号码相差一位")
     if a.township == b.township and a.village == b.village:
         m.score += w.same_village
     return m
