@@ -435,7 +435,8 @@ def test_a_typo_in_the_birth_digits_of_an_id_is_still_a_probable_match(
     typo = good[:13] + "3" + good[14:]  # 19900512 -> 19900513: still a real date
     f1 = write_xlsx(tmp_path / "甲镇_一村_2026-11.xlsx", [person("何勇", b, id_number=good)])
     f2 = write_xlsx(
-        tmp_path / "甲镇_二村_2026-11.xlsx", [person("何勇", b, id_number=typo, household="H900")]
+        tmp_path / "甲镇_二村_2026-11.xlsx",
+        [person("何勇", b, id_number=typo, household="H900", village="二村")],
     )
     cli_sqlite.json("import", str(f1), str(f2))
     clusters = cli_sqlite.json("dedup", "--as-of", AS_OF)["clusters"]
