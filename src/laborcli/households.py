@@ -72,45 +72,31 @@ def households(
 
 
 def _collect(conn: Connection, p: sa.Table, d: dt.date, zero_only: bool, dialect: str) -> list[Household]:
-    """Households of the materialised persons, members kept together, in a stable order."""
-    hh = (
+    """Households of the materialised persons, members kept together, in a stable order.
+
+    Household totals are window sums over the members, so one pass over the persons
+    gives every member with its household's figures (a self-join was quadratic on SQLite).
+    """
+    part = (p.c.township, p.c.village, p.c.hh)
+    w = (
         sa.select(
-            p.c.township,
-            p.c.village,
-            p.c.hh,
-            sa.func.sum(p.c.labour_force).label("lf"),
-            sa.func.sum(p.c.transferred).label("tr"),
+            p,
+            sa.func.sum(p.c.labour_force).over(partition_by=part).label("lf"),
+            sa.func.sum(p.c.transferred).over(partition_by=part).label("tr"),
         )
-        .group_by(p.c.township, p.c.village, p.c.hh)
-        .having(sa.func.sum(p.c.labour_force) > 0)
-    )
+    ).subquery("w")
+    cond = [w.c.lf > 0]
     if zero_only:
-        hh = hh.having(sa.func.sum(p.c.transferred) == 0)
-    hs = hh.subquery("hs")
+        cond.append(w.c.tr == 0)
     q = (
-        sa.select(
-            hs.c.township,
-            hs.c.village,
-            hs.c.hh,
-            hs.c.lf,
-            hs.c.tr,
-            p.c.household_id,
-            p.c.name,
-            p.c.id_number,
-            p.c.phone,
-            p.c.employment_status,
-            p.c.relation,
-            p.c.labour_force,
-            p.c.transferred,
-            p.c.birth_eff,
-        )
-        .join(p, sa.and_(p.c.township == hs.c.township, p.c.village == hs.c.village, p.c.hh == hs.c.hh))
+        sa.select(w)
+        .where(*cond)
         .order_by(
-            binary(hs.c.township, dialect),
-            binary(hs.c.village, dialect),
-            binary(hs.c.hh, dialect),
-            p.c.labour_force.desc(),
-            binary(p.c.name, dialect),
+            binary(w.c.township, dialect),
+            binary(w.c.village, dialect),
+            binary(w.c.hh, dialect),
+            w.c.labour_force.desc(),
+            binary(w.c.name, dialect),
         )
     )
     out: list[Household] = []
