@@ -236,6 +236,15 @@ _OUT_PROVINCE = (
     ("新疆维吾尔自治区", 1),
 )
 _IN_PROVINCE = (("云南省昆明市", 10), ("云南省曲靖市", 4), ("云南省玉溪市", 3), ("云南省昭通市", 3))
+
+
+def _short_place(place: str) -> str:
+    """A destination's short name, for its employers' names (宁波, 义乌, 上海, 新疆)."""
+    parts = [x for x in re.split("[省市]", place.replace("维吾尔自治区", "")) if x]
+    return parts[-1][:2]
+
+
+_PLACE_SHORT = {place: _short_place(place) for place, _ in _OUT_PROVINCE + _IN_PROVINCE}
 _FIRM_WORDS = "华鑫隆盛达安恒丰宏泰远通顺兴源金"
 _FIRM_KINDS = (
     "电子有限公司",
@@ -879,6 +888,8 @@ class _Township:
         perm = random.Random(f"{job.seed}/stations").sample(range(100), 100)
         self.stations = [perm[(ti * 3 + k) % 100] for k in range(3)]
         self._ymd: dict[dt.date, tuple[str, int]] = {}
+        self._firm_pool: dict[str, list[str]] = {}
+        self._local: dict[str, dict[str, tuple[str, ...]]] = {}
         self.as_of0 = _month_end(job.months[0])
         self.organisers = self._organisers()
         self.villages: list[_Village] = []
@@ -1115,57 +1126,90 @@ class _Township:
             return "" if rng.random() < 0.7 else "暂无意愿"
         return _INTENTION_IDLE(rng)
 
+    def _firms(self, place: str) -> list[str]:
+        """The township's employers at a destination: fellow villagers cluster in a few firms."""
+        firms = self._firm_pool.get(place)
+        if firms is None:
+            rng = self.rng
+            short = _PLACE_SHORT[place]
+            firms = [
+                f"{short}{rng.pick(_FIRM_WORDS)}{rng.pick(_FIRM_WORDS)}{rng.pick(_FIRM_KINDS)}"
+                for _ in range(6)
+            ]
+            firms.append("")  # employer not written down
+            self._firm_pool[place] = firms
+        return firms
+
+    def _local_jobs(self, v: _Village) -> dict[str, tuple[str, ...]]:
+        """Places and employers of jobs inside the county, per village (computed once)."""
+        jobs = self._local.get(v.plan.code)
+        if jobs is None:
+            rng = self.rng
+            county, tname, vname = self.plan.county, v.plan.township, v.plan.village
+            w = [rng.pick(_FIRM_WORDS) + rng.pick(_FIRM_WORDS) for _ in range(3)]
+            jobs = {
+                "local_place": (f"{county}工业园区", f"{county}城区", f"{county}{tname}"),
+                "local_firm": (
+                    f"{county}{w[0]}建材有限公司",
+                    f"{county}{w[1]}茶业有限公司",
+                    f"{county}城市建设工程公司",
+                    "",
+                ),
+                "village": (f"{tname}{vname}",),
+                "public_firm": (f"{vname}村民委员会",) * 7 + (f"{tname}人民政府",) * 3,
+                "workshop": (f"{vname}就业帮扶车间",) * 3 + (f"{tname}{w[2]}扶贫车间",) * 2,
+                "own_place": (f"{county}{tname}",),
+                "own_firm": ("个体工商户", "养殖场", "小卖部", "农家乐", ""),
+                "flexible_place": (f"{county}城区", f"{county}{tname}", "云南省昆明市"),
+            }
+            self._local[v.plan.code] = jobs
+        return jobs
+
     def _start_job(self, v: _Village, p: _Person, status: str, start: dt.date | None) -> None:
         """Give ``p`` a job with that status: place, employer, income, organiser, start date."""
         rng = self.rng
-        county = self.plan.county
-        tname, vname = v.plan.township, v.plan.village
         p.status = status
         p.organised, p.organiser, p.remarks = False, "", ""
-        firm = rng.pick(_FIRM_WORDS) + rng.pick(_FIRM_WORDS)
         if status == "县外务工":
             place = (_IN_PROVINCE_PICK if rng.random() < 0.25 else _OUT_PROVINCE_PICK)(rng)
-            short = re.sub(r"(省|市|自治区|维吾尔)", "", place.split("省")[-1])[:2] or place[:2]
             p.place = place
-            p.employer = "" if rng.random() < 0.15 else f"{short}{firm}{rng.pick(_FIRM_KINDS)}"
+            p.employer = rng.pick(self._firms(place))
             p.income = _hundreds(min(15000, max(2500, rng.gauss(5200, 1300))))
             if rng.random() < 0.38:
                 p.organised = True
                 p.organiser = rng.pick(self.organisers)
-        elif status == "县内务工":
-            p.place = rng.pick((f"{county}工业园区", f"{county}城区", f"{county}{tname}"))
-            p.employer = rng.pick(
-                (
-                    f"{county}{firm}建材有限公司",
-                    f"{county}{firm}茶业有限公司",
-                    f"{county}城市建设工程公司",
-                    "",
-                )
-            )
-            p.income = _hundreds(min(8000, max(1800, rng.gauss(3200, 800))))
-        elif status == "公益性岗位":
-            p.place = f"{tname}{vname}"
-            p.employer = f"{vname}村民委员会" if rng.random() < 0.7 else f"{tname}人民政府"
-            p.income = rng.pick((600, 800, 1000, 1200, 1500, 1800))
-            p.remarks = rng.pick(_PUBLIC_JOBS)
-        elif status == "扶贫车间":
-            p.place = f"{tname}{vname}"
-            p.employer = f"{vname}就业帮扶车间" if rng.random() < 0.6 else f"{tname}{firm}扶贫车间"
-            p.income = _hundreds(min(5000, max(1200, rng.gauss(2200, 500))))
-        elif status == "自主创业":
-            p.place = f"{county}{tname}"
-            p.employer = rng.pick(("个体工商户", f"{p.name[0]}氏养殖场", "小卖部", "农家乐", ""))
-            p.income = _hundreds(min(30000, max(1500, rng.gauss(4500, 2000))))
-        else:  # 灵活就业
-            p.place = rng.pick((f"{county}城区", f"{county}{tname}", _IN_PROVINCE_PICK(rng)))
-            p.employer = ""
-            p.income = _hundreds(min(8000, max(1000, rng.gauss(2600, 800))))
+        else:
+            jobs = self._local_jobs(v)
+            if status == "县内务工":
+                p.place = rng.pick(jobs["local_place"])
+                p.employer = rng.pick(jobs["local_firm"])
+                p.income = _hundreds(min(8000, max(1800, rng.gauss(3200, 800))))
+            elif status == "公益性岗位":
+                p.place = jobs["village"][0]
+                p.employer = rng.pick(jobs["public_firm"])
+                p.income = rng.pick((600, 800, 1000, 1200, 1500, 1800))
+                p.remarks = rng.pick(_PUBLIC_JOBS)
+            elif status == "扶贫车间":
+                p.place = jobs["village"][0]
+                p.employer = rng.pick(jobs["workshop"])
+                p.income = _hundreds(min(5000, max(1200, rng.gauss(2200, 500))))
+            elif status == "自主创业":
+                p.place = jobs["own_place"][0]
+                p.employer = rng.pick(jobs["own_firm"])
+                p.income = _hundreds(min(30000, max(1500, rng.gauss(4500, 2000))))
+            else:  # 灵活就业
+                p.place = rng.pick(jobs["flexible_place"])
+                p.employer = ""
+                p.income = _hundreds(min(8000, max(1000, rng.gauss(2600, 800))))
         if rng.random() < 0.08:
             p.income = None
-        p.income_cell = _income_cell(p.income, v.style.income_style if rng.random() < 0.9 else "int")
+        style = v.style
+        p.income_cell = _income_cell(p.income, style.income_style if rng.random() < 0.9 else "int")
         p.start = start
-        jstyle = v.style.job_style if rng.random() < 0.9 else _JOB_STYLE_PICK(rng)
-        p.start_cell = None if start is None else _date_text(start, jstyle)
+        if start is None:
+            p.start_cell = None
+        else:
+            p.start_cell = _date_text(start, style.job_style if rng.random() < 0.9 else _JOB_STYLE_PICK(rng))
 
     def _stop_job(self, v: _Village, p: _Person) -> None:
         rng = self.rng
@@ -1998,6 +2042,35 @@ _STYLES = (
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+class _Suffixes(dict[SheetCell, str]):
+    """Per column: value -> the end of its cell element (from after the row number)."""
+
+    def __init__(self, text: bool, sst: dict[str, int]) -> None:
+        super().__init__()
+        self.text = text  # string cells formatted as text (@), as the template's ID column
+        self.sst = sst
+
+    def __missing__(self, v: SheetCell) -> str:
+        if isinstance(v, str):
+            if not v:
+                out = '"/>'
+            else:
+                k = self.sst.get(v)
+                if k is None:
+                    k = self.sst[v] = len(self.sst)
+                out = f'" s="2" t="s"><v>{k}</v></c>' if self.text else f'" t="s"><v>{k}</v></c>'
+        elif isinstance(v, bool):
+            raise TypeError("boolean cell")
+        elif isinstance(v, int | float):
+            out = f'"><v>{v!r}</v></c>'
+        elif isinstance(v, dt.date):
+            out = f'" s="1"><v>{(v - _EXCEL_EPOCH).days}</v></c>'
+        else:
+            raise TypeError(f"cell of type {type(v).__name__}")
+        self[v] = out
+        return out
+
+
 def xlsx_bytes(
     rows: Sequence[Sequence[SheetCell]],
     *,
@@ -2027,37 +2100,12 @@ def xlsx_bytes(
     # the value, so it is cached per column (statuses, yes/no and places repeat all sheet long).
     ncols = max((len(r) for r in rows), default=0)
     heads = [f'<c r="{_LETTERS[j]}' for j in range(ncols)]
-    suffixes: list[dict[SheetCell, str]] = [{} for _ in range(ncols)]
-
-    def suffix(j: int, v: SheetCell) -> str:
-        if isinstance(v, str):
-            if not v:
-                out = '"/>'
-            else:
-                k = sst.get(v)
-                if k is None:
-                    k = sst[v] = len(sst)
-                out = f'" s="2" t="s"><v>{k}</v></c>' if j in text else f'" t="s"><v>{k}</v></c>'
-        elif isinstance(v, bool):
-            raise TypeError("boolean cell")
-        elif isinstance(v, int | float):
-            out = f'"><v>{v!r}</v></c>'
-        elif isinstance(v, dt.date):
-            out = f'" s="1"><v>{(v - _EXCEL_EPOCH).days}</v></c>'
-        else:
-            raise TypeError(f"cell of type {type(v).__name__}")
-        suffixes[j][v] = out
-        return out
-
+    suffixes = [_Suffixes(j in text, sst) for j in range(ncols)]
+    cols = list(zip(heads, suffixes, strict=True))
     for r, row in enumerate(rows, start=1):
-        rs = str(r)
-        cells = []
-        for j, v in enumerate(row):
-            if v is None:
-                continue
-            sfx = suffixes[j].get(v)
-            cells.append(heads[j] + rs + (sfx if sfx is not None else suffix(j, v)))
-        if cells:
+        if row:
+            rs = str(r)
+            cells = [h + rs + sfx[v] for (h, sfx), v in zip(cols, row, strict=False) if v is not None]
             ap(f'<row r="{rs}">{"".join(cells)}</row>')
     ap("</sheetData>")
     if merges:

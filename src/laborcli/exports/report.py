@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
-from openpyxl.formatting.rule import CellIsRule
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from sqlalchemy.engine import Connection
 
@@ -274,9 +274,11 @@ def _places(ws: Any, res: Rates, data: ReportData, by: str) -> None:
         letter = ws.cell(row=h, column=rate_col).column_letter
         county_rate = data.county.total.get("transfer_rate")
         if county_rate is not None:
+            # A village without labour force has no rate: a blank cell must stay white.
+            first = f"{letter}{h + 1}"
             ws.conditional_formatting.add(
-                f"{letter}{h + 1}:{letter}{last - 1}",
-                CellIsRule(operator="lessThan", formula=[repr(county_rate)], fill=RED_FILL),
+                f"{first}:{letter}{last - 1}",
+                FormulaRule(formula=[f"AND(ISNUMBER({first}),{first}<{county_rate!r})"], fill=RED_FILL),
             )
 
 
@@ -394,11 +396,15 @@ def _notes(ws: Any, data: ReportData) -> None:
         ),
         ("口径: 一人一次", "同一身份证号码只计一次, 计入最新花名册所在村; 日期相同时按乡镇、村名排序在前者"),
     ]
-    h = write_table(ws, "说明", ["项目", "内容"], lines, widths=[20, 100])
+    h = write_table(ws, "说明", ["项目", "内容"], lines, widths=[20, 130])
     r0 = h + len(lines) + 2
     set_cell(ws.cell(row=r0, column=1), "来源文件")
     ws.cell(row=r0, column=1).font = Font(bold=True)
+    widest = 20
     for i, (name, sha, d) in enumerate(data.sources, start=r0 + 1):
         set_cell(ws.cell(row=i, column=1), name)
         set_cell(ws.cell(row=i, column=2), f"{d.isoformat()}  SHA-256 {sha}")
+        widest = max(widest, sum(2 if ord(ch) > 0x2E80 else 1 for ch in name) + 2)
+    # File names are long; column A widens so that none is cut off by the text beside it.
+    ws.column_dimensions["A"].width = min(widest, 60)
     print_setup(ws, h)

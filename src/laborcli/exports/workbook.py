@@ -41,9 +41,14 @@ def write_table(
             c = ws.cell(row=i, column=j)
             set_cell(c, v, (formats or {}).get(j - 1))
             c.border = BORDER
+    lines = 1
     for j, h in enumerate(headers, start=1):
         w = widths[j - 1] if widths and j - 1 < len(widths) else max(8, min(40, len(str(h)) * 2 + 2))
         ws.column_dimensions[ws.cell(row=r0, column=j).column_letter].width = w
+        # A Chinese character is about two width units; a wrapped header needs its lines.
+        lines = max(lines, -(-len(str(h)) * 2 // max(1, int(w) - 1)))
+    if lines > 1:
+        ws.row_dimensions[r0].height = 15 * min(lines, 4)
     ws.freeze_panes = ws.cell(row=r0 + 1, column=1)
     print_setup(ws, r0)
     return r0
