@@ -22,6 +22,7 @@ from laborcli.commands import (
     people,
     rank,
     rates,
+    sample,
     targets,
     template,
     validate,
@@ -76,7 +77,7 @@ def main_options(
     ctx.call_on_close(ctx.obj.close)
 
 
-for module in (template, validate, imports, rates, households, rank, history):
+for module in (template, validate, imports, rates, households, rank, history, sample):
     app.registered_commands.extend(module.app.registered_commands)
 app.add_typer(targets.app, name="targets")
 app.add_typer(dedup.app, name="dedup")

@@ -46,6 +46,7 @@ from typing import Any, Generic, Literal, TypeVar
 from xml.sax.saxutils import escape
 
 from laborcli.errors import UsageError
+from laborcli.exports.safe import csv_safe
 from laborcli.i18n import pick
 
 T = TypeVar("T")
@@ -401,7 +402,7 @@ def plan_county(
     n_t = townships or max(1, round(0.9 * math.sqrt(n_v)))
     n_t = max(1, min(n_t, n_v))
     per_t = _split(n_v, [rng.lognormvariate(0, 0.3) for _ in range(n_t)])
-    sizes = _split(persons, [rng.lognormvariate(0, 0.45) for _ in range(n_v)])
+    sizes = _split(persons, [min(3.0, max(0.3, rng.lognormvariate(0, 0.45))) for _ in range(n_v)])
     stems = [a + b for a in _PLACE_FIRST for b in _PLACE_SECOND]
     rng.shuffle(stems)
     t_names: list[str] = []
@@ -844,11 +845,11 @@ def _make_style(rng: random.Random, messy: bool, fmt: Fmt) -> _Style:
         yes=yes,
         no=no,
         status_alias=alias,
-        birth_style=_weighted(rng, _BIRTH_STYLES),
+        birth_style=_weighted(rng, [(k, w) for k, w in _BIRTH_STYLES if k != "serial"]),
         job_style=_weighted(rng, _JOB_STYLES),
         income_style=_weighted(rng, (("int", 70), ("yuan", 12), ("comma", 10), ("float", 8))),
         lower_x=rng.random() < 0.3,
-        phone_numbers=fmt == "xlsx" and rng.random() < 0.15,
+        phone_numbers=rng.random() < 0.15 and fmt == "xlsx",  # same draws for every format
         group_style=_weighted(rng, (("n组", 80), ("第n组", 10), ("cn组", 10))),
         encoding="gb18030" if rng.random() < 0.25 else "utf-8-sig",
     )
@@ -924,7 +925,7 @@ class _Township:
             station, g = rng.below(100), rng.below(5) * 2 + gender
             body = f"{head}{station:02d}{g}"
         self.used.add(body)
-        total = _weighted_sum(area) + got[1] + (station // 10) * 5 + (station % 10) * 8 + g * 4
+        total = _weighted_sum(area) + got[1] + (station // 10) * 8 + (station % 10) * 4 + g * 2
         return body + _CHECK[total % 11]
 
     def _phone(self) -> str:
@@ -1065,7 +1066,8 @@ class _Township:
             phone = head_phone if shares else (self._phone() if rng.random() < 0.85 else None)
         p.phone_cell = int(phone) if (phone and style.phone_numbers) else phone
         p.gender_cell = "男" if male else "女"
-        bstyle = style.birth_style if rng.random() < 0.9 else _BIRTH_STYLE_PICK(rng)
+        # A tenth of the rows are typed differently from the rest of the sheet (messy only).
+        bstyle = style.birth_style if (rng.random() < 0.9 or not self.job.messy) else _BIRTH_STYLE_PICK(rng)
         p.birth_cell = None if (self.job.messy and rng.random() < 0.02) else _date_text(p.birth, bstyle)
         if self.job.messy:
             self._quirk(v, p, bstyle)
@@ -1209,7 +1211,8 @@ class _Township:
         if start is None:
             p.start_cell = None
         else:
-            p.start_cell = _date_text(start, style.job_style if rng.random() < 0.9 else _JOB_STYLE_PICK(rng))
+            deviate = rng.random() >= 0.9 and self.job.messy
+            p.start_cell = _date_text(start, _JOB_STYLE_PICK(rng) if deviate else style.job_style)
 
     def _stop_job(self, v: _Village, p: _Person) -> None:
         rng = self.rng
@@ -2152,9 +2155,13 @@ def _csv_text(v: SheetCell) -> str:
 
 
 def csv_bytes(rows: Sequence[Sequence[SheetCell]], encoding: str = "utf-8-sig") -> bytes:
-    """CSV as Excel saves it (CRLF), in UTF-8 with a BOM or GB18030; empty rows as blank lines."""
+    """CSV as Excel saves it (CRLF), in UTF-8 with a BOM or GB18030; empty rows as blank lines.
+
+    Cells pass through ``csv_safe`` like every CSV the tool writes (none of the generated
+    values starts like a formula, so nothing changes).
+    """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     for row in rows:
-        w.writerow([_csv_text(v) for v in row])
+        w.writerow([csv_safe(_csv_text(v)) for v in row])
     return buf.getvalue().encode(encoding)

@@ -122,6 +122,12 @@ def rates(
     body = [line(r, [r[k] for k in keys]) for r in res.rows]
     body.append(line(res.total, ["[bold]合计[/bold]", *[""] * (len(keys) - 1)] if keys else []))
     n = len(place_cols)
+    if out.width < 130:
+        # A narrow terminal shows the headline figures whole rather than every column cut
+        # to "…"; --format csv or json always carries all of them.
+        keep = [*range(n), n, n + 1, n + 2, n + 3, n + 4, n + 7, n + 8]
+        heads = [heads[i] for i in keep]
+        body = [[row[i] for i in keep] for row in body]
     out.print(
         table(
             pick(f"转移就业情况 (截至 {d.isoformat()})", f"Transfer employment as of {d.isoformat()}"),
