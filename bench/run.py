@@ -181,9 +181,10 @@ def table(steps: list[Step]) -> str:
         rate = f"{s.rows / s.seconds:,.0f}" if s.rows else ""
         ratio = f"{s.seconds / s.floor:.1f}" if s.floor else ""
         floor = f"{s.floor:.2f}" if s.floor is not None else ""
+        rows = f"{s.rows:,}" if s.rows else ""
         lines.append(
-            f"| {s.size:,} | {s.name} | {s.rows or '':,} | {s.seconds:.2f} | {rate} | {s.peak_mb:.0f} "
-            f"| {s.floor_name} | {floor} | {ratio} | {s.target} |".replace("| , |", "|  |")
+            f"| {s.size:,} | {s.name} | {rows} | {s.seconds:.2f} | {rate} | {s.peak_mb:.0f} "
+            f"| {s.floor_name} | {floor} | {ratio} | {s.target} |"
         )
     return "\n".join(lines)
 
