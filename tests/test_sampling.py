@@ -129,7 +129,7 @@ def test_layout_names_counts_and_targets(county: tuple[Path, CountySummary]) -> 
         assert 0 < m.zero_employment_households < 0.15 * m.households
         assert 0.25 < m.organised_outside / m.outside_county < 0.5
         assert 0 < m.new_transfers < m.transferred
-    assert s.targets_file == "2026年任务.xlsx" and s.targets_year == 2026
+    assert s.targets_file == "2026年1月_年度转移就业任务.xlsx" and s.targets_year == 2026
     assert len(s.targets) == 12 and all(t >= 5 and t % 5 == 0 for t in s.targets.values())
     assert s.bytes_written == sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
 
@@ -218,6 +218,15 @@ def test_targets_import_and_rank(
     assert rank["metric"] == "completion" and len(rank["rows"]) == 12 and rank["unranked"] == []
     values = [row["value"] for row in rank["rows"]]
     assert min(values) > 0.5 and max(values) < 1.6
+
+
+def test_the_whole_folder_imports(county: tuple[Path, CountySummary], cli_sqlite: Cli) -> None:
+    """`laborcli import DIR` takes every sheet; the targets sheet is reported, not fatal."""
+    out, s = county
+    rep = cli_sqlite.json("import", str(out))
+    status = {Path(f["path"]).name: f["status"] for f in rep["files"]}
+    assert s.targets_file is not None and status.pop(s.targets_file) == "rejected"
+    assert set(status.values()) == {"imported"} and len(status) == len(s.files)
 
 
 def test_clean_county_imports_without_a_problem(tmp_path: Path, cli_sqlite: Cli) -> None:
@@ -354,7 +363,7 @@ def test_command_writes_and_summarises(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     summary = json.loads(r.stdout)
     assert [m["month"] for m in summary["months"]] == MONTHS
-    assert summary["persons"] == 300 and summary["targets_file"] == "2026年任务.xlsx"
+    assert summary["persons"] == 300 and summary["targets_file"] == "2026年1月_年度转移就业任务.xlsx"
     assert all((tmp_path / f).is_file() for f in summary["files"])
     r = runner.invoke(
         sample_cmd.app, ["-o", str(tmp_path / "t"), "-n", "200", "--months", "2026-11", "-f", "csv"]

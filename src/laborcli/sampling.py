@@ -17,7 +17,8 @@ townships can be written in parallel with byte-identical results.
 Speed: openpyxl (even write-only, without lxml) writes about 2,000 rows a second, far
 too slow for an 800,000-person county, so sheets are written as minimal SpreadsheetML
 parts directly (shared strings, one date style, the ID and phone columns formatted as
-text), which Excel, WPS, calamine and openpyxl all read.
+text, every cell with its reference). calamine and openpyxl read them (tested), and so
+does LibreOffice (checked when this was written); the parts are a subset of what Excel writes.
 """
 
 from __future__ import annotations
@@ -583,7 +584,8 @@ class _Rng(random.Random):
     """``random.Random`` with cheap draws for the hot loops.
 
     ``choice``/``randint`` go through rejection sampling on random bits, several times
-    slower than scaling one ``random()``; the bias of scaling is below 2**-40 here.
+    slower than scaling one ``random()``; scaling is biased by at most n/2**53 (about
+    1e-7 for the largest n used, the 10**9 phone numbers), which nothing here can notice.
     """
 
     def pick(self, seq: Sequence[T]) -> T:
@@ -911,8 +913,11 @@ class _Township:
         area = self.plan.area if rng.random() < 0.9 else rng.pick(_OTHER_AREAS)
         got = self._ymd.get(birth)
         if got is None:
-            ymd = f"{birth:%Y%m%d}"
-            got = self._ymd[birth] = (ymd, _weighted_sum(ymd, 6))
+            y, m, d = birth.year, birth.month, birth.day
+            # GB 11643 weights of digits 7-14 (the birth date) are 2 1 6 3, 7 9, 10 5.
+            total = (y // 1000) * 2 + (y // 100 % 10) + (y // 10 % 10) * 6 + (y % 10) * 3
+            total += (m // 10) * 7 + (m % 10) * 9 + (d // 10) * 10 + (d % 10) * 5
+            got = self._ymd[birth] = (f"{y}{m:02d}{d:02d}", total)
         head = area + got[0]
         gender = 1 if male else 0
         stations = self.stations
@@ -925,6 +930,7 @@ class _Township:
             station, g = rng.below(100), rng.below(5) * 2 + gender
             body = f"{head}{station:02d}{g}"
         self.used.add(body)
+        # Weights of the station digits and the gender digit (digits 15-17) are 8 4 2.
         total = _weighted_sum(area) + got[1] + (station // 10) * 8 + (station % 10) * 4 + g * 2
         return body + _CHECK[total % 11]
 
@@ -1842,7 +1848,9 @@ def _write_targets(
         targets[key] = target
         rows.append([i, v.township, v.village, target, None])
     rows.append([None, "合计", None, sum(targets.values()), None])
-    name = f"{year}年任务.{fmt}"
+    # Issued in January; the month in the name lets `laborcli import` take the whole folder
+    # (it reports this file as having no village-sheet header) instead of refusing it.
+    name = f"{year}年1月_年度转移就业任务.{fmt}"
     if fmt == "xlsx":
         data = xlsx_bytes(
             rows, sheet="任务分解", merges=["A1:E1"], widths=[6, 14, 14, 12, 16], when=dt.date(year, 1, 10)
@@ -1873,7 +1881,7 @@ def generate_county(
     The month in each file name is what ``laborcli import`` takes as the as-of date (the
     month's last day). ``months`` is a list of YYYY-MM or a count of months ending with
     ``last``. With ``targets`` a targets sheet for the last month's year is written as
-    ``out_dir/<YYYY>年任务.<fmt>`` (for ``laborcli targets import --year``). Townships
+    ``out_dir/<YYYY>年1月_年度转移就业任务.<fmt>`` (for ``laborcli targets import --year``). Townships
     are written by ``workers`` processes (default: one per CPU for 50,000 persons or
     more, else one); the files are the same whatever the number. ``on_file(n)`` is
     called as files are written, with how many were just written.
@@ -2045,29 +2053,34 @@ _STYLES = (
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-class _Suffixes(dict[SheetCell, str]):
-    """Per column: value -> the end of its cell element (from after the row number)."""
+_ROW = "\x00"  # stands for the row number in cached cells (XML text can never contain it)
 
-    def __init__(self, text: bool, sst: dict[str, int]) -> None:
+
+class _Cells(dict[SheetCell, str]):
+    """Per column: value -> its whole cell element, with ``_ROW`` where the row number goes."""
+
+    def __init__(self, letter: str, text: bool, sst: dict[str, int]) -> None:
         super().__init__()
+        self.head = f'<c r="{letter}{_ROW}'
         self.text = text  # string cells formatted as text (@), as the template's ID column
         self.sst = sst
 
     def __missing__(self, v: SheetCell) -> str:
         if isinstance(v, str):
             if not v:
-                out = '"/>'
+                out = f'{self.head}"/>'
             else:
                 k = self.sst.get(v)
                 if k is None:
                     k = self.sst[v] = len(self.sst)
-                out = f'" s="2" t="s"><v>{k}</v></c>' if self.text else f'" t="s"><v>{k}</v></c>'
+                style = ' s="2"' if self.text else ""
+                out = f'{self.head}"{style} t="s"><v>{k}</v></c>'
         elif isinstance(v, bool):
             raise TypeError("boolean cell")
         elif isinstance(v, int | float):
-            out = f'"><v>{v!r}</v></c>'
+            out = f'{self.head}"><v>{v!r}</v></c>'
         elif isinstance(v, dt.date):
-            out = f'" s="1"><v>{(v - _EXCEL_EPOCH).days}</v></c>'
+            out = f'{self.head}" s="1"><v>{(v - _EXCEL_EPOCH).days}</v></c>'
         else:
             raise TypeError(f"cell of type {type(v).__name__}")
         self[v] = out
@@ -2099,17 +2112,15 @@ def xlsx_bytes(
         parts.append("</cols>")
     parts.append("<sheetData>")
     ap = parts.append
-    # A cell is '<c r="' + column + row + suffix; the suffix depends only on the column and
-    # the value, so it is cached per column (statuses, yes/no and places repeat all sheet long).
+    # A cell's element depends only on its column, its value and the row number, so each
+    # column caches it per value (statuses, yes/no marks and places repeat all sheet long)
+    # with a placeholder for the row number, filled in once per row.
     ncols = max((len(r) for r in rows), default=0)
-    heads = [f'<c r="{_LETTERS[j]}' for j in range(ncols)]
-    suffixes = [_Suffixes(j in text, sst) for j in range(ncols)]
-    cols = list(zip(heads, suffixes, strict=True))
+    columns = [_Cells(_LETTERS[j], j in text, sst) for j in range(ncols)]
     for r, row in enumerate(rows, start=1):
         if row:
-            rs = str(r)
-            cells = [h + rs + sfx[v] for (h, sfx), v in zip(cols, row, strict=False) if v is not None]
-            ap(f'<row r="{rs}">{"".join(cells)}</row>')
+            cells = "".join([c[v] for c, v in zip(columns, row, strict=False) if v is not None])
+            ap(f'<row r="{_ROW}">{cells}</row>'.replace(_ROW, str(r)))
     ap("</sheetData>")
     if merges:
         ap(f'<mergeCells count="{len(merges)}">')
