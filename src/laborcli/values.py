@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 
@@ -118,7 +119,7 @@ def parse_income(value: object) -> float | None:
     if isinstance(value, bool):
         raise ValueProblem("income-invalid")
     if isinstance(value, int | float):
-        if value < 0:
+        if not 0 <= value < math.inf:  # also refuses NaN
             raise ValueProblem("income-invalid")
         return float(value)
     s = fold(str(value)).replace(",", "").replace("，", "")
@@ -130,7 +131,7 @@ def parse_income(value: object) -> float | None:
         v = float(s) * factor
     except ValueError as e:
         raise ValueProblem("income-invalid") from e
-    if v < 0 or v != v:
+    if not 0 <= v < math.inf:  # negative, NaN, inf, 1e400
         raise ValueProblem("income-invalid")
     return v
 

@@ -20,7 +20,8 @@ from laborcli.dates import parse_as_of
 from laborcli.exports.safe import csv_safe
 
 out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# Messages on stderr stay one line each (cron logs, grep), whatever the width.
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @dataclass

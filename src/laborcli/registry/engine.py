@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 
 from laborcli.errors import RegistryError, UsageError
 from laborcli.i18n import pick
@@ -163,7 +163,7 @@ def open_registry(db: str | None = None, *, create: bool = True, check_version: 
                 migrate.upgrade(conn)
             elif check_version and rev != migrate.HEAD:
                 raise RegistryError(_version_message(url, rev))
-    except OperationalError as e:
+    except DatabaseError as e:  # cannot connect, or "file is not a database"
         engine.dispose()
         raise RegistryError(_why(url, e)) from e
     except BaseException:
