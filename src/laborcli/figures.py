@@ -104,18 +104,27 @@ def persons(
     def flag(e: ColumnElement[bool]) -> ColumnElement[int]:
         return sa.case((e, 1), else_=0)
 
+    # A household is 户编号 within its village (two villages both number from H001); a person
+    # without one is a household of their own.
+    hh = sa.func.coalesce(
+        cur.c.township + "/" + cur.c.village + "/" + cur.c.household_id, sa.literal("~") + cur.c.pkey
+    )
+    # Poverty belongs to the household: the spouse of a 户主 marked 脱贫户 is poor labour even
+    # where the sheet left the spouse's own cell empty.
+    poor_hh = sa.func.max(flag(cur.c.poor.is_(True))).over(partition_by=hh) == 1
+
     q = sa.select(
         cur.c.township,
         cur.c.village,
         sa.func.coalesce(cur.c.grp, "").label("grp"),
         cur.c.pkey,
-        sa.func.coalesce(cur.c.household_id, sa.literal("~") + cur.c.pkey).label("hh"),
+        hh.label("hh"),
         flag(lf).label("labour_force"),
         flag(tr).label("transferred"),
         flag(out).label("outside_county"),
         flag(sa.and_(out, cur.c.organised.is_(True))).label("organised_outside"),
-        flag(sa.and_(lf, cur.c.poor.is_(True))).label("poor_labour_force"),
-        flag(sa.and_(tr, cur.c.poor.is_(True))).label("poor_transferred"),
+        flag(sa.and_(lf, poor_hh)).label("poor_labour_force"),
+        flag(sa.and_(tr, poor_hh)).label("poor_transferred"),
         flag(sa.and_(tr, start >= dt.date(y, 1, 1), start <= d)).label("new_transfers"),
         flag(sa.and_(lf, cur.c.birth_eff.is_(None))).label("unknown_age"),
         flag(sa.and_(lf, cur.c.id_valid.is_(False))).label("unverified"),
@@ -127,7 +136,7 @@ def persons(
         cur.c.relation,
         cur.c.gender_eff,
         cur.c.birth_eff,
-        cur.c.poor,
+        poor_hh.label("poor"),
     ).select_from(
         cur.outerjoin(
             hist, sa.and_(hist.c.pkey == cur.c.pkey, cur.c.job_start.is_(None), cur.c.transferred.is_(True))

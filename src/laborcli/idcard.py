@@ -111,6 +111,6 @@ def mask_phone(s: str) -> str:
         return s
     if len(s) == 11 and s.isdigit():
         return s[:3] + "****" + s[-4:]
-    if len(s) <= 4:
-        return "*" * len(s)
+    if len(s) <= 5:  # too short to show both ends and still hide something
+        return s[:1] + "*" * (len(s) - 1) if len(s) > 2 else "*" * len(s)
     return s[:3] + "*" * (len(s) - 5) + s[-2:]

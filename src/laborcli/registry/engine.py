@@ -21,6 +21,15 @@ DEFAULT_DB = "laborcli.db"
 BUSY_TIMEOUT_MS = 10 * 60 * 1000  # cron jobs wait minutes for each other, not Python's 5 seconds
 
 
+def lock_wait_ms() -> int:
+    """How long a job waits for another's write lock: LABORCLI_LOCK_TIMEOUT seconds, else 10 min."""
+    env = os.environ.get("LABORCLI_LOCK_TIMEOUT", "").strip()
+    try:
+        return max(0, int(float(env) * 1000)) if env else BUSY_TIMEOUT_MS
+    except ValueError as e:
+        raise UsageError(f"LABORCLI_LOCK_TIMEOUT: {env!r}") from e
+
+
 def to_url(db: str | None) -> URL:
     """A plain path or sqlite:///path is an embedded file; anything with :// is a server URL."""
     raw = db or os.environ.get("LABORCLI_DB") or DEFAULT_DB
@@ -45,7 +54,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # writers can take the write lock up front (BEGIN IMMEDIATE) and never fail half-way.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
-    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute(f"PRAGMA busy_timeout = {lock_wait_ms()}")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.execute("PRAGMA foreign_keys = ON")
@@ -70,7 +79,7 @@ def make_engine(url: URL) -> Engine:
             if not p.exists():
                 fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)
                 os.close(fd)
-        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = sa.create_engine(url, connect_args={"timeout": lock_wait_ms() / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -115,6 +124,8 @@ class Registry:
                 with conn.begin():
                     if self.dialect == "postgresql":
                         # Imports and decisions are serialised registry-wide; readers are not blocked.
+                        # The wait is bounded like SQLite's, so a stuck job ends with exit 3.
+                        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {lock_wait_ms()}")
                         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7401)")
                     yield conn
         except OperationalError as e:
@@ -127,7 +138,7 @@ class Registry:
 
 def _why(url: URL, e: SQLAlchemyError) -> str:
     msg = str(getattr(e, "orig", e)).splitlines()[0] if str(e) else type(e).__name__
-    if "locked" in msg:
+    if "locked" in msg or "lock timeout" in msg:
         return pick(
             f"数据库被其他任务锁定, 等待超时: {display_url(url)}",
             f"the registry is locked by another job and the wait timed out: {display_url(url)}",
@@ -143,26 +154,18 @@ def open_registry(db: str | None = None, *, create: bool = True, check_version: 
     engine = make_engine(url)
     reg = Registry(engine, url)
     try:
-        with reg.writing() as conn:
+        # Checking the version only reads, so commands never wait for a running import; the
+        # write lock is taken only to create the schema of a new registry.
+        with reg.reading() as conn:
             rev = migrate.current_revision(conn)
-            if rev is None:
-                if sa.inspect(conn).get_table_names():
-                    raise RegistryError(
-                        pick(
-                            f"这个数据库不是 laborcli 的数据库: {display_url(url)}",
-                            f"this database is not a laborcli registry: {display_url(url)}",
-                        )
-                    )
-                if not create:
-                    raise RegistryError(
-                        pick(
-                            f"数据库尚未初始化: {display_url(url)}",
-                            f"the registry is not initialised: {display_url(url)}",
-                        )
-                    )
-                migrate.upgrade(conn)
-            elif check_version and rev != migrate.HEAD:
-                raise RegistryError(_version_message(url, rev))
+        if rev is None:
+            with reg.writing() as conn:
+                rev = migrate.current_revision(conn)
+                if rev is None:
+                    _create(conn, url, create)
+                    rev = migrate.HEAD
+        if check_version and rev != migrate.HEAD:
+            raise RegistryError(_version_message(url, rev))
     except DatabaseError as e:  # cannot connect, or "file is not a database"
         engine.dispose()
         raise RegistryError(_why(url, e)) from e
@@ -170,6 +173,25 @@ def open_registry(db: str | None = None, *, create: bool = True, check_version: 
         engine.dispose()
         raise
     return reg
+
+
+def _create(conn: Connection, url: URL, create: bool) -> None:
+    """Create the schema of a new, empty registry (refusing a database of something else)."""
+    if sa.inspect(conn).get_table_names():
+        raise RegistryError(
+            pick(
+                f"这个数据库不是 laborcli 的数据库: {display_url(url)}",
+                f"this database is not a laborcli registry: {display_url(url)}",
+            )
+        )
+    if not create:
+        raise RegistryError(
+            pick(
+                f"数据库尚未初始化: {display_url(url)}",
+                f"the registry is not initialised: {display_url(url)}",
+            )
+        )
+    migrate.upgrade(conn)
 
 
 def _version_message(url: URL, rev: str) -> str:

@@ -1,0 +1,379 @@
+"""Properties of the core that must hold for every input, checked with hypothesis.
+
+Resident IDs (GB 11643 check digit, 15→18 conversion, normalisation), date parsing in
+every form a village writes, header folding, masking of identifiers, and a bounded fuzz
+of the sheet reader: whatever bytes arrive, the tool answers with problems or with its
+own error class (``LaborError``), never with a stray Python exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from pathlib import Path
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from laborcli.errors import LaborError
+from laborcli.idcard import (
+    PROVINCE_CODES,
+    check_digit,
+    check_id,
+    convert_15_to_18,
+    mask_id,
+    mask_phone,
+    normalise_id,
+)
+from laborcli.layout import locate
+from laborcli.masking import Mask
+from laborcli.pipeline import Settings, check_file
+from laborcli.reading import read_book
+from laborcli.schema import load_schema
+from laborcli.validation import Options, validate_table
+from laborcli.values import fold, parse_date
+from tests.sheets import STANDARD, csv_text, person
+
+TODAY = dt.date(2026, 6, 1)
+FAST = settings(max_examples=300, deadline=None)
+
+provinces = st.sampled_from(sorted(PROVINCE_CODES))
+births = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2025, 12, 31))
+
+
+@st.composite
+def valid_ids(draw: st.DrawFn) -> str:
+    """A valid 18-character ID: province, 4 area digits, birth date, 3 sequence digits, check."""
+    area = draw(provinces) + draw(st.text(string.digits, min_size=4, max_size=4))
+    seq = draw(st.text(string.digits, min_size=3, max_size=3))
+    body = f"{area}{draw(births):%Y%m%d}{seq}"
+    return body + check_digit(body)
+
+
+# --- resident IDs -------------------------------------------------------------------------
+
+
+@FAST
+@given(valid_ids())
+def test_generated_ids_are_valid(id18: str) -> None:
+    assert check_id(id18, TODAY).valid
+
+
+@FAST
+@given(valid_ids(), st.integers(0, 17), st.integers(1, 9))
+def test_every_single_digit_change_is_detected(id18: str, pos: int, delta: int) -> None:
+    chars = "0123456789X" if pos == 17 else "0123456789"
+    old = chars.index(id18[pos])
+    wrong = id18[:pos] + chars[(old + delta) % len(chars)] + id18[pos + 1 :]
+    assert wrong != id18
+    # MOD 11-2 catches every substitution: the recomputed check differs from the written one.
+    assert check_digit(wrong[:17]) != wrong[17]
+    assert not check_id(wrong, TODAY).valid
+
+
+@FAST
+@given(valid_ids(), st.integers(0, 16))
+def test_every_adjacent_swap_is_detected(id18: str, pos: int) -> None:
+    swapped = id18[:pos] + id18[pos + 1] + id18[pos] + id18[pos + 2 :]
+    assume(swapped != id18)
+    assert not check_id(swapped, TODAY).valid
+
+
+@FAST
+@given(
+    provinces,
+    st.text(string.digits, min_size=4, max_size=4),
+    st.dates(dt.date(1900, 1, 1), dt.date(1999, 12, 31)),
+    st.text(string.digits, min_size=3, max_size=3),
+)
+def test_15_digit_id_converts_to_valid_18_with_same_birth_date(
+    prov: str, area: str, birth: dt.date, seq: str
+) -> None:
+    id15 = f"{prov}{area}{birth:%y%m%d}{seq}"
+    id18 = convert_15_to_18(id15)
+    assert len(id18) == 18 and id18[:6] == id15[:6] and id18[-4:-1] == seq
+    c = check_id(id15, TODAY)
+    assert c.valid and c.converted_from_15
+    assert c.normalised == id18
+    assert c.birth == birth
+
+
+FULL_WIDTH = {ord(d): chr(0xFF10 + int(d)) for d in string.digits} | {ord("X"): "ｘ"}
+
+
+@FAST
+@given(valid_ids(), st.data())
+def test_full_width_lower_x_and_spaces_normalise_to_the_same_id(id18: str, data: st.DataObject) -> None:
+    mixed = "".join(data.draw(st.sampled_from([c, c.translate(FULL_WIDTH), c.lower()])) for c in id18)
+    gaps = data.draw(st.lists(st.sampled_from([" ", "\u3000", "\t", "\u00a0"]), min_size=1, max_size=4))
+    cut = sorted(data.draw(st.lists(st.integers(0, 18), min_size=len(gaps), max_size=len(gaps))))
+    for n, (at, gap) in enumerate(zip(cut, gaps, strict=True)):
+        mixed = mixed[: at + n] + gap + mixed[at + n :]
+    assert normalise_id(mixed) == id18
+    c = check_id(mixed, TODAY)
+    assert c.valid and c.normalised == id18
+
+
+# --- dates --------------------------------------------------------------------------------
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def text_forms(d: dt.date) -> list[object]:
+    """Every way a village writes the date d (the serial only where it has five digits)."""
+    forms: list[object] = [
+        d.isoformat(),
+        f"{d.year}.{d.month}.{d.day}",
+        f"{d.year}/{d.month}/{d.day}",
+        f"{d.year}年{d.month}月{d.day}日",
+        f"{d:%Y%m%d}",
+        int(f"{d:%Y%m%d}"),
+        d,
+        dt.datetime(d.year, d.month, d.day),
+    ]
+    serial = (d - EXCEL_EPOCH).days
+    if 10000 <= serial <= 99999:
+        forms += [serial, float(serial), str(serial)]
+    return forms
+
+
+@FAST
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_date_parsing_round_trips_every_accepted_form(d: dt.date) -> None:
+    for form in text_forms(d):
+        assert parse_date(form) == d, form
+
+
+@FAST
+@given(st.dates(min_value=dt.date(1928, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_excel_serial_dates_round_trip(d: dt.date) -> None:
+    # 1928 onwards every serial has five digits: 1928-01-01 is day 10228 after 1899-12-30.
+    serial = (d - EXCEL_EPOCH).days
+    assert parse_date(serial) == d
+    assert parse_date(str(serial)) == d
+
+
+# --- headers ------------------------------------------------------------------------------
+
+STANDARD_HEADERS = ["乡镇(街道)", "村(社区)", "月收入(元)", "身份证号码", "是否脱贫户", "村民小组"]
+noise = st.sampled_from([" ", "\n", "\r\n", "\t", "\u3000", " \n "])
+
+
+# What hand-typed headers are made of: CJK, ASCII, full-width forms, spaces and line breaks.
+header_chars = st.one_of(
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+    st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+    st.characters(min_codepoint=0xFF01, max_codepoint=0xFF5E),
+    st.sampled_from(["\n", "\r", "\t", "\u3000", "\u00a0", "（", "）", "【", "】", "、"]),
+)
+
+
+@FAST
+@given(st.text(header_chars, max_size=30))
+def test_header_folding_is_idempotent(s: str) -> None:
+    assert fold(fold(s)) == fold(s)
+
+
+@FAST
+@given(st.sampled_from(STANDARD_HEADERS), st.data())
+def test_header_folding_ignores_spaces_line_breaks_and_full_width_brackets(
+    header: str, data: st.DataObject
+) -> None:
+    written = header.replace("(", data.draw(st.sampled_from(["(", "（"]))).replace(
+        ")", data.draw(st.sampled_from([")", "）"]))
+    )
+    chars = list(written)
+    for _ in range(data.draw(st.integers(1, 4))):
+        chars.insert(data.draw(st.integers(0, len(chars))), data.draw(noise))
+    assert fold("".join(chars)) == fold(header) == header
+
+
+# --- masking ------------------------------------------------------------------------------
+
+
+def visible(masked: str) -> int:
+    return sum(1 for c in masked if c != "*")
+
+
+@FAST
+@given(valid_ids())
+def test_masked_id_shows_first_6_and_last_4_only(id18: str) -> None:
+    m = Mask().id(id18)
+    assert m == id18[:6] + "*" * 8 + id18[-4:]
+    assert visible(m) == 10 and m != id18
+    assert Mask(show_pii=True).id(id18) == id18
+
+
+@FAST
+@given(st.text("0123456789X", min_size=1, max_size=24))
+def test_masked_id_of_any_length_hides_something_and_never_more_than_10(raw: str) -> None:
+    m = mask_id(raw)
+    assert len(m) == len(raw) and m != raw
+    assert visible(m) <= min(10, len(raw) - 1)
+
+
+mobiles = st.builds(
+    lambda p, rest: f"1{p}{rest}", st.sampled_from("3456789"), st.text(string.digits, min_size=9, max_size=9)
+)
+
+
+@FAST
+@given(mobiles)
+def test_masked_mobile_shows_first_3_and_last_4_only(phone: str) -> None:
+    m = Mask().phone(phone)
+    assert m == phone[:3] + "****" + phone[-4:]
+    assert visible(m) == 7 and m != phone
+
+
+@FAST
+@given(
+    st.text(string.digits + "-", min_size=6, max_size=20).filter(lambda s: not (len(s) == 11 and s.isdigit()))
+)
+def test_masked_other_phone_shows_at_most_first_3_and_last_2(phone: str) -> None:
+    m = mask_phone(phone)
+    assert len(m) == len(phone) and m != phone
+    assert visible(m) <= 5
+    assert m[:3] == phone[:3] and m[-2:] == phone[-2:]
+
+
+@FAST
+@given(st.text(string.digits, min_size=1, max_size=5))
+def test_masked_short_phone_never_equals_the_input(phone: str) -> None:
+    # A 95588-style service number must not come out whole (s[:3] + s[-2:] would be the input).
+    assert mask_phone(phone) != phone
+
+
+# --- bounded fuzz of the sheet reader and validator ---------------------------------------
+
+SCHEMA = load_schema()
+FUZZ = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+# Pieces real sheets are made of, so that random text often reaches the validator.
+tokens = st.one_of(
+    st.sampled_from(
+        [
+            *STANDARD,
+            "姓名",
+            "合计",
+            "填报人:",
+            "县外务工",
+            "是",
+            "否",
+            "2021.3.5",
+            "44260",
+            "4,500元",
+            "x",
+            "",
+            '"',
+            '""',
+        ]
+    ),
+    valid_ids(),
+    st.text(max_size=8),
+)
+csv_lines = st.lists(st.lists(tokens, max_size=30).map(",".join), min_size=1, max_size=10)
+GOOD_CSV = csv_text(
+    [
+        person("张三", dt.date(1990, 5, 1), seq=1, phone="13812345678", income="4500元"),
+        person("李四", dt.date(1992, 6, 1), seq=2, status="务农", job_start="2021.3.5"),
+        person("王五", dt.date(2012, 1, 1), seq=3, status="在校学生", id_number="530627120101003"),
+    ]
+).encode("utf-8-sig")
+
+
+def check_is_answered(path: Path) -> None:
+    """Problems in the report, or the project's own error; anything else propagates and fails."""
+    try:
+        rep = check_file(path, Settings(schema=SCHEMA, today=TODAY))
+    except LaborError:
+        return
+    assert rep.status in ("checked", "rejected")
+    if rep.status == "rejected":
+        assert rep.problems, "a rejected file says why"
+    assert rep.rows_imported + rep.rows_rejected == rep.rows_read
+    rep.as_json()  # the report can be printed
+    try:
+        book = read_book(path)
+    except LaborError:
+        return
+    for raw in book.sheets:
+        table = locate(raw, SCHEMA)
+        if table is not None:
+            res = validate_table(raw, table, SCHEMA, Options(today=TODAY))
+            assert len(res.records) + len(res.rejected_rows) == res.rows_read
+
+
+@FUZZ
+@given(
+    csv_lines,
+    st.sampled_from(["\r\n", "\n", "\r"]),
+    st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]),
+)
+def test_random_csv_text_gives_problems_or_a_labor_error(
+    tmp_path: Path, lines: list[str], eol: str, encoding: str
+) -> None:
+    header = ",".join(STANDARD)
+    path = tmp_path / "甲镇_一村_2026-11.csv"
+    path.write_bytes((header + eol + eol.join(lines)).encode(encoding, errors="replace"))
+    check_is_answered(path)
+
+
+@FUZZ
+@given(st.binary(max_size=600), st.sampled_from([".csv", ".xlsx", ".xls"]))
+def test_random_bytes_give_problems_or_a_labor_error(tmp_path: Path, data: bytes, suffix: str) -> None:
+    path = tmp_path / f"甲镇_一村_2026-11{suffix}"
+    path.write_bytes(data)
+    check_is_answered(path)
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(GOOD_CSV)), st.integers(0, 4), st.binary(max_size=4)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_good_csv_with_random_byte_edits_gives_problems_or_a_labor_error(
+    tmp_path: Path, edits: list[tuple[int, int, bytes]]
+) -> None:
+    data = GOOD_CSV
+    for at, cut, insert in edits:  # at a position: drop `cut` bytes, put `insert` there
+        data = data[:at] + insert + data[at + cut :]
+    path = tmp_path / "甲镇_一村_2026-11.csv"
+    path.write_bytes(data)
+    check_is_answered(path)
+
+
+xlsx_cells = st.one_of(
+    st.none(),
+    tokens.filter(lambda s: ILLEGAL_CHARACTERS_RE.search(s) is None),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 1, 1)),
+)
+
+
+@FUZZ
+@given(
+    st.lists(st.lists(xlsx_cells, max_size=28), max_size=8),
+    st.integers(0, 3),
+    st.booleans(),
+)
+def test_random_xlsx_grids_give_problems_or_a_labor_error(
+    tmp_path: Path, grid: list[list[object]], header_at: int, with_header: bool
+) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    rows = list(grid)
+    if with_header:
+        rows.insert(min(header_at, len(rows)), list(STANDARD))
+    for r in rows:
+        ws.append(r)
+    path = tmp_path / "甲镇_一村_2026-11.xlsx"
+    wb.save(path)
+    check_is_answered(path)
