@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from laborcli.problems import Problem
-from laborcli.registry.tables import ROW_FIELDS, imports, problems, rows, snapshots
+from laborcli.registry.tables import imports, problems, rows, snapshots
 
 _BATCH = 5000
 
@@ -65,7 +65,7 @@ def write_import(
                 rows=len(recs),
             )
         ).inserted_primary_key[0]  # type: ignore[index]
-        bulk_insert_rows(conn, (_row_values(r, snap_id, import_id, as_of) for r in recs))
+        bulk_insert_rows(conn, _row_tuples(recs, snap_id, import_id, as_of))
     if problems:
         conn.execute(
             problems_table_insert(),
@@ -87,60 +87,68 @@ def write_import(
 
 
 _COLS = [c for c in rows.columns if c.name != "id"]
-_DATE_COLS = {i for i, c in enumerate(_COLS) if isinstance(c.type, sa.Date)}
-_BOOL_COLS = {i for i, c in enumerate(_COLS) if isinstance(c.type, sa.Boolean)}
+_NAMES = [c.name for c in _COLS]
+_DATE_COLS = [i for i, c in enumerate(_COLS) if isinstance(c.type, sa.Date)]
+_BOOL_COLS = [i for i, c in enumerate(_COLS) if isinstance(c.type, sa.Boolean)]
+_FIXED = ("snapshot_id", "import_id", "as_of")
+# Where each stored column comes from in a validated record (the sheet's 村民小组 is "group").
+if tuple(_NAMES[:3]) != _FIXED:  # the tuples below put these first
+    raise RuntimeError("rows table: snapshot_id, import_id, as_of must be its first columns")
+_REC_KEYS = [{"grp": "group"}.get(n, n) for n in _NAMES if n not in _FIXED]
+_FROM_REC = itemgetter(*_REC_KEYS)
 
 
-def bulk_insert_rows(conn: Connection, values: Iterable[dict[str, Any]]) -> None:
-    """Insert rows through the driver's fast path, inside the caller's transaction.
+def _row_tuples(
+    recs: list[dict[str, Any]], snap_id: int, import_id: int, as_of: dt.date
+) -> list[tuple[Any, ...]]:
+    """Validated records as tuples in ``_NAMES`` order (C-level itemgetter, no dict per row)."""
+    head = (snap_id, import_id, as_of)
+    try:
+        out = [head + _FROM_REC(r) for r in recs]
+    except KeyError:  # a record from elsewhere without every field: the slow, forgiving way
+        out = [head + tuple(r.get(k) for k in _REC_KEYS) for r in recs]
+    w = _NAMES.index("warnings")
+    if any(t[w] is None for t in out):
+        out = [t if t[w] is not None else (*t[:w], 0, *t[w + 1 :]) for t in out]
+    return out
+
+
+def _for_sqlite(values: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Dates as ISO text and booleans as 0/1, column by column, as the Core types would bind."""
+    if not values:
+        return values
+    cols = list(zip(*values, strict=True))
+    for i in _DATE_COLS:
+        cols[i] = tuple(None if d is None else d.isoformat() for d in cols[i])
+    for i in _BOOL_COLS:
+        cols[i] = tuple(None if b is None else int(bool(b)) for b in cols[i])
+    return list(zip(*cols, strict=True))
+
+
+def bulk_insert_rows(conn: Connection, values: list[tuple[Any, ...]]) -> None:
+    """Insert rows (tuples in ``_NAMES`` order) through the driver's fast path, in the caller's transaction.
 
     SQLAlchemy's executemany processes every parameter of every row in Python, which cost
     more than reading the sheets; the driver takes plain tuples (SQLite) or a COPY stream
-    (PostgreSQL) at a fraction of that. The values are the same ones the Core types would
-    bind: ISO date strings and 0/1 on SQLite, native types on PostgreSQL.
+    (PostgreSQL) at a fraction of that.
     """
-    names = [c.name for c in _COLS]
+    names = ", ".join(_NAMES)
     dbapi = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
         cur = dbapi.cursor()  # type: ignore[union-attr]
-        with cur.copy(f"COPY rows ({', '.join(names)}) FROM STDIN") as copy:
+        with cur.copy(f"COPY rows ({names}) FROM STDIN") as copy:
             for v in values:
-                copy.write_row([v.get(n) for n in names])
+                copy.write_row(v)
         return
     if conn.dialect.name != "sqlite":
-        batch = list(values)
-        for i in range(0, len(batch), _BATCH):
-            conn.execute(rows.insert(), batch[i : i + _BATCH])
+        for i in range(0, len(values), _BATCH):
+            conn.execute(rows.insert(), [dict(zip(_NAMES, v, strict=True)) for v in values[i : i + _BATCH]])
         return
-    sql = f"INSERT INTO rows ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    sql = f"INSERT INTO rows ({names}) VALUES ({', '.join('?' * len(_NAMES))})"
     cur = dbapi.cursor()  # type: ignore[union-attr]
-    buf: list[tuple[Any, ...]] = []
-    for v in values:
-        t: list[Any] = [v.get(n) for n in names]
-        for i in _DATE_COLS:
-            if t[i] is not None:
-                t[i] = t[i].isoformat()
-        for i in _BOOL_COLS:
-            if t[i] is not None:
-                t[i] = 1 if t[i] else 0
-        buf.append(tuple(t))
-        if len(buf) >= _BATCH:
-            cur.executemany(sql, buf)
-            buf.clear()
-    if buf:
-        cur.executemany(sql, buf)
+    cur.executemany(sql, _for_sqlite(values))
 
 
 def problems_table_insert() -> sa.Insert:
     """The insert statement for problems (kept apart to keep write_import short)."""
     return problems.insert()
-
-
-def _row_values(r: dict[str, Any], snap_id: int, import_id: int, as_of: dt.date) -> dict[str, Any]:
-    v = {k: r.get(k) for k in ROW_FIELDS}
-    v["grp"] = r.get("group")
-    v["warnings"] = r.get("warnings") or 0
-    v["snapshot_id"] = snap_id
-    v["import_id"] = import_id
-    v["as_of"] = as_of
-    return v
