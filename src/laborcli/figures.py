@@ -226,6 +226,21 @@ def rates(
         return _rates(conn, p, d, by, township, village)
 
 
+def rates_levels(
+    conn: Connection,
+    d: dt.date,
+    levels: list[Level],
+    ages: LabourForceAges,
+    *,
+    township: str | None = None,
+    year: int | None = None,
+) -> dict[Level, Rates]:
+    """Several levels at D from one computation of the current persons (the report needs three)."""
+    dialect = conn.dialect.name
+    with person_table(conn, persons(d, dialect, ages, year=year, township=township)) as p:
+        return {by: _rates(conn, p, d, by, township, None) for by in levels}
+
+
 @contextmanager
 def person_table(conn: Connection, p: sa.Subquery) -> Iterator[sa.Table]:
     """The current persons computed once into a temporary table, dropped afterwards.

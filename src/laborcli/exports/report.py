@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from laborcli import __version__
 from laborcli.exports.safe import set_cell
 from laborcli.exports.workbook import print_setup, write_table
-from laborcli.figures import Rates, rates
+from laborcli.figures import Rates, rates, rates_levels
 from laborcli.households import Household, households
 from laborcli.identity import Cluster, find_clusters
 from laborcli.masking import Mask
@@ -85,17 +85,25 @@ def gather(
     dates = [x for x in as_of_dates(conn) if x <= d]
     # "This month" is the latest as-of on or before D; the previous is the one before it.
     prev_d = dates[-2] if len(dates) >= 2 else None
-    county = rates(conn, d, "county", ages, township=township)
-    trend = [(x, rates(conn, x, "county", ages, township=township).total["transfer_rate"]) for x in dates]
+    now = rates_levels(conn, d, ["county", "township", "village"], ages, township=township)
+    county: dict[dt.date, Rates] = {d: now["county"]}
+
+    def county_at(x: dt.date) -> Rates:
+        if x not in county:
+            county[x] = rates(conn, x, "county", ages, township=township)
+        return county[x]
+
+    previous = county_at(prev_d) if prev_d else None
+    trend = [(x, county_at(x).total["transfer_rate"]) for x in dates]
     if clusters is None:
         clusters = find_clusters(conn, d, policy.dedup)
     return ReportData(
         as_of=d,
         township=township,
-        county=county,
-        previous=rates(conn, prev_d, "county", ages, township=township) if prev_d else None,
-        by_township=rates(conn, d, "township", ages, township=township),
-        by_village=rates(conn, d, "village", ages, township=township),
+        county=now["county"],
+        previous=previous,
+        by_township=now["township"],
+        by_village=now["village"],
         trend=trend,
         zero=households(conn, d, ages, zero_only=True, township=township),
         quality=_quality(conn, d, township, clusters),

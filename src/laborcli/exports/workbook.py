@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import copy
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
@@ -36,11 +37,22 @@ def write_table(
         c.fill = HEADER_FILL
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.border = BORDER
+    # Styling one cell per column and copying its style array to the rest: assigning a
+    # Border per cell hashes it each time, which was most of writing a county's lists.
+    styled: dict[int, object] = {}
+    fmts = formats or {}
     for i, row in enumerate(rows, start=r0 + 1):
         for j, v in enumerate(row, start=1):
             c = ws.cell(row=i, column=j)
-            set_cell(c, v, (formats or {}).get(j - 1))
-            c.border = BORDER
+            set_cell(c, v)
+            style = styled.get(j)
+            if style is None:
+                if j - 1 in fmts:
+                    c.number_format = fmts[j - 1]
+                c.border = BORDER
+                styled[j] = copy(c._style)
+            else:
+                c._style = copy(style)
     lines = 1
     for j, h in enumerate(headers, start=1):
         w = widths[j - 1] if widths and j - 1 < len(widths) else max(8, min(40, len(str(h)) * 2 + 2))
