@@ -109,9 +109,8 @@ def persons(
     hh = sa.func.coalesce(
         cur.c.township + "/" + cur.c.village + "/" + cur.c.household_id, sa.literal("~") + cur.c.pkey
     )
-    # Poverty belongs to the household: the spouse of a 户主 marked 脱贫户 is poor labour even
-    # where the sheet left the spouse's own cell empty.
-    poor_hh = sa.func.max(flag(cur.c.poor.is_(True))).over(partition_by=hh) == 1
+    # Each person's own poverty mark here; ``person_table`` extends it to the whole household.
+    poor_hh = cur.c.poor.is_(True)
 
     q = sa.select(
         cur.c.township,
@@ -136,7 +135,7 @@ def persons(
         cur.c.relation,
         cur.c.gender_eff,
         cur.c.birth_eff,
-        poor_hh.label("poor"),
+        cur.c.poor,
     ).select_from(
         cur.outerjoin(
             hist, sa.and_(hist.c.pkey == cur.c.pkey, cur.c.job_start.is_(None), cur.c.transferred.is_(True))
@@ -253,9 +252,25 @@ def person_table(conn: Connection, p: sa.Subquery) -> Iterator[sa.Table]:
     create = sa.select(*p.c).into(name, temporary=True)
     conn.execute(create)
     try:
+        _household_poverty(conn, create.table)
         yield create.table
     finally:
         conn.exec_driver_sql(f"DROP TABLE {name}")
+
+
+def _household_poverty(conn: Connection, t: sa.Table) -> None:
+    """Poverty belongs to the household: the spouse of a 户主 marked 脱贫户 is poor labour even
+    where the sheet left the spouse's own cell empty.
+
+    Done on the materialised persons (one indexed IN) rather than as a window over the
+    current state, which sorted every wide row once more.
+    """
+    poor_hh = sa.select(t.c.hh).where(t.c.poor.is_(True))
+    conn.execute(
+        sa.update(t)
+        .where(sa.not_(t.c.poor.is_(True)), t.c.hh.in_(poor_hh))
+        .values(poor=True, poor_labour_force=t.c.labour_force, poor_transferred=t.c.transferred)
+    )
 
 
 def _rates(

@@ -23,42 +23,13 @@ def binary(col: ColumnElement[str], dialect: str) -> ColumnElement[str]:
 
 
 def candidate_rows(as_of: dt.date) -> Select[tuple[object, ...]]:
-    """Every row that describes someone at D: latest snapshots and the updates after them."""
-    snap = (
-        sa.select(
-            snapshots.c.id,
-            snapshots.c.import_id,
-            snapshots.c.township,
-            snapshots.c.village,
-            snapshots.c.as_of,
-            sa.func.row_number()
-            .over(
-                partition_by=(snapshots.c.township, snapshots.c.village),
-                order_by=(snapshots.c.as_of.desc(), snapshots.c.import_id.desc(), snapshots.c.id.desc()),
-            )
-            .label("rn"),
-        )
-        .where(snapshots.c.mode == "snapshot", snapshots.c.as_of <= as_of)
-        .cte("snap")
-    )
-    base = sa.select(snap).where(snap.c.rn == 1).cte("base")
-    from_base = sa.select(rows.c.id.label("row_id")).join(base, rows.c.snapshot_id == base.c.id)
-    upd = snapshots.alias("upd")
-    from_updates = (
-        sa.select(rows.c.id.label("row_id"))
-        .join(upd, rows.c.snapshot_id == upd.c.id)
-        .outerjoin(base, sa.and_(base.c.township == upd.c.township, base.c.village == upd.c.village))
-        .where(
-            upd.c.mode == "update",
-            upd.c.as_of <= as_of,
-            sa.or_(
-                base.c.id.is_(None),
-                upd.c.as_of > base.c.as_of,
-                sa.and_(upd.c.as_of == base.c.as_of, upd.c.import_id > base.c.import_id),
-            ),
-        )
-    )
-    return sa.union_all(from_base, from_updates).subquery("cand_ids").select()
+    """Every row that describes someone at D: latest snapshots and the updates after them.
+
+    Driven from the few current snapshots into the rows by the snapshot index; a join that
+    let the planner scan every row of every month cost a second per 100,000 rows.
+    """
+    cur = current_snapshot_ids(as_of).subquery("cur_snap_ids")
+    return sa.select(rows.c.id.label("row_id")).where(rows.c.snapshot_id.in_(sa.select(cur.c.id)))
 
 
 def current_snapshot_ids(as_of: dt.date) -> Select[tuple[object, ...]]:
