@@ -380,11 +380,6 @@ def test_title_and_group_headings_merged_above_the_header_are_skipped(
     assert _county(cli_sqlite) == (3, 3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a two-row header (group heading merged over sub-headers, other headers merged "
-    "vertically) is not combined: 就业状态 reported missing and the sub-header row read as data",
-)
 def test_two_row_header_with_vertically_merged_cells_is_read(cli_sqlite: Cli, tmp_path: Path) -> None:
     # row 1: 就业信息 merged over T1:AA1 with 就业意愿..是否组织化输出 under it in row 2;
     # every other header merged over rows 1-2 (so row 2 is empty there). layout.py promises this.
@@ -441,11 +436,6 @@ def test_formula_without_a_cached_value_in_a_required_column_rejects_the_row(
     assert _county(cli_sqlite) == (2, 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Excel error cells (#N/A, #DIV/0!) are read as empty cells: the row is imported "
-    "with income/birth date unknown and no problem reported",
-)
 def test_error_cells_are_reported_not_read_as_empty(cli_sqlite: Cli, tmp_path: Path) -> None:
     # domain.md: an income that is not a non-negative number, or a date that cannot be read, is an error
     rows = _with_column("月收入(元)", ["#N/A", 3000, 3000])

@@ -64,8 +64,17 @@ def locate(sheet: RawSheet, schema: SheetSchema) -> Table | None:
     lookup = schema.header_lookup
     columns: dict[str, int] = {}
     headers: dict[str, str] = {}
-    table = Table(sheet=sheet.name, header_row=best_i + 1, columns=columns, headers=headers)
-    for j, cell in enumerate(sheet.rows[best_i]):
+    header = list(sheet.rows[best_i])
+    last = best_i
+    # A two-row header: a group heading (就业信息) merged over sub-headers on the next row, the
+    # other headers merged down over both rows (Excel keeps a merged value in its top cell).
+    for k in (best_i + 1, best_i - 1):
+        if 0 <= k < len(sheet.rows) and _header_matches(sheet.rows[k], schema) >= 2:
+            header = _combine(header, sheet.rows[k], lookup)
+            last = max(last, k)
+            break
+    table = Table(sheet=sheet.name, header_row=last + 1, columns=columns, headers=headers)
+    for j, cell in enumerate(header):
         text = str(cell) if cell is not None else ""
         key = lookup.get(fold(text)) if text.strip() else None
         if key is None:
@@ -78,6 +87,17 @@ def locate(sheet: RawSheet, schema: SheetSchema) -> Table | None:
     if "name" not in columns:
         return None
     return table
+
+
+def _combine(row: list[Cell], other: list[Cell], lookup: dict[str, str]) -> list[Cell]:
+    """The header row with the other row's headers filled in where it names no column."""
+    out = list(row) + [None] * max(0, len(other) - len(row))
+    for j, cell in enumerate(other):
+        mine = out[j]
+        mine_key = lookup.get(fold(str(mine))) if mine is not None and str(mine).strip() else None
+        if mine_key is None and cell is not None and str(cell).strip() and lookup.get(fold(str(cell))):
+            out[j] = cell
+    return out
 
 
 def is_totals_row(row: list[Cell], table: Table) -> bool:

@@ -87,6 +87,14 @@ _CODES: list[Code] = [
         "check which village the file belongs to; if it is right, import again with --force",
     ),
     # --- row errors
+    Code(
+        "cell-error",
+        "error",
+        "单元格是 Excel 错误值",
+        "the cell holds an Excel error value",
+        "公式出错 (#N/A、#DIV/0! 等), 请改正公式或直接填写数值",
+        "a formula failed (#N/A, #DIV/0!, ...): fix it or type the value",
+    ),
     Code("name-missing", "error", "姓名为空", "the name is empty", "请填写姓名", "fill in the name"),
     Code(
         "village-missing",

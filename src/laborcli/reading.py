@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,24 @@ MAX_RATIO = 200
 MAX_ROWS = 1_100_000
 
 Cell = object
+
+
+class ExcelError(str):
+    """An Excel error value (#N/A, #DIV/0!, #VALUE!, ...) in a cell.
+
+    python-calamine hands error cells over as empty strings, which would turn a broken
+    formula into a silently unknown value; the reader puts this marker back in its place.
+    """
+
+    __slots__ = ()
+
+
+_SHEET_REL = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+_REL2 = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+_ERROR_CELL = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>(?:<f\b[^>]*?(?:/>|>.*?</f>))?<v>([^<]*)</v>', re.S
+)
 
 
 @dataclass(slots=True)
@@ -211,6 +231,8 @@ def _read_workbook(path: Path, data: bytes) -> list[RawSheet]:
             # skip_empty_area=False keeps leading empty rows, so rows[i] is Excel row i + 1.
             rows: list[list[object]] = [list(r) for r in sheet.to_python(skip_empty_area=False)]
             sheets.append(RawSheet(name=name, rows=rows))
+        if data.startswith(b"PK"):
+            _restore_error_cells(data, sheets)
         return sheets
     except InputFileError:
         raise
@@ -222,6 +244,56 @@ def _read_workbook(path: Path, data: bytes) -> list[RawSheet]:
                 f"cannot read the workbook: {str(e).splitlines()[0][:120]}",
             )
         ) from e
+
+
+def _restore_error_cells(data: bytes, sheets: list[RawSheet]) -> None:
+    """Put Excel error values back where calamine left empty strings (xlsx only).
+
+    Only sheets whose XML holds an error cell (``t="e"``) are scanned, so clean files pay
+    one substring search per sheet.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = set(zf.namelist())
+        try:
+            book = zf.read("xl/workbook.xml")
+            rels = zf.read("xl/_rels/workbook.xml.rels")
+        except KeyError:
+            return
+        targets = {i: t for i, t in _REL.findall(rels)} | {i: t for t, i in _REL2.findall(rels)}
+        by_name = {s.name: s for s in sheets}
+        for raw_name, rid in _SHEET_REL.findall(book):
+            sheet = by_name.get(html.unescape(raw_name.decode("utf-8", "replace")))
+            target = targets.get(rid, b"").decode("utf-8", "replace").lstrip("/")
+            member = target if target.startswith("xl/") else f"xl/{target}"
+            if sheet is None or member not in names:
+                continue
+            xml = zf.read(member)
+            if b't="e"' not in xml:
+                continue
+            for col, row, value in _ERROR_CELL.findall(xml):
+                _put(
+                    sheet,
+                    int(row) - 1,
+                    _col_index(col.decode()),
+                    ExcelError(value.decode("utf-8", "replace")),
+                )
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _put(sheet: RawSheet, i: int, j: int, value: Cell) -> None:
+    while len(sheet.rows) <= i:
+        sheet.rows.append([])
+    row = sheet.rows[i]
+    if len(row) <= j:
+        row.extend([""] * (j + 1 - len(row)))
+    if row[j] in ("", None):
+        row[j] = value
 
 
 def decode_text(data: bytes) -> str:

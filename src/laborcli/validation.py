@@ -17,7 +17,7 @@ from typing import Any
 from laborcli import idcard
 from laborcli.layout import Table, is_blank_row, is_footer_row, is_repeated_header, is_totals_row
 from laborcli.problems import CODES, Problem, make_problem
-from laborcli.reading import Cell, RawSheet
+from laborcli.reading import Cell, ExcelError, RawSheet
 from laborcli.schema import SheetSchema
 from laborcli.values import (
     ValueProblem,
@@ -270,6 +270,17 @@ def validate_table(
     return res
 
 
+def _with_error_cells(parse: Callable[[Cell], _Parsed]) -> Callable[[Cell], _Parsed]:
+    """An Excel error value (#N/A) is a problem of its own in any column, never a value."""
+
+    def p(v: Cell) -> _Parsed:
+        if isinstance(v, ExcelError):
+            return None, "cell-error", str(v)
+        return parse(v)
+
+    return p
+
+
 def _keyed(values: list[Cell]) -> list[Any]:
     """Hash keys that keep 1, 1.0, True and "1" apart (they parse differently)."""
     return [v if type(v) is str else (type(v), v) for v in values]
@@ -315,7 +326,7 @@ class _Columns:
                 continue
             cells = self.raw_column(key)
             self.raw[key] = cells
-            parse = _parser_for(self.schema, key, self.opts.today)
+            parse = _with_error_cells(_parser_for(self.schema, key, self.opts.today))
             keyed = _keyed(cells)
             memo = {k: parse(v) for k, v in dict(zip(keyed, cells, strict=True)).items()}
             blank_none = key in TEXT_KEYS
