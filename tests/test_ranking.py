@@ -325,6 +325,26 @@ def test_rank_by_township_sums_new_transfers_and_targets(cli: Cli, tmp_path: Pat
     assert [r["list"] for r in res["rows"]] == ["red", "black"]
 
 
+def test_a_township_counts_only_the_new_transfers_of_its_villages_with_a_target(
+    cli: Cli, tmp_path: Path
+) -> None:
+    _load(
+        cli,
+        tmp_path / "s",
+        {
+            ("甲镇", "一村"): _people("甲镇", "一村", new=3),
+            ("甲镇", "二村"): _people("甲镇", "二村", new=5),  # no target: adds to neither side
+            ("乙镇", "三村"): _people("乙镇", "三村", new=3),
+        },
+        "2026-11-20",
+    )
+    _set_targets(cli, tmp_path, [("甲镇", "一村", 10), ("乙镇", "三村", 5)])
+    res = _rank(cli, "--week", "2026-W48", "--by", "township")
+    # 乙镇 3/5 = 0.6; 甲镇 3/10 = 0.3 (二村's 5 would have made it 0.8 against a target of 10)
+    got = [(r["township"], r["value"], r["new_transfers"], r["target"]) for r in res["rows"]]
+    assert got == [("乙镇", 0.6, 3, 5), ("甲镇", 0.3, 3, 10)]
+
+
 # --- rank: the week before, and the week's year -------------------------------------------
 
 

@@ -10,13 +10,14 @@ k = min(K, n // 2) so no place is on both.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy.engine import Connection
 
 from laborcli.dates import week_friday, week_label
-from laborcli.figures import rates
+from laborcli.figures import rates_levels
 from laborcli.policy import LabourForceAges
 from laborcli.targets import load_targets
 
@@ -104,7 +105,16 @@ def rank_week(
     d = week_friday(year, week)
     tg = load_targets(conn, year)
     chosen: Metric = metric or ("completion" if tg else "transfer_rate")
-    fig = rates(conn, d, by, ages, year=year)
+    levels = rates_levels(
+        conn, d, ["village", "township"] if by == "township" else ["village"], ages, year=year
+    )
+    fig = levels[by]
+    # A township's completion counts the new transfers of its villages that have a target
+    # against the sum of those targets: a village without one adds to neither side.
+    targeted_new: dict[str, int] = defaultdict(int)
+    for v in levels["village"].rows:
+        if (v["township"], v["village"]) in tg:
+            targeted_new[v["township"]] += v["new_transfers"]
     ranked: list[RankRow] = []
     unranked: list[dict[str, str | None]] = []
     for r in fig.rows:
@@ -114,6 +124,8 @@ def rank_week(
         else:
             ts = [v for (t, _), v in tg.items() if t == r["township"]]
             target = sum(ts) if ts else None
+            if chosen == "completion":
+                r = {**r, "new_transfers": targeted_new[r["township"]]}
         if chosen == "completion":
             if target is None:
                 unranked.append({"township": place[0], "village": place[1], "reason": "no target"})
