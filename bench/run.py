@@ -88,13 +88,13 @@ def rows_in(db: Path) -> int:
         return int(c.execute("SELECT COUNT(*) FROM rows").fetchone()[0])
 
 
-def generate(size: int, seed: int) -> Path:
+def generate(size: int, seed: int, months: tuple[str, ...] = MONTHS) -> Path:
     """The county of ``size`` persons, generated once and kept under bench/results/."""
-    out = WORK / f"county-{size}-s{seed}"
+    out = WORK / (f"county-{size}-s{seed}" + ("" if months == MONTHS else f"-{len(months)}m"))
     if (out / ".done").exists():
         return out
     shutil.rmtree(out, ignore_errors=True)
-    argv = [laborcli(), "sample", "--persons", str(size), "--months", ",".join(MONTHS)]
+    argv = [laborcli(), "sample", "--persons", str(size), "--months", ",".join(months)]
     argv += ["--seed", str(seed), "--targets", "-o", str(out)]
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
     (out / ".done").write_text("ok")
@@ -171,6 +171,37 @@ def run_size(size: int, seed: int) -> list[Step]:
     return steps
 
 
+def run_dedup_scale(size: int, seed: int) -> list[Step]:
+    """``dedup`` over a registry of about ``size`` current rows (one month imported)."""
+    county = generate(size, seed, MONTHS[-1:])
+    db = county / "bench.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    lc = [laborcli(), "-q", "--db", str(db)]
+    steps = []
+    for name, argv, target in (
+        (f"import {MONTHS[-1]}", ["import", str(county / MONTHS[-1])], "< 60 s"),
+        ("dedup", ["dedup", "--as-of", "2026-11-30", "--format", "json"], "< 60 s"),
+    ):
+        secs, peak, code = timed(lc + argv, county)
+        if code not in (0, 1):
+            raise SystemExit(f"{name} failed with exit code {code}")
+        steps.append(
+            Step(size, name, secs, peak, rows=rows_in(db) if name == "dedup" else None, target=target)
+        )
+        print(f"  {name:<28} {secs:7.2f} s  {peak:7.0f} MB", flush=True)
+    return steps
+
+
+def dedup_quality(persons: int, seed: int) -> list[str]:
+    """bench/dedup_quality.py's lines: laborcli's matcher beside splink on known duplicates."""
+    argv = [sys.executable, str(ROOT / "bench" / "dedup_quality.py"), "--persons", str(persons)]
+    argv += ["--seed", str(seed)]
+    r = subprocess.run(argv, capture_output=True, text=True, check=True)
+    keep = ("true duplicate pairs", "laborcli:", "splink")
+    return [line for line in r.stdout.splitlines() if line.startswith(keep) or "true duplicate pairs" in line]
+
+
 def table(steps: list[Step]) -> str:
     """The markdown table of docs/benchmarks.md."""
     lines = [
@@ -208,13 +239,24 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--sizes", default="100000,800000", help="comma-separated county sizes (persons)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--dedup-rows", type=int, default=1_000_000, help="dedup scale run (0: skip)")
+    ap.add_argument("--quality-persons", type=int, default=200_000, help="dedup quality run (0: skip)")
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     steps: list[Step] = []
-    for size in [int(x) for x in args.sizes.split(",")]:
+    for size in [int(x) for x in args.sizes.split(",") if x]:
         print(f"county of {size:,} persons", flush=True)
         steps += run_size(size, args.seed)
+    scale: list[Step] = []
+    if args.dedup_rows:
+        print(f"dedup over a county of {args.dedup_rows:,} persons, one month", flush=True)
+        scale = run_dedup_scale(args.dedup_rows, args.seed)
+    quality: list[str] = []
+    if args.quality_persons:
+        print(f"dedup quality on {args.quality_persons:,} generated persons", flush=True)
+        quality = dedup_quality(args.quality_persons, args.seed)
+        print("\n".join(quality), flush=True)
     head = [
         "# Benchmarks",
         "",
@@ -223,7 +265,31 @@ def main() -> None:
         f"SQLite registry; each step is a fresh `laborcli` process (start-up included).",
         "",
     ]
-    text = "\n".join([*head, table(steps), "", *growth(steps), ""])
+    parts = [*head, table(steps), "", *growth(steps), ""]
+    if scale:
+        parts += [
+            f"## dedup at {args.dedup_rows:,} persons",
+            "",
+            f"One month of a generated county of {args.dedup_rows:,} persons imported, then `dedup` over "
+            "every current row (`python bench/run.py --dedup-rows N`).",
+            "",
+            table(scale),
+            "",
+        ]
+    if quality:
+        parts += [
+            "## dedup quality beside splink",
+            "",
+            f"`python bench/dedup_quality.py --persons {args.quality_persons}`: generated person rows with "
+            "known duplicates (ID left out, homophone name, one ID digit mistyped, adjacent digits swapped, "
+            "an ID Excel turned into a number) and namesakes that must not match; laborcli's blocking and "
+            "scoring beside splink 5 (Fellegi-Sunter on DuckDB, EM-trained, the same blocking keys, "
+            "match probability ≥ 0.9). A pair found is one listed for review.",
+            "",
+            *[f"    {line}" for line in quality],
+            "",
+        ]
+    text = "\n".join(parts)
     Path(args.out).write_text(text, encoding="utf-8")
     print(f"wrote {args.out}")
 
