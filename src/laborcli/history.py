@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from laborcli.idcard import normalise_id
+from laborcli.idcard import convert_15_to_18, normalise_id
 from laborcli.registry.tables import imports, links, rows
 
 TRACKED = (
@@ -47,6 +47,8 @@ class Entry:
 def person_keys(conn: Connection, ident: str) -> set[str]:
     """The person keys an ID (or a person key) stands for, following confirmed links."""
     norm = normalise_id(ident)
+    if len(norm) == 15 and norm.isdigit():  # a first-generation ID: the registry keeps 18 digits
+        norm = convert_15_to_18(norm)
     keys = {ident, "id:" + norm}
     keys |= {
         r[0] for r in conn.execute(sa.select(rows.c.person_key).where(rows.c.id_number == norm).distinct())

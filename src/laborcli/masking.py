@@ -19,6 +19,12 @@ class Mask:
             return value
         return mask_id(value)
 
+    def key(self, value: str) -> str:
+        """A person key: ``id:`` keys carry the ID, masked like any ID; others are opaque hashes."""
+        if self.show_pii or not value.startswith("id:"):
+            return value
+        return "id:" + mask_id(value[3:])
+
     def phone(self, value: str | None) -> str | None:
         """A mobile as 138****5678."""
         if value is None or self.show_pii:

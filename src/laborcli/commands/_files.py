@@ -5,13 +5,26 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from laborcli.commands._output import err, out, table
+from laborcli.commands._output import err, out, print_csv, table
 from laborcli.i18n import pick
 
 if TYPE_CHECKING:
     from laborcli.pipeline import FileReport, RunReport
 
 STATUS_ZH = {"imported": "已导入", "unchanged": "未变化", "rejected": "拒收", "checked": "已检查"}
+
+
+def print_problems_csv(run: RunReport, show_pii: bool) -> None:
+    """``--format csv`` of validate and import: one line per problem, with its file and status."""
+    head = ["file", "status", "sheet", "row", "column", "severity", "code", "value", "message"]
+    print_csv(
+        head,
+        [
+            [f.path.rsplit("/", 1)[-1], f.status, *(p.as_json(show_pii)[k] for k in head[2:])]
+            for f in run.files
+            for p in f.problems
+        ],
+    )
 
 
 def render_run(run: RunReport, show_pii: bool, max_problems: int = 30) -> None:

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 if TYPE_CHECKING:
     pass
 from laborcli.commands._options import AsOf, Format, FormatOpt, ShowPii
-from laborcli.commands._output import as_of_or_today, err, out, pii_notice, print_json, state, table
+from laborcli.commands._output import (
+    as_of_or_today,
+    err,
+    out,
+    pii_notice,
+    print_csv,
+    print_json,
+    state,
+    table,
+)
 from laborcli.masking import Mask
 
 app = typer.Typer(
@@ -51,6 +60,17 @@ def dedup(
             err.print(f"→ {export}")
     if fmt is Format.json:
         print_json({"as_of": d.isoformat(), "clusters": [c.as_json(mask) for c in clusters]})
+        return
+    if fmt is Format.csv:
+        head = ["cluster", "decision", "score", "reasons", "source", "sheet", "row"]
+        print_csv(
+            [*head, "township", "village", "name", "id_number"],
+            [
+                _csv_row(c.cluster_id, c.decision, round(c.score, 4), "；".join(c.reasons), r, mask)
+                for c in clusters
+                for r in c.records
+            ],
+        )
         return
     body = []
     for c in clusters:
@@ -93,3 +113,19 @@ def apply(
         n = record(conn, pairs, source=file.name)
     if not st.quiet:
         err.print(f"已记录 {n} 条判定 ({file.name})")
+
+
+def _csv_row(cluster: str, decision: str, score: float, reasons: str, r: Any, mask: Mask) -> list[object]:
+    return [
+        cluster,
+        decision,
+        score,
+        reasons,
+        r.source,
+        r.sheet,
+        r.row,
+        r.township,
+        r.village,
+        r.name,
+        mask.id(r.id_number),
+    ]

@@ -9,7 +9,7 @@ import typer
 if TYPE_CHECKING:
     from laborcli.history import Entry
 from laborcli.commands._options import Format, FormatOpt, ShowPii
-from laborcli.commands._output import out, pii_notice, print_json, state, table
+from laborcli.commands._output import out, pii_notice, print_csv, print_json, state, table
 from laborcli.errors import LaborError
 from laborcli.masking import Mask
 
@@ -56,6 +56,28 @@ def _render(title: str, entries: list[Entry], mask: Mask, fmt: Format) -> None:
         ]
         for e in entries
     ]
+    if fmt is Format.csv:
+        head = ["as_of", "mode", "source", "sheet", "row", "name", "id_number", "township", "village"]
+        print_csv(
+            [*head, "employment_status", "changes"],
+            [
+                [
+                    e.as_of,
+                    e.mode,
+                    e.source,
+                    e.sheet,
+                    e.row,
+                    e.values.get("name"),
+                    mask.id(e.values.get("id_number")),
+                    e.values.get("township"),
+                    e.values.get("village"),
+                    e.values.get("employment_status"),
+                    "; ".join(f"{f}: {_m(f, a, mask)} -> {_m(f, b, mask)}" for f, a, b in e.changes),
+                ]
+                for e in entries
+            ],
+        )
+        return
     out.print(
         table(title, ["统计日期", "方式", "来源:行", "姓名", "身份证号码", "村", "就业状态", "变化"], body)
     )

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from laborcli.commands._options import Format, FormatOpt, ShowPii
-from laborcli.commands._output import print_json, progress, state
+from laborcli.commands._output import pii_notice, print_json, progress, state
 from laborcli.dates import parse_as_of
 
 app = typer.Typer()
@@ -51,11 +51,12 @@ def import_(
 ) -> None:
     """Import village sheets; each file is imported whole or not at all."""
     from laborcli.commands._context import open_reg, policy, settings
-    from laborcli.commands._files import on_file_line, render_run, say_rejected
+    from laborcli.commands._files import on_file_line, print_problems_csv, render_run, say_rejected
     from laborcli.pipeline import import_files
     from laborcli.reading import expand_paths
 
     st = state(ctx)
+    pii_notice(show_pii)
     if mode not in ("snapshot", "update"):
         raise typer.BadParameter("--mode must be snapshot or update")
     files = expand_paths(paths)
@@ -76,6 +77,8 @@ def import_(
         )
     if fmt is Format.json:
         print_json(run.as_json(show_pii))
+    elif fmt is Format.csv:
+        print_problems_csv(run, show_pii)
     else:
         render_run(run, show_pii)
     say_rejected(run)

@@ -10,7 +10,7 @@ import typer
 if TYPE_CHECKING:
     pass
 from laborcli.commands._options import Format, FormatOpt
-from laborcli.commands._output import err, out, print_json, state
+from laborcli.commands._output import err, out, print_csv, print_json, state
 from laborcli.errors import UsageError
 
 app = typer.Typer(help="Annual targets per village (年度转移就业任务数).")
@@ -44,6 +44,9 @@ def import_targets(
                 "problems": [p.as_json() for p in rep.problems],
             }
         )
+    elif fmt is Format.csv:
+        head = ["sheet", "row", "column", "severity", "code", "value", "message"]
+        print_csv(head, [[p.as_json()[k] for k in head] for p in rep.problems])
     else:
         out.print(f"{year} 年任务: 读取 {rep.rows_read} 行, 导入 {rep.imported} 个村")
         for p in rep.problems:

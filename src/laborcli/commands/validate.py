@@ -10,7 +10,7 @@ import typer
 if TYPE_CHECKING:
     pass
 from laborcli.commands._options import Format, FormatOpt, ShowPii
-from laborcli.commands._output import err, print_json, progress, state
+from laborcli.commands._output import err, pii_notice, print_json, progress, state
 
 app = typer.Typer()
 
@@ -39,11 +39,12 @@ def validate(
     """Check sheets against the schema and report every problem; writes nothing to the registry."""
     from laborcli.annotate import annotate_book
     from laborcli.commands._context import settings
-    from laborcli.commands._files import on_file_line, render_run, say_rejected
+    from laborcli.commands._files import on_file_line, print_problems_csv, render_run, say_rejected
     from laborcli.pipeline import validate_files
     from laborcli.reading import expand_paths
 
     st = state(ctx)
+    pii_notice(show_pii)
     files = expand_paths(paths)
     cfg = settings(st, strict=strict, township=township, village=village)
     with progress(st, len(files), "检查") as bar:
@@ -59,6 +60,8 @@ def validate(
                     err.print(f"→ {target}")
     if fmt is Format.json:
         print_json(run.as_json(show_pii))
+    elif fmt is Format.csv:
+        print_problems_csv(run, show_pii)
     else:
         render_run(run, show_pii)
     say_rejected(run)

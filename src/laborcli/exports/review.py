@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from laborcli.errors import InputFileError, UsageError
 from laborcli.exports.workbook import write_table
 from laborcli.identity.clusters import Cluster
+from laborcli.identity.decisions import row_token
 from laborcli.masking import Mask
 
 HEADERS = [
@@ -61,7 +62,7 @@ def write_review(clusters: list[Cluster], path: Path, mask: Mask) -> None:
                     r.village,
                     r.name,
                     mask.id(r.id_number),
-                    r.own_key,
+                    row_token(r.row_id),
                     c.cluster_id,
                 ]
             )

@@ -57,7 +57,7 @@ class Cluster:
                     "village": r.village,
                     "name": r.name,
                     "id_number": mask.id(r.id_number),
-                    "person_key": r.pkey,
+                    "person_key": mask.key(r.pkey),
                 }
                 for r in self.records
             ],

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import sqlite3
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +70,13 @@ def backup_sqlite(reg: Registry, target: Path) -> int:
     return target.stat().st_size
 
 
-def key_hash(person_key: str) -> str:
-    """The purge log keeps a hash, not the identifier it removed."""
-    return hashlib.sha256(person_key.encode()).hexdigest()
-
-
 def purge_person(conn: Connection, person_key: str, reason: str) -> int:
-    """Delete every row of a person, the decisions about them, and log that it was done."""
+    """Delete every row of a person, the decisions about them, and log that it was done.
+
+    The problems found in the person's rows go too (their values may be the ID or phone),
+    and so does any problem whose value is one of the person's IDs. The log says when, why
+    and how many rows, never who: a hash of an ID is undone by trying every birth date.
+    """
     keys = {person_key} | {
         r[0] for r in conn.execute(sa.select(links.c.person_key).where(links.c.canonical == person_key))
     }
@@ -85,12 +85,30 @@ def purge_person(conn: Connection, person_key: str, reason: str) -> int:
         keys |= {canon} | {
             r[0] for r in conn.execute(sa.select(links.c.person_key).where(links.c.canonical == canon))
         }
-    n = conn.execute(rows.delete().where(rows.c.person_key.in_(keys))).rowcount or 0
+    mine = rows.c.person_key.in_(keys)
+    places = conn.execute(sa.select(rows.c.import_id, rows.c.sheet, rows.c.row_number).where(mine)).all()
+    idents = {
+        v
+        for r in conn.execute(sa.select(rows.c.id_number, rows.c.id_raw, rows.c.phone).where(mine))
+        for v in r
+        if v
+    } | {k[3:] for k in keys if k.startswith("id:")}
+    n = conn.execute(rows.delete().where(mine)).rowcount or 0
+    if n == 0:
+        return 0
+    for imp, sheet, row_number in places:
+        conn.execute(
+            problems.delete().where(
+                problems.c.import_id == imp, problems.c.sheet == sheet, problems.c.row_number == row_number
+            )
+        )
+    if idents:
+        conn.execute(problems.delete().where(problems.c.value.in_(sorted(idents))))
     conn.execute(decisions.delete().where(sa.or_(decisions.c.key_a.in_(keys), decisions.c.key_b.in_(keys))))
     conn.execute(links.delete().where(sa.or_(links.c.person_key.in_(keys), links.c.canonical.in_(keys))))
     conn.execute(
         purges.insert().values(
-            person_key_hash=key_hash(person_key),
+            person_key_hash=uuid.uuid4().hex,  # an entry id, not derived from the person
             rows_removed=n,
             purged_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
             reason=reason,
