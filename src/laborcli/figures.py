@@ -237,7 +237,14 @@ def rates_levels(
     """Several levels at D from one computation of the current persons (the report needs three)."""
     dialect = conn.dialect.name
     with person_table(conn, persons(d, dialect, ages, year=year, township=township)) as p:
-        return {by: _rates(conn, p, d, by, township, None) for by in levels}
+        return {by: rates_of_table(conn, p, d, by, township) for by in levels}
+
+
+def rates_of_table(
+    conn: Connection, p: sa.Table, d: dt.date, by: Level, township: str | None = None
+) -> Rates:
+    """The figures of one level from persons already materialised by ``person_table``."""
+    return _rates(conn, p, d, by, township, None)
 
 
 @contextmanager
@@ -283,7 +290,8 @@ def _rates(
 ) -> Rates:
     dialect = conn.dialect.name
     rows_out = []
-    for r in _aggregate(conn, p, LEVEL_COLUMNS[by], dialect):
+    raw = _aggregate(conn, p, LEVEL_COLUMNS[by], dialect)
+    for r in raw:
         row = {
             "township": r.get("township"),
             "village": r.get("village"),
@@ -291,7 +299,13 @@ def _rates(
         }
         row.update({k: v for k, v in r.items() if k not in ("township", "village", "grp")})
         rows_out.append(_finish(row))
-    tot = _aggregate(conn, p, (), dialect)
-    total = _finish(tot[0] if tot else {})
+    if by == "group":
+        # A household may have members in two groups: the total counts it once, so ask again.
+        tot = _aggregate(conn, p, (), dialect)
+        total = _finish(tot[0] if tot else {})
+    else:
+        # A household lies within one village, so the places' counts add up to the total.
+        keys = (*COUNT_KEYS, "households", "zero_employment_households")
+        total = _finish({k: sum(int(r.get(k) or 0) for r in raw) for k in keys})
     total.update({"township": township, "village": village, "group": None})
     return Rates(as_of=d, by=by, rows=rows_out, total=total)

@@ -68,10 +68,10 @@ def households(
     """Households with at least one labour-force member (optionally only zero-employment ones)."""
     dialect = conn.dialect.name
     with person_table(conn, persons(d, dialect, ages, township=township, village=village)) as p:
-        return _collect(conn, p, d, zero_only, dialect)
+        return collect(conn, p, d, zero_only, dialect)
 
 
-def _collect(conn: Connection, p: sa.Table, d: dt.date, zero_only: bool, dialect: str) -> list[Household]:
+def collect(conn: Connection, p: sa.Table, d: dt.date, zero_only: bool, dialect: str) -> list[Household]:
     """Households of the materialised persons, members kept together, in a stable order.
 
     Household totals are window sums over the members, so one pass over the persons

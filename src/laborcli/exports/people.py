@@ -90,6 +90,6 @@ def write_people(df: pd.DataFrame, path: Path, fmt: str) -> None:
         try:
             df.to_parquet(path, index=False)
         except ImportError as e:
-            raise UsageError("parquet needs pyarrow: pip install pyarrow") from e
+            raise UsageError("parquet needs pyarrow: pip install 'laborcli[parquet]' (or pyarrow)") from e
     else:
         raise UsageError(f"unknown format {fmt}: use csv, xlsx or parquet")

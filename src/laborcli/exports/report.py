@@ -23,8 +23,8 @@ from sqlalchemy.engine import Connection
 from laborcli import __version__
 from laborcli.exports.safe import set_cell
 from laborcli.exports.workbook import print_setup, write_table
-from laborcli.figures import Rates, rates, rates_levels
-from laborcli.households import Household, households
+from laborcli.figures import Rates, person_table, persons, rates, rates_of_table
+from laborcli.households import Household, collect
 from laborcli.identity import Cluster, find_clusters
 from laborcli.masking import Mask
 from laborcli.policy import Policy
@@ -85,7 +85,11 @@ def gather(
     dates = [x for x in as_of_dates(conn) if x <= d]
     # "This month" is the latest as-of on or before D; the previous is the one before it.
     prev_d = dates[-2] if len(dates) >= 2 else None
-    now = rates_levels(conn, d, ["county", "township", "village"], ages, township=township)
+    # One computation of the current persons serves the three levels and the zero list.
+    dialect = conn.dialect.name
+    with person_table(conn, persons(d, dialect, ages, township=township)) as p:
+        now = {by: rates_of_table(conn, p, d, by, township) for by in ("county", "township", "village")}
+        zero = collect(conn, p, d, True, dialect)
     county: dict[dt.date, Rates] = {d: now["county"]}
 
     def county_at(x: dt.date) -> Rates:
@@ -105,7 +109,7 @@ def gather(
         by_township=now["township"],
         by_village=now["village"],
         trend=trend,
-        zero=households(conn, d, ages, zero_only=True, township=township),
+        zero=zero,
         quality=_quality(conn, d, township, clusters),
         sources=_sources(conn, d, township),
     )
