@@ -66,21 +66,32 @@ def labour_force_expr(c: Any, d: dt.date, ages: LabourForceAges) -> ColumnElemen
     return sa.and_(c.status_in_lf.is_(True), c.capacity_excluded.is_(False), age_ok)
 
 
-def _first_transfer(d: dt.date) -> sa.Subquery:
-    """Per person: the first as-of showing a transferred status, and the first showing another."""
+def _history_transfers(conn: Connection, t: sa.Table, d: dt.date, year: int) -> None:
+    """New transfers whose start is not written: the first sheet showing a transferred
+    status, provided an earlier sheet showed another (domain.md, "New transfer").
+
+    Only the persons who need it are looked up, through the person-key index: grouping
+    every row of every month by person cost more than the rest of the figures together.
+    """
     from laborcli.registry.tables import links
 
+    needed = sa.select(t.c.pkey).where(t.c.needs_history == 1)
+    linked = sa.select(links.c.person_key).where(links.c.canonical.in_(needed))
     pk = person_key_expr()
-    return (
+    hist = (
         sa.select(
             pk.label("pkey"),
             sa.func.min(sa.case((rows.c.transferred.is_(True), rows.c.as_of))).label("ft"),
             sa.func.min(sa.case((rows.c.transferred.is_(False), rows.c.as_of))).label("fn"),
         )
         .select_from(rows.outerjoin(links, links.c.person_key == rows.c.person_key))
-        .where(rows.c.as_of <= d)
+        .where(rows.c.as_of <= d, sa.or_(rows.c.person_key.in_(needed), rows.c.person_key.in_(linked)))
         .group_by(pk)
     ).subquery("hist")
+    started = sa.select(hist.c.pkey).where(
+        hist.c.fn < hist.c.ft, hist.c.ft >= dt.date(year, 1, 1), hist.c.ft <= d
+    )
+    conn.execute(sa.update(t).where(t.c.needs_history == 1, t.c.pkey.in_(started)).values(new_transfers=1))
 
 
 def persons(
@@ -93,11 +104,9 @@ def persons(
 ) -> sa.Subquery:
     """One row per current person with 0/1 flags for every figure."""
     cur = current_rows(d, dialect).subquery("cur")
-    hist = _first_transfer(d)
     y = year if year is not None else d.year
     lf = labour_force_expr(cur.c, d, ages)
-    hist_start = sa.case((hist.c.fn < hist.c.ft, hist.c.ft))
-    start = sa.func.coalesce(cur.c.job_start, hist_start)
+    start = cur.c.job_start  # when not given, ``person_table`` looks at the person's history
     tr = sa.and_(lf, cur.c.transferred.is_(True))
     out = sa.and_(lf, cur.c.outside.is_(True))
 
@@ -125,6 +134,7 @@ def persons(
         flag(sa.and_(lf, poor_hh)).label("poor_labour_force"),
         flag(sa.and_(tr, poor_hh)).label("poor_transferred"),
         flag(sa.and_(tr, start >= dt.date(y, 1, 1), start <= d)).label("new_transfers"),
+        flag(sa.and_(tr, start.is_(None))).label("needs_history"),
         flag(sa.and_(lf, cur.c.birth_eff.is_(None))).label("unknown_age"),
         flag(sa.and_(lf, cur.c.id_valid.is_(False))).label("unverified"),
         cur.c.household_id,
@@ -136,11 +146,7 @@ def persons(
         cur.c.gender_eff,
         cur.c.birth_eff,
         cur.c.poor,
-    ).select_from(
-        cur.outerjoin(
-            hist, sa.and_(hist.c.pkey == cur.c.pkey, cur.c.job_start.is_(None), cur.c.transferred.is_(True))
-        )
-    )
+    ).select_from(cur)
     if township:
         q = q.where(cur.c.township == township)
     if village:
@@ -221,7 +227,9 @@ def rates(
 ) -> Rates:
     """The figures by level at D, with the total over everything selected."""
     dialect = conn.dialect.name
-    with person_table(conn, persons(d, dialect, ages, year=year, township=township, village=village)) as p:
+    with person_table(
+        conn, persons(d, dialect, ages, year=year, township=township, village=village), d, year
+    ) as p:
         return _rates(conn, p, d, by, township, village)
 
 
@@ -236,7 +244,7 @@ def rates_levels(
 ) -> dict[Level, Rates]:
     """Several levels at D from one computation of the current persons (the report needs three)."""
     dialect = conn.dialect.name
-    with person_table(conn, persons(d, dialect, ages, year=year, township=township)) as p:
+    with person_table(conn, persons(d, dialect, ages, year=year, township=township), d, year) as p:
         return {by: rates_of_table(conn, p, d, by, township) for by in levels}
 
 
@@ -248,7 +256,7 @@ def rates_of_table(
 
 
 @contextmanager
-def person_table(conn: Connection, p: sa.Subquery) -> Iterator[sa.Table]:
+def person_table(conn: Connection, p: sa.Subquery, d: dt.date, year: int | None = None) -> Iterator[sa.Table]:
     """The current persons computed once into a temporary table, dropped afterwards.
 
     Each level needs two aggregations and the total two more; computing the current
@@ -260,6 +268,7 @@ def person_table(conn: Connection, p: sa.Subquery) -> Iterator[sa.Table]:
     conn.execute(create)
     try:
         _household_poverty(conn, create.table)
+        _history_transfers(conn, create.table, d, year if year is not None else d.year)
         yield create.table
     finally:
         conn.exec_driver_sql(f"DROP TABLE {name}")

@@ -67,7 +67,7 @@ def households(
 ) -> list[Household]:
     """Households with at least one labour-force member (optionally only zero-employment ones)."""
     dialect = conn.dialect.name
-    with person_table(conn, persons(d, dialect, ages, township=township, village=village)) as p:
+    with person_table(conn, persons(d, dialect, ages, township=township, village=village), d) as p:
         return collect(conn, p, d, zero_only, dialect)
 
 

@@ -87,7 +87,7 @@ def gather(
     prev_d = dates[-2] if len(dates) >= 2 else None
     # One computation of the current persons serves the three levels and the zero list.
     dialect = conn.dialect.name
-    with person_table(conn, persons(d, dialect, ages, township=township)) as p:
+    with person_table(conn, persons(d, dialect, ages, township=township), d) as p:
         now = {by: rates_of_table(conn, p, d, by, township) for by in ("county", "township", "village")}
         zero = collect(conn, p, d, True, dialect)
     county: dict[dt.date, Rates] = {d: now["county"]}
