@@ -101,8 +101,13 @@ def persons(
     year: int | None = None,
     township: str | None = None,
     village: str | None = None,
+    detail: bool = True,
 ) -> sa.Subquery:
-    """One row per current person with 0/1 flags for every figure."""
+    """One row per current person with 0/1 flags for every figure.
+
+    ``detail`` adds who the person is (name, ID, phone, status, ...) for the household
+    lists; the figures alone do without, and a narrower table is quicker to build.
+    """
     cur = current_rows(d, dialect).subquery("cur")
     y = year if year is not None else d.year
     lf = labour_force_expr(cur.c, d, ages)
@@ -137,15 +142,21 @@ def persons(
         flag(sa.and_(tr, start.is_(None))).label("needs_history"),
         flag(sa.and_(lf, cur.c.birth_eff.is_(None))).label("unknown_age"),
         flag(sa.and_(lf, cur.c.id_valid.is_(False))).label("unverified"),
-        cur.c.household_id,
-        cur.c.name,
-        cur.c.id_number,
-        cur.c.phone,
-        cur.c.employment_status,
-        cur.c.relation,
-        cur.c.gender_eff,
-        cur.c.birth_eff,
         cur.c.poor,
+        *(
+            [
+                cur.c.household_id,
+                cur.c.name,
+                cur.c.id_number,
+                cur.c.phone,
+                cur.c.employment_status,
+                cur.c.relation,
+                cur.c.gender_eff,
+                cur.c.birth_eff,
+            ]
+            if detail
+            else []
+        ),
     ).select_from(cur)
     if township:
         q = q.where(cur.c.township == township)
@@ -186,12 +197,12 @@ def _finish(r: dict[str, Any]) -> dict[str, Any]:
 def _aggregate(
     conn: Connection, p: sa.Subquery | sa.Table, cols: tuple[str, ...], dialect: str
 ) -> list[dict[str, Any]]:
+    """Counts per place in one pass: persons summed by household, households by place."""
     keys = [p.c[c] for c in cols]
-    people = sa.select(*keys, *[sa.func.sum(p.c[k]).label(k) for k in COUNT_KEYS]).group_by(*keys)
     hh = (
         sa.select(
             *keys,
-            p.c.hh,
+            *[sa.func.sum(p.c[k]).label(k) for k in COUNT_KEYS],
             sa.func.max(p.c.labour_force).label("has_lf"),
             sa.func.max(p.c.transferred).label("has_tr"),
         )
@@ -199,20 +210,15 @@ def _aggregate(
         .subquery("hh")
     )
     hkeys = [hh.c[c] for c in cols]
-    households = sa.select(
+    q = sa.select(
         *hkeys,
+        *[sa.func.sum(hh.c[k]).label(k) for k in COUNT_KEYS],
         sa.func.sum(hh.c.has_lf).label("households"),
-        sa.func.sum(sa.case((sa.and_(hh.c.has_lf == 1, hh.c.has_tr == 0), 1), else_=0)).label("zero"),
+        sa.func.sum(sa.case((sa.and_(hh.c.has_lf == 1, hh.c.has_tr == 0), 1), else_=0)).label(
+            "zero_employment_households"
+        ),
     ).group_by(*hkeys)
-    hmap = {tuple(r[: len(cols)]): (r[-2], r[-1]) for r in conn.execute(households)}
-    out = []
-    order = [binary(k, dialect) for k in keys]
-    for r in conn.execute(people.order_by(*order)):
-        d = dict(r._mapping)
-        h = hmap.get(tuple(r[: len(cols)]), (0, 0))
-        d["households"], d["zero_employment_households"] = h
-        out.append(d)
-    return out
+    return [dict(r._mapping) for r in conn.execute(q.order_by(*[binary(k, dialect) for k in hkeys]))]
 
 
 def rates(
@@ -228,7 +234,7 @@ def rates(
     """The figures by level at D, with the total over everything selected."""
     dialect = conn.dialect.name
     with person_table(
-        conn, persons(d, dialect, ages, year=year, township=township, village=village), d, year
+        conn, persons(d, dialect, ages, year=year, township=township, village=village, detail=False), d, year
     ) as p:
         return _rates(conn, p, d, by, township, village)
 
@@ -244,7 +250,9 @@ def rates_levels(
 ) -> dict[Level, Rates]:
     """Several levels at D from one computation of the current persons (the report needs three)."""
     dialect = conn.dialect.name
-    with person_table(conn, persons(d, dialect, ages, year=year, township=township), d, year) as p:
+    with person_table(
+        conn, persons(d, dialect, ages, year=year, township=township, detail=False), d, year
+    ) as p:
         return {by: rates_of_table(conn, p, d, by, township) for by in levels}
 
 
