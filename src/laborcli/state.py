@@ -97,7 +97,7 @@ def current_rows(as_of: dt.date, dialect: str) -> Select[tuple[object, ...]]:
         .join(cand, cand.c.row_id == rows.c.id)
         .outerjoin(links, links.c.person_key == rows.c.person_key)
     ).cte("keyed")
-    several = sa.select(keyed.c.pkey).group_by(keyed.c.pkey).having(sa.func.count() > 1)
+    several = sa.select(keyed.c.pkey).group_by(keyed.c.pkey).having(sa.func.count() > 1).cte("several")
     ranked = (
         sa.select(
             keyed.c.rid,
@@ -114,10 +114,10 @@ def current_rows(as_of: dt.date, dialect: str) -> Select[tuple[object, ...]]:
                 ),
             )
             .label("k"),
-        ).where(keyed.c.pkey.in_(several))
+        ).where(keyed.c.pkey.in_(sa.select(several.c.pkey)))
     ).subquery("ranked")
     winners = sa.union_all(
-        sa.select(keyed.c.rid, keyed.c.pkey).where(keyed.c.pkey.not_in(several)),
+        sa.select(keyed.c.rid, keyed.c.pkey).where(keyed.c.pkey.not_in(sa.select(several.c.pkey))),
         sa.select(ranked.c.rid, ranked.c.pkey).where(ranked.c.k == 1),
     ).subquery("win")
     return sa.select(rows, winners.c.pkey).join(winners, winners.c.rid == rows.c.id)
