@@ -74,29 +74,23 @@ def households(
 def collect(conn: Connection, p: sa.Table, d: dt.date, zero_only: bool, dialect: str) -> list[Household]:
     """Households of the materialised persons, members kept together, in a stable order.
 
-    Household totals are window sums over the members, so one pass over the persons
-    gives every member with its household's figures (a self-join was quadratic on SQLite).
+    The households wanted are found by one grouped pass, then only their members are
+    read: a window over every person sorted the whole county to keep a few thousand.
     """
-    part = (p.c.township, p.c.village, p.c.hh)
-    w = (
-        sa.select(
-            p,
-            sa.func.sum(p.c.labour_force).over(partition_by=part).label("lf"),
-            sa.func.sum(p.c.transferred).over(partition_by=part).label("tr"),
-        )
-    ).subquery("w")
-    cond = [w.c.lf > 0]
+    # hh already names the village (township/village/户编号), so it alone is the household.
+    having = [sa.func.sum(p.c.labour_force) > 0]
     if zero_only:
-        cond.append(w.c.tr == 0)
+        having.append(sa.func.sum(p.c.transferred) == 0)
+    wanted = sa.select(p.c.hh).group_by(p.c.hh).having(*having)
     q = (
-        sa.select(w)
-        .where(*cond)
+        sa.select(p)
+        .where(p.c.hh.in_(wanted))
         .order_by(
-            binary(w.c.township, dialect),
-            binary(w.c.village, dialect),
-            binary(w.c.hh, dialect),
-            w.c.labour_force.desc(),
-            binary(w.c.name, dialect),
+            binary(p.c.township, dialect),
+            binary(p.c.village, dialect),
+            binary(p.c.hh, dialect),
+            p.c.labour_force.desc(),
+            binary(p.c.name, dialect),
         )
     )
     out: list[Household] = []
@@ -106,8 +100,10 @@ def collect(conn: Connection, p: sa.Table, d: dt.date, zero_only: bool, dialect:
         h = index.get(key)
         if h is None:
             hid = r.household_id if r.household_id is not None else ""
-            h = index[key] = Household(r.township, r.village, hid, int(r.lf), int(r.tr), [])
+            h = index[key] = Household(r.township, r.village, hid, 0, 0, [])
             out.append(h)
+        h.labour_force += int(r.labour_force)
+        h.transferred += int(r.transferred)
         h.members.append(
             Member(
                 r.name,
