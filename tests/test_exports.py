@@ -919,3 +919,36 @@ def test_render_script_makes_a_pdf_and_png_pages(tmp_path: Path) -> None:
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
     pngs = sorted(out.glob("report-*.png"))
     assert pngs and pngs[0].read_bytes().startswith(b"\x89PNG")
+
+
+def test_report_review_is_redone_when_the_registry_changed_meanwhile(
+    built: Built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review runs in a second process; if the state it saw differs, it is redone in
+    the figures' transaction, and the report is the same as one computed in turn."""
+    import datetime as dt
+
+    import laborcli.exports.report as report
+    from laborcli.policy import Policy
+    from laborcli.registry.engine import open_registry
+
+    reg = open_registry(built.cli.db, create=False)
+    try:
+        d = dt.date.fromisoformat(NOV)
+        with reg.reading() as conn:
+            serial = report.gather(conn, d, Policy())
+        calls: list[int] = []
+        real = report.find_clusters
+
+        def counted(*a: Any, **k: Any) -> Any:
+            calls.append(1)
+            return real(*a, **k)
+
+        monkeypatch.setattr(report, "registry_stamp", lambda conn: ("another state",))
+        monkeypatch.setattr(report, "find_clusters", counted)
+        concurrent = report.gather_concurrently(reg, d, Policy())
+    finally:
+        reg.close()
+    assert calls == [1]  # the worker's review was not used: redone here
+    assert concurrent.quality == serial.quality
+    assert concurrent.by_village.rows == serial.by_village.rows

@@ -153,6 +153,7 @@ def persons(
                 cur.c.relation,
                 cur.c.gender_eff,
                 cur.c.birth_eff,
+                cur.c.id_valid,
             ]
             if detail
             else []

@@ -36,7 +36,7 @@ def report(
 ) -> None:
     """The monthly report: 汇总, 乡镇, 村, 零就业家庭, 脱贫劳动力, 数据质量, 说明."""
     from laborcli.commands._context import open_reg, policy
-    from laborcli.exports.report import gather, write_report
+    from laborcli.exports.report import gather, gather_concurrently, write_report
     from laborcli.identity import find_clusters
 
     st = state(ctx)
@@ -46,9 +46,10 @@ def report(
     pol = policy(st)
     mask = Mask(show_pii)
     pii_notice(show_pii)
-    with open_reg(st).reading() as conn:
-        clusters = find_clusters(conn, d, pol.dedup)
-        if split_by:
+    reg = open_reg(st)
+    if split_by:
+        with reg.reading() as conn:
+            clusters = find_clusters(conn, d, pol.dedup)
             towns = [r["township"] for r in gather(conn, d, pol, clusters=clusters).by_township.rows]
             for t in towns:
                 path = _split_path(output, t)
@@ -56,7 +57,7 @@ def report(
                 if not st.quiet:
                     err.print(f"→ {path}")
             return
-        write_report(gather(conn, d, pol, township=township, clusters=clusters), output, mask)
+    write_report(gather_concurrently(reg, d, pol, township=township), output, mask)
     if not st.quiet:
         err.print(f"→ {output}")
 

@@ -8,7 +8,11 @@ over every as-of), 乡镇, 村 (coloured against the county rate), 零就业家�
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,9 +31,10 @@ from laborcli.figures import Rates, person_table, persons, rates, rates_of_table
 from laborcli.households import Household, collect
 from laborcli.identity import Cluster, find_clusters
 from laborcli.masking import Mask
-from laborcli.policy import Policy
+from laborcli.policy import DedupPolicy, Policy
+from laborcli.registry.engine import Registry
+from laborcli.registry.store import registry_stamp
 from laborcli.registry.tables import imports, problems, snapshots
-from laborcli.state import current_rows
 
 PCT = "0.0%"
 INT = "#,##0"
@@ -78,9 +83,13 @@ def gather(
     d: dt.date,
     policy: Policy,
     township: str | None = None,
-    clusters: list[Cluster] | None = None,
+    clusters: list[Cluster] | Callable[[], list[Cluster]] | None = None,
 ) -> ReportData:
-    """Compute the report's figures in the registry."""
+    """Compute the report's figures in the registry.
+
+    ``clusters`` (the duplicate review, for the 数据质量 sheet) may be given, or a function
+    that gives them once the figures are done (see ``gather_concurrently``).
+    """
     ages = policy.labour_force
     dates = [x for x in as_of_dates(conn) if x <= d]
     # "This month" is the latest as-of on or before D; the previous is the one before it.
@@ -90,6 +99,14 @@ def gather(
     with person_table(conn, persons(d, dialect, ages, township=township), d) as p:
         now = {by: rates_of_table(conn, p, d, by, township) for by in ("county", "township", "village")}
         zero = collect(conn, p, d, True, dialect)
+        unverified = {
+            (r[0], r[1]): int(r[2])
+            for r in conn.execute(
+                sa.select(p.c.township, p.c.village, sa.func.count())
+                .where(p.c.id_valid.is_(False))
+                .group_by(p.c.township, p.c.village)
+            )
+        }
     county: dict[dt.date, Rates] = {d: now["county"]}
 
     def county_at(x: dt.date) -> Rates:
@@ -101,6 +118,8 @@ def gather(
     trend = [(x, county_at(x).total["transfer_rate"]) for x in dates]
     if clusters is None:
         clusters = find_clusters(conn, d, policy.dedup)
+    elif callable(clusters):
+        clusters = clusters()
     return ReportData(
         as_of=d,
         township=township,
@@ -110,9 +129,51 @@ def gather(
         by_village=now["village"],
         trend=trend,
         zero=zero,
-        quality=_quality(conn, d, township, clusters),
+        quality=_quality(conn, d, township, clusters, unverified),
         sources=_sources(conn, d, township),
     )
+
+
+def gather_concurrently(reg: Registry, d: dt.date, policy: Policy, township: str | None = None) -> ReportData:
+    """``gather`` with the duplicate review computed meanwhile in a second process.
+
+    Finding duplicates is Python work and the figures are mostly SQL; on two cores they
+    overlap (a thread would not: both want the interpreter lock). Each side reads in its
+    own transaction; if an import or a decision landed between the two (the registry's
+    stamp differs), the review is computed again in the figures' transaction, so the
+    workbook always describes one state of the registry.
+    """
+    url = reg.url.render_as_string(hide_password=False)
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    except OSError:  # no processes to be had: do it in turn
+        with reg.reading() as conn:
+            return gather(conn, d, policy, township)
+    with pool:
+        fut = pool.submit(_review, url, d, policy.dedup)
+        with reg.reading() as conn:
+            stamp = registry_stamp(conn)
+
+            def clusters() -> list[Cluster]:
+                try:
+                    theirs, found = fut.result()
+                except (OSError, BrokenProcessPool):
+                    return find_clusters(conn, d, policy.dedup)
+                return found if theirs == stamp else find_clusters(conn, d, policy.dedup)
+
+            return gather(conn, d, policy, township, clusters=clusters)
+
+
+def _review(url: str, d: dt.date, dedup: DedupPolicy) -> tuple[tuple[object, ...], list[Cluster]]:
+    """The duplicate review and the stamp of the state it saw (run in a worker process)."""
+    from laborcli.registry.engine import open_registry
+
+    reg = open_registry(url, create=False)
+    try:
+        with reg.reading() as conn:
+            return registry_stamp(conn), find_clusters(conn, d, dedup)
+    finally:
+        reg.close()
 
 
 def _latest_snapshots(d: dt.date) -> sa.Subquery:
@@ -146,7 +207,11 @@ def _sources(conn: Connection, d: dt.date, township: str | None) -> list[tuple[s
 
 
 def _quality(
-    conn: Connection, d: dt.date, township: str | None, clusters: list[Cluster]
+    conn: Connection,
+    d: dt.date,
+    township: str | None,
+    clusters: list[Cluster],
+    unverified: dict[tuple[str, str], int],
 ) -> list[dict[str, Any]]:
     latest = _latest_snapshots(d)
     q = sa.select(
@@ -170,15 +235,6 @@ def _quality(
             .group_by(problems.c.import_id, problems.c.code)
         ):
             codes[r[0]][r[1]] += int(r[2])
-    cur = current_rows(d, conn.dialect.name).subquery()
-    unverified = {
-        (r[0], r[1]): int(r[2])
-        for r in conn.execute(
-            sa.select(cur.c.township, cur.c.village, sa.func.count())
-            .where(cur.c.id_valid.is_(False))
-            .group_by(cur.c.township, cur.c.village)
-        )
-    }
     pending: Counter[tuple[str, str]] = Counter()
     for c in clusters:
         if c.decision == "probable":

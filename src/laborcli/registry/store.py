@@ -152,3 +152,21 @@ def bulk_insert_rows(conn: Connection, values: list[tuple[Any, ...]]) -> None:
 def problems_table_insert() -> sa.Insert:
     """The insert statement for problems (kept apart to keep write_import short)."""
     return problems.insert()
+
+
+def registry_stamp(conn: Connection) -> tuple[object, ...]:
+    """What changes whenever rows or identity decisions change: two equal stamps, one state."""
+    from laborcli.registry.tables import decisions, links, purges
+
+    return tuple(
+        conn.execute(
+            sa.select(
+                sa.select(sa.func.max(imports.c.id)).scalar_subquery(),
+                sa.select(sa.func.count()).select_from(imports).scalar_subquery(),
+                sa.select(sa.func.count()).select_from(decisions).scalar_subquery(),
+                sa.select(sa.func.max(decisions.c.decided_at)).scalar_subquery(),
+                sa.select(sa.func.count()).select_from(links).scalar_subquery(),
+                sa.select(sa.func.count()).select_from(purges).scalar_subquery(),
+            )
+        ).one()
+    )
