@@ -13,7 +13,14 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from laborcli.dates import parse_as_of
@@ -93,6 +100,28 @@ def table(
 def wants_progress(st: AppState) -> bool:
     """Progress bars only for a person at a terminal."""
     return not st.quiet and err.is_terminal
+
+
+@contextmanager
+def working(st: AppState, label: str) -> Iterator[None]:
+    """A spinner with the elapsed time on stderr while the registry computes (terminal only).
+
+    Figures are one computation in the database with no steps to count, so the person
+    waiting sees that it runs and for how long; cron and --quiet see nothing.
+    """
+    if not wants_progress(st):
+        yield
+        return
+    p = Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    with p:
+        p.add_task(label, total=None)
+        yield
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from laborcli.commands._output import (
     print_json,
     state,
     table,
+    working,
 )
 from laborcli.masking import Mask
 
@@ -52,7 +53,7 @@ def dedup(
     mask = Mask(show_pii)
     pii_notice(show_pii)
     reg = open_reg(st)
-    with reg.reading() as conn:
+    with working(st, "查找重复登记"), reg.reading() as conn:
         clusters = find_clusters(conn, d, policy(st).dedup)
     if export is not None:
         write_review(clusters, export, mask)

@@ -10,7 +10,7 @@ import typer
 if TYPE_CHECKING:
     pass
 from laborcli.commands._options import AsOf, ShowPii, TownshipOpt
-from laborcli.commands._output import as_of_or_today, err, pii_notice, state
+from laborcli.commands._output import as_of_or_today, err, pii_notice, state, working
 from laborcli.masking import Mask
 
 app = typer.Typer(help="Report workbooks and data exports.")
@@ -48,7 +48,7 @@ def report(
     pii_notice(show_pii)
     reg = open_reg(st)
     if split_by:
-        with reg.reading() as conn:
+        with working(st, "生成各乡镇月报"), reg.reading() as conn:
             clusters = find_clusters(conn, d, pol.dedup)
             towns = [r["township"] for r in gather(conn, d, pol, clusters=clusters).by_township.rows]
             for t in towns:
@@ -57,7 +57,8 @@ def report(
                 if not st.quiet:
                     err.print(f"→ {path}")
             return
-    write_report(gather_concurrently(reg, d, pol, township=township), output, mask)
+    with working(st, "生成月报"):
+        write_report(gather_concurrently(reg, d, pol, township=township), output, mask)
     if not st.quiet:
         err.print(f"→ {output}")
 
@@ -89,7 +90,7 @@ def people(
     pol = policy(st)
     mask = Mask(show_pii)
     pii_notice(show_pii)
-    with open_reg(st).reading() as conn:
+    with working(st, "导出人员名册"), open_reg(st).reading() as conn:
         clusters = find_clusters(conn, d, pol.dedup)
         df = people_frame(conn, d, pol.labour_force, settings(st).schema, mask, clusters, township=township)
     write_people(df, output, fmt)

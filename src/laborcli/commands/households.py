@@ -19,6 +19,7 @@ from laborcli.commands._output import (
     print_json,
     state,
     table,
+    working,
 )
 from laborcli.masking import Mask
 
@@ -55,7 +56,7 @@ def households(
     mask = Mask(show_pii)
     pii_notice(show_pii)
     reg = open_reg(st)
-    with reg.reading() as conn:
+    with working(st, "整理家庭名单"), reg.reading() as conn:
         hs = list_households(
             conn, d, policy(st).labour_force, zero_only=zero_employment, township=township, village=village
         )

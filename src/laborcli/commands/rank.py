@@ -11,7 +11,7 @@ import typer
 if TYPE_CHECKING:
     from laborcli.ranking import RankRow
 from laborcli.commands._options import Format, FormatOpt
-from laborcli.commands._output import err, out, pct, print_csv, print_json, state, table
+from laborcli.commands._output import err, out, pct, print_csv, print_json, state, table, working
 from laborcli.dates import parse_week, week_label
 
 app = typer.Typer()
@@ -63,7 +63,7 @@ def rank(
     y, w = parse_week(week, dt.date.today())
     pol = policy(st)
     reg = open_reg(st)
-    with reg.reading() as conn:
+    with working(st, "计算周排名"), reg.reading() as conn:
         res = rank_week(
             conn,
             y,

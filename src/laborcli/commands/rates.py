@@ -9,7 +9,7 @@ import typer
 if TYPE_CHECKING:
     from laborcli.figures import Level
 from laborcli.commands._options import AsOf, Format, FormatOpt, TownshipOpt, VillageOpt
-from laborcli.commands._output import as_of_or_today, out, pct, print_csv, print_json, state, table
+from laborcli.commands._output import as_of_or_today, out, pct, print_csv, print_json, state, table, working
 from laborcli.i18n import pick
 
 app = typer.Typer()
@@ -55,7 +55,7 @@ def rates(
         raise typer.BadParameter("--by must be county, township, village or group")
     d = as_of_or_today(as_of)
     reg = open_reg(st)
-    with reg.reading() as conn:
+    with working(st, "计算转移就业率"), reg.reading() as conn:
         res = compute_rates(
             conn,
             d,
