@@ -7,6 +7,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.engine import Connection
+
     from laborcli.history import Entry
 from laborcli.commands._options import Format, FormatOpt, ShowPii
 from laborcli.commands._output import out, pii_notice, print_csv, print_json, state, table
@@ -83,6 +87,14 @@ def _render(title: str, entries: list[Entry], mask: Mask, fmt: Format) -> None:
     )
 
 
+def _history(ctx: typer.Context, show_pii: bool, read: Callable[[Connection], list[Entry]]) -> list[Entry]:
+    from laborcli.commands._context import open_reg
+
+    pii_notice(show_pii)
+    with open_reg(state(ctx)).reading() as conn:
+        return read(conn)
+
+
 @app.command("person")
 def person(
     ctx: typer.Context,
@@ -91,13 +103,9 @@ def person(
     show_pii: ShowPii = False,
 ) -> None:
     """Every imported row about one person: which file, which row, what changed."""
-    from laborcli.commands._context import open_reg
     from laborcli.history import person_history
 
-    st = state(ctx)
-    pii_notice(show_pii)
-    with open_reg(st).reading() as conn:
-        entries = person_history(conn, ident)
+    entries = _history(ctx, show_pii, lambda conn: person_history(conn, ident))
     if not entries:
         raise NotFound("没有找到此人 (no such person in the registry)")
     _render("个人档案", entries, Mask(show_pii), fmt)
@@ -111,13 +119,9 @@ def household(
     show_pii: ShowPii = False,
 ) -> None:
     """Every imported row of one household's members, month by month (一户一档)."""
-    from laborcli.commands._context import open_reg
     from laborcli.history import household_history
 
-    st = state(ctx)
-    pii_notice(show_pii)
-    with open_reg(st).reading() as conn:
-        entries = household_history(conn, household_id)
+    entries = _history(ctx, show_pii, lambda conn: household_history(conn, household_id))
     if not entries:
         raise NotFound(f"没有找到户编号 {household_id} (no such household)")
     _render(f"家庭档案 {household_id}", entries, Mask(show_pii), fmt)

@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from laborcli.exports.workbook import write_table
-from laborcli.households import Household
+from laborcli.households import Household, Member
 from laborcli.masking import Mask
 
 HEADERS = [
@@ -43,13 +43,7 @@ def write_households(hs: list[Household], path: Path, d: dt.date, mask: Mask, *,
                 h.household_id,
                 h.labour_force,
                 h.transferred,
-                m.name,
-                m.relation,
-                mask.id(m.id_number),
-                mask.phone(m.phone),
-                m.age,
-                "是" if m.in_labour_force else "否",
-                m.employment_status,
+                *member_cells(m, mask),
             ]
             for h in by_town.get(town, [])
             for m in h.members
@@ -63,3 +57,16 @@ def write_households(hs: list[Household], path: Path, d: dt.date, mask: Mask, *,
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+
+
+def member_cells(m: Member, mask: Mask) -> list[object]:
+    """A member as the household sheets show one: 姓名, 关系, 身份证, 电话, 年龄, 劳动力, 就业状态."""
+    return [
+        m.name,
+        m.relation,
+        mask.id(m.id_number),
+        mask.phone(m.phone),
+        m.age,
+        "是" if m.in_labour_force else "否",
+        m.employment_status,
+    ]

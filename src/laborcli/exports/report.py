@@ -25,6 +25,7 @@ from openpyxl.styles import Font, PatternFill
 from sqlalchemy.engine import Connection
 
 from laborcli import __version__
+from laborcli.exports.households import member_cells
 from laborcli.exports.safe import set_cell
 from laborcli.exports.workbook import print_setup, write_table
 from laborcli.figures import Rates, person_table, persons, rates, rates_of_table
@@ -357,13 +358,7 @@ def _zero(ws: Any, data: ReportData, mask: Mask) -> None:
             h.village,
             h.household_id,
             h.labour_force,
-            m.name,
-            m.relation,
-            mask.id(m.id_number),
-            mask.phone(m.phone),
-            m.age,
-            "是" if m.in_labour_force else "否",
-            m.employment_status,
+            *member_cells(m, mask),
         ]
         for h in data.zero
         for m in h.members

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from laborcli.identity.matching import Match, Rec, candidate_pairs, score
+from laborcli.identity.unionfind import UnionFind
 from laborcli.masking import Mask
 from laborcli.policy import DedupPolicy
 from laborcli.registry.tables import decisions, imports, rows
@@ -141,14 +142,7 @@ def find_clusters(conn: Connection, d: dt.date, w: DedupPolicy) -> list[Cluster]
         if m.score >= w.probable:
             matches.append(m)
     # Group probable pairs by person so that one person's rows appear once per cluster.
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    uf = UnionFind()
     different: list[tuple[Match, str]] = []
     kept: list[Match] = []
     for m in matches:
@@ -158,10 +152,10 @@ def find_clusters(conn: Connection, d: dt.date, w: DedupPolicy) -> list[Cluster]
             different.append((m, verdict))
             continue
         kept.append(m)
-        parent[find(ka)] = find(kb)
+        uf.union(ka, kb)
     groups: dict[str, list[Match]] = defaultdict(list)
     for m in kept:
-        groups[find(recs[m.a].pkey)].append(m)
+        groups[uf.find(recs[m.a].pkey)].append(m)
     for ms in groups.values():
         keys = {recs[m.a].pkey for m in ms} | {recs[m.b].pkey for m in ms}
         members = [r for k in sorted(keys) for r in by_person[k]]

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from laborcli.errors import InputFileError
+from laborcli.identity.unionfind import UnionFind
 from laborcli.registry.tables import decisions, links, rows
 
 
@@ -68,23 +69,12 @@ def record(conn: Connection, pairs: Iterable[tuple[str, str, str]], source: str)
 
 def rebuild_links(conn: Connection) -> None:
     """Links from the connected components of all ``same`` decisions."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    uf = UnionFind()
     for r in conn.execute(
         sa.select(decisions.c.key_a, decisions.c.key_b).where(decisions.c.decision == "same")
     ):
-        ra, rb = find(r.key_a), find(r.key_b)
-        if ra != rb:
-            parent[ra] = rb
-    comps: dict[str, list[str]] = {}
-    for k in list(parent):
-        comps.setdefault(find(k), []).append(k)
+        uf.union(r.key_a, r.key_b)
+    comps = uf.groups()
     conn.execute(links.delete())
     values: list[dict[str, str]] = []
     for keys in comps.values():
