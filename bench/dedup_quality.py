@@ -22,7 +22,7 @@ import datetime as dt
 import logging
 import random
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from laborcli.idcard import check_digit
 from laborcli.identity.matching import Rec, candidate_pairs, score
@@ -70,8 +70,37 @@ def generate(persons: int, dup_share: float, seed: int) -> Truth:
     recs: list[Rec] = []
     used: set[str] = set()
 
-    def add(r: Rec) -> None:
-        recs.append(replace(r, idx=len(recs), row_id=len(recs), row=len(recs) + 2))
+    def add(
+        key: str,
+        place: tuple[str, str],
+        name: str,
+        idn: str | None,
+        birth: dt.date | None,
+        gender: str | None,
+        phone: str | None,
+        hh: str,
+    ) -> None:
+        """One row: row ids follow the order added; valid means a real ID key."""
+        n = len(recs)
+        recs.append(
+            Rec(
+                n,
+                n,
+                key,
+                "gen",
+                "s",
+                n + 2,
+                *place,
+                name,
+                idn,
+                key.startswith("id:"),
+                birth,
+                gender,
+                phone,
+                hh,
+                key,
+            )
+        )
 
     while len(recs) < persons:
         township, village = rng.choice(villages)
@@ -86,52 +115,23 @@ def generate(persons: int, dup_share: float, seed: int) -> Truth:
                 continue
             used.add(idn)
             name = _name(rng, surname)
-            key = f"id:{idn}"
+            gender = "男" if male else "女"
             add(
-                Rec(
-                    0,
-                    0,
-                    key,
-                    "gen",
-                    "s",
-                    0,
-                    township,
-                    village,
-                    name,
-                    idn,
-                    True,
-                    birth,
-                    "男" if male else "女",
-                    phone if rng.random() < 0.8 else None,
-                    hh,
-                    key,
-                )
+                f"id:{idn}",
+                (township, village),
+                name,
+                idn,
+                birth,
+                gender,
+                phone if rng.random() < 0.8 else None,
+                hh,
             )
             if rng.random() < 0.01:  # a namesake born the same day: another person, another valid ID
                 other = _id(rng, "530627", birth, male)
                 if other not in used:
                     used.add(other)
-                    t2, v2 = rng.choice(villages)
-                    add(
-                        Rec(
-                            0,
-                            0,
-                            f"id:{other}",
-                            "gen",
-                            "s",
-                            0,
-                            t2,
-                            v2,
-                            name,
-                            other,
-                            True,
-                            birth,
-                            "男" if male else "女",
-                            None,
-                            f"H{len(recs):07d}",
-                            f"id:{other}",
-                        )
-                    )
+                    place = rng.choice(villages)
+                    add(f"id:{other}", place, name, other, birth, gender, None, f"H{len(recs):07d}")
     originals = list(recs)
     pairs: set[tuple[int, int]] = set()
     kinds, weights = zip(*KINDS, strict=True)
@@ -160,28 +160,9 @@ def generate(persons: int, dup_share: float, seed: int) -> Truth:
         valid = len(idn) == 18 and idn[:17].isdigit() and check_digit(idn[:17]) == idn[17]
         if valid:
             continue  # the change happened to give another valid ID: not a duplicate we can see
-        key = f"nk:{len(recs)}"
         phone = orig.phone if rng.random() < 0.5 else None
-        add(
-            Rec(
-                0,
-                0,
-                key,
-                "gen",
-                "s",
-                0,
-                township,
-                village,
-                name,
-                idn or None,
-                False,
-                orig.birth,
-                orig.gender,
-                phone,
-                f"H{len(recs):07d}",
-                key,
-            )
-        )
+        hh = f"H{len(recs):07d}"
+        add(f"nk:{len(recs)}", (township, village), name, idn or None, orig.birth, orig.gender, phone, hh)
         pairs.add((orig.idx, len(recs) - 1))
     return Truth(recs, pairs)
 
@@ -199,7 +180,7 @@ def laborcli_pairs(recs: list[Rec], w: DedupPolicy) -> set[tuple[int, int]]:
 
 
 def splink_pairs(recs: list[Rec], threshold: float) -> set[tuple[int, int]]:
-    """splink 4 on DuckDB with the same evidence and blocking keys laborcli uses."""
+    """splink 5 on DuckDB with the same evidence and blocking keys laborcli uses."""
     import pandas as pd
     import splink.comparison_library as cl
     from splink import Linker, SettingsCreator, block_on

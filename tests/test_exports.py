@@ -946,7 +946,7 @@ def test_report_review_is_redone_when_the_registry_changed_meanwhile(
 
         monkeypatch.setattr(report, "registry_stamp", lambda conn: ("another state",))
         monkeypatch.setattr(report, "find_clusters", counted)
-        concurrent = report.gather_concurrently(reg, d, Policy())
+        concurrent = report.gather_concurrently(reg, d, Policy(), min_rows=0)
     finally:
         reg.close()
     assert calls == [1]  # the worker's review was not used: redone here

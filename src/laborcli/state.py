@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement, Select
 
 from laborcli.registry.tables import links, rows, snapshots
@@ -67,6 +68,15 @@ def current_snapshot_ids(as_of: dt.date) -> Select[tuple[object, ...]]:
         )
     )
     return sa.union_all(sa.select(base.c.id), later).subquery("cur_snaps").select()
+
+
+def current_row_count(conn: Connection, as_of: dt.date) -> int:
+    """How many rows describe someone at D (from the snapshots' counts, no row read)."""
+    cur = current_snapshot_ids(as_of).subquery("cur_count")
+    q = sa.select(sa.func.coalesce(sa.func.sum(snapshots.c.rows), 0)).where(
+        snapshots.c.id.in_(sa.select(cur.c.id))
+    )
+    return int(conn.execute(q).scalar_one())
 
 
 def person_key_expr() -> ColumnElement[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -63,13 +63,15 @@ def dedup(
         print_json({"as_of": d.isoformat(), "clusters": [c.as_json(mask) for c in clusters]})
         return
     if fmt is Format.csv:
-        head = ["cluster", "decision", "score", "reasons", "source", "sheet", "row"]
+        # The JSON records, flattened: one line per row, the cluster's fields repeated.
+        rec_keys = ["source", "sheet", "row", "township", "village", "name", "id_number"]
         print_csv(
-            [*head, "township", "village", "name", "id_number"],
+            ["cluster", "decision", "score", "reasons", *rec_keys],
             [
-                _csv_row(c.cluster_id, c.decision, round(c.score, 4), "；".join(c.reasons), r, mask)
-                for c in clusters
-                for r in c.records
+                [cj["cluster"], cj["decision"], cj["score"], "；".join(cj["reasons"])]
+                + [rec[k] for k in rec_keys]
+                for cj in (c.as_json(mask) for c in clusters)
+                for rec in cj["records"]
             ],
         )
         return
@@ -114,19 +116,3 @@ def apply(
         n = record(conn, pairs, source=file.name)
     if not st.quiet:
         err.print(f"已记录 {n} 条判定 ({file.name})")
-
-
-def _csv_row(cluster: str, decision: str, score: float, reasons: str, r: Any, mask: Mask) -> list[object]:
-    return [
-        cluster,
-        decision,
-        score,
-        reasons,
-        r.source,
-        r.sheet,
-        r.row,
-        r.township,
-        r.village,
-        r.name,
-        mask.id(r.id_number),
-    ]

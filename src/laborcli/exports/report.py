@@ -36,6 +36,7 @@ from laborcli.policy import DedupPolicy, Policy
 from laborcli.registry.engine import Registry
 from laborcli.registry.store import registry_stamp
 from laborcli.registry.tables import imports, problems, snapshots
+from laborcli.state import current_row_count
 
 PCT = "0.0%"
 INT = "#,##0"
@@ -135,15 +136,29 @@ def gather(
     )
 
 
-def gather_concurrently(reg: Registry, d: dt.date, policy: Policy, township: str | None = None) -> ReportData:
+# Below this many current rows the review takes less than starting a second process.
+CONCURRENT_FROM_ROWS = 50_000
+
+
+def gather_concurrently(
+    reg: Registry,
+    d: dt.date,
+    policy: Policy,
+    township: str | None = None,
+    min_rows: int = CONCURRENT_FROM_ROWS,
+) -> ReportData:
     """``gather`` with the duplicate review computed meanwhile in a second process.
 
     Finding duplicates is Python work and the figures are mostly SQL; on two cores they
     overlap (a thread would not: both want the interpreter lock). Each side reads in its
     own transaction; if an import or a decision landed between the two (the registry's
     stamp differs), the review is computed again in the figures' transaction, so the
-    workbook always describes one state of the registry.
+    workbook always describes one state of the registry. A registry of fewer than
+    ``min_rows`` current rows is done in turn.
     """
+    with reg.reading() as conn:
+        if current_row_count(conn, d) < min_rows:
+            return gather(conn, d, policy, township)
     url = reg.url.render_as_string(hide_password=False)
     try:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))

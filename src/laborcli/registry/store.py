@@ -103,14 +103,7 @@ def _row_tuples(
 ) -> list[tuple[Any, ...]]:
     """Validated records as tuples in ``_NAMES`` order (C-level itemgetter, no dict per row)."""
     head = (snap_id, import_id, as_of)
-    try:
-        out = [head + _FROM_REC(r) for r in recs]
-    except KeyError:  # a record from elsewhere without every field: the slow, forgiving way
-        out = [head + tuple(r.get(k) for k in _REC_KEYS) for r in recs]
-    w = _NAMES.index("warnings")
-    if any(t[w] is None for t in out):
-        out = [t if t[w] is not None else (*t[:w], 0, *t[w + 1 :]) for t in out]
-    return out
+    return [head + _FROM_REC(r) for r in recs]
 
 
 def _for_sqlite(values: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
