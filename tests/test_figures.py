@@ -533,3 +533,38 @@ def test_poor_labour_is_every_labour_force_member_of_a_poor_household(cli: Cli, 
     # H1 is a poor household, H2 a relocated one: all four are poor labour; transferred 3.
     keys = ("poor_labour_force", "poor_transferred")
     assert _total(_rates(cli, "county"), keys) == (4, 3)
+
+
+def test_a_household_split_between_a_snapshot_and_an_update_is_one_household(
+    cli: Cli, tmp_path: Path
+) -> None:
+    old, young = dt.date(1950, 3, 1), dt.date(1990, 1, 1)
+    base = [
+        # H1: an elderly 户主 marked 脱贫户 (not labour force) and a farming son.
+        person("老户主", old, seq=1, household="H1", status="务农", poor="是"),
+        person("儿子", young, seq=2, household="H1", status="务农", poor="", relation="子"),
+        person("邻居", young, seq=3, household="H2", status="务农"),
+    ]
+    _sheet(cli, tmp_path, "甲镇_一村_2026-10.xlsx", base)
+    # The weekly update lists only the daughter-in-law of H1, newly gone to work outside.
+    upd = [person("儿媳", young, seq=4, household="H1", status="县外务工", poor="", relation="儿媳")]
+    _sheet(cli, tmp_path, "甲镇_一村_周报.xlsx", upd, "--as-of", "2026-11-15", "--mode", "update")
+    keys = (
+        "labour_force",
+        "transferred",
+        "households",
+        "zero_employment_households",
+        "poor_labour_force",
+        "poor_transferred",
+    )
+    # LF: 儿子, 邻居, 儿媳 = 3; transferred 1 (儿媳). Households with labour: H1 (on both sheets,
+    # one household) and H2 = 2; zero-employment: H2 only = 1. H1 is poor through its 户主,
+    # who is not labour force: 儿子 and 儿媳 are poor labour (2), 儿媳 transferred (1).
+    expected = (3, 1, 2, 1, 2, 1)
+    assert _total(_rates(cli, "county"), keys) == expected
+    assert _by_place(_rates(cli, "village"), keys) == {("甲镇", "一村"): expected}
+    zero = cli.json("households", "--as-of", D, "--zero-employment")["rows"]
+    assert [h["household_id"] for h in zero] == ["H2"]
+    listed = cli.json("households", "--as-of", D)["rows"]
+    h1 = next(h for h in listed if h["household_id"] == "H1")
+    assert sorted(m["name"] for m in h1["members"]) == ["儿媳", "儿子", "老户主"]

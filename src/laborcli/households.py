@@ -14,9 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from laborcli.figures import person_table, persons, years_before
+from laborcli.figures import FigureTable, figure_table, households_of, labour_force_expr, years_before
 from laborcli.policy import LabourForceAges
-from laborcli.state import binary
+from laborcli.registry.tables import links, rows, snapshots
+from laborcli.state import binary, person_key_expr
 
 
 @dataclass(slots=True)
@@ -66,56 +67,73 @@ def households(
     village: str | None = None,
 ) -> list[Household]:
     """Households with at least one labour-force member (optionally only zero-employment ones)."""
-    dialect = conn.dialect.name
-    with person_table(conn, persons(d, dialect, ages, township=township, village=village), d) as p:
-        return collect(conn, p, d, zero_only, dialect)
+    with figure_table(conn, d, ages, township=township, village=village, lists_only=True) as ft:
+        return collect(conn, ft, zero_only)
 
 
-def collect(conn: Connection, p: sa.Table, d: dt.date, zero_only: bool, dialect: str) -> list[Household]:
-    """Households of the materialised persons, members kept together, in a stable order.
+def collect(conn: Connection, ft: FigureTable, zero_only: bool) -> list[Household]:
+    """Households of a figure table, members kept together, in a stable order.
 
-    The households wanted are found by one grouped pass, then only their members are
-    read: a window over every person sorted the whole county to keep a few thousand.
+    The households wanted come from the household table; then one pass over the current
+    rows picks their members (everyone in them, in the labour force or not).
     """
-    # hh already names the village (township/village/户编号), so it alone is the household.
-    having = [sa.func.sum(p.c.labour_force) > 0]
+    dialect = conn.dialect.name
+    d = ft.scope.d
+    hh = households_of(ft, by_group=False)
+    # Named by the current sheets they are on, so that members are picked from the index
+    # (snapshot_id, household_id, ...) before any row is read.
+    wanted = (
+        sa.select(snapshots.c.id, hh.c.household_id)
+        .join(hh, sa.and_(hh.c.township == snapshots.c.township, hh.c.village == snapshots.c.village))
+        .where(snapshots.c.id.in_(sa.select(ft.state.snaps.c.id)), hh.c.household_id.is_not(None))
+    )
+    lf = labour_force_expr(rows.c, d, ft.scope.ages)
+    tr = sa.and_(lf, rows.c.transferred.is_(True))
+    alone = sa.and_(rows.c.household_id.is_(None), lf)
     if zero_only:
-        having.append(sa.func.sum(p.c.transferred) == 0)
-    wanted = sa.select(p.c.hh).group_by(p.c.hh).having(*having)
+        wanted = wanted.where(hh.c.transferred == 0)
+        alone = sa.and_(alone, rows.c.transferred.is_(False))
+    pkey = person_key_expr()
+    # A person without a 户编号 is a household of their own, named by their person key.
+    hkey = sa.func.coalesce(rows.c.household_id, sa.literal("~") + pkey)
     q = (
-        sa.select(p)
-        .where(p.c.hh.in_(wanted))
+        sa.select(
+            rows.c.township,
+            rows.c.village,
+            rows.c.household_id,
+            rows.c.name,
+            rows.c.id_number,
+            rows.c.phone,
+            rows.c.employment_status,
+            rows.c.relation,
+            rows.c.birth_eff,
+            sa.case((lf, 1), else_=0).label("labour_force"),
+            sa.case((tr, 1), else_=0).label("transferred"),
+            hkey.label("hkey"),
+        )
+        .outerjoin(links, links.c.person_key == rows.c.person_key)
+        .where(
+            ft.current(),
+            sa.or_(sa.tuple_(rows.c.snapshot_id, rows.c.household_id).in_(wanted), alone),
+        )
         .order_by(
-            binary(p.c.township, dialect),
-            binary(p.c.village, dialect),
-            binary(p.c.hh, dialect),
-            p.c.labour_force.desc(),
-            binary(p.c.name, dialect),
+            binary(rows.c.township, dialect),
+            binary(rows.c.village, dialect),
+            binary(hkey, dialect),
+            sa.desc("labour_force"),
+            binary(rows.c.name, dialect),
         )
     )
     out: list[Household] = []
     index: dict[tuple[str, str, str], Household] = {}
-    for r in conn.execute(q):
-        key = (r.township, r.village, r.hh)
-        h = index.get(key)
+    for town, vil, hid, name, idn, phone, status, rel, birth, in_lf, is_tr, hkey in conn.execute(q):
+        h = index.get((town, vil, hkey))
         if h is None:
-            hid = r.household_id if r.household_id is not None else ""
-            h = index[key] = Household(r.township, r.village, hid, 0, 0, [])
+            h = index[(town, vil, hkey)] = Household(town, vil, hid if hid is not None else "", 0, 0, [])
             out.append(h)
-        h.labour_force += int(r.labour_force)
-        h.transferred += int(r.transferred)
-        h.members.append(
-            Member(
-                r.name,
-                r.id_number,
-                r.phone,
-                r.employment_status,
-                r.relation,
-                bool(r.labour_force),
-                bool(r.transferred),
-                _age(r.birth_eff, d),
-            )
-        )
+        h.labour_force += in_lf
+        h.transferred += is_tr
+        h.members.append(Member(name, idn, phone, status, rel, bool(in_lf), bool(is_tr), _age(birth, d)))
     return out
 
 

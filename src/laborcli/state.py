@@ -9,13 +9,25 @@ then village name in code-point order; then the earlier row.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ColumnElement, Select
 
 from laborcli.registry.tables import links, rows, snapshots
+
+
+def drop_temporary(conn: Connection, name: str) -> None:
+    """Drop a temporary table. When a failed statement still holds it (SQLite: "table is
+    locked"), it goes with the connection, and the error that matters is already raised."""
+    with contextlib.suppress(DBAPIError):
+        conn.exec_driver_sql(f"DROP TABLE {name}")
 
 
 def binary(col: ColumnElement[str], dialect: str) -> ColumnElement[str]:
@@ -84,53 +96,119 @@ def person_key_expr() -> ColumnElement[str]:
     return sa.func.coalesce(links.c.canonical, rows.c.person_key)
 
 
-def current_rows(as_of: dt.date, dialect: str) -> Select[tuple[object, ...]]:
-    """One row per person at D, with ``pkey`` (the person) and all row columns.
+class CurrentState:
+    """Which rows are current at D, as common table expressions one statement shares.
 
-    Almost every person has one candidate row; only the persons with several (listed in
-    two villages, a snapshot and a later update) go through the ranking window, and the
-    wide rows are joined back by primary key at the end. Ranking every row cost seconds
-    per 100,000 persons.
+    Built once per statement: the current snapshots, the person keys that may have several
+    candidate rows (``several``), and the row counted for each of those (``winners``).
+    Every other candidate row is the only one of its person, so the figures read the
+    current rows in place with one condition (``condition``) instead of ranking them all.
     """
-    cand = candidate_rows(as_of).subquery("cand")
-    pk = person_key_expr()
-    keyed = (
-        sa.select(
-            rows.c.id.label("rid"),
-            pk.label("pkey"),
-            rows.c.as_of,
-            rows.c.township,
-            rows.c.village,
-            rows.c.import_id,
-            rows.c.row_number,
-        )
-        .join(cand, cand.c.row_id == rows.c.id)
-        .outerjoin(links, links.c.person_key == rows.c.person_key)
-    ).cte("keyed")
-    several = sa.select(keyed.c.pkey).group_by(keyed.c.pkey).having(sa.func.count() > 1).cte("several")
-    ranked = (
-        sa.select(
-            keyed.c.rid,
-            keyed.c.pkey,
-            sa.func.row_number()
-            .over(
-                partition_by=keyed.c.pkey,
-                order_by=(
-                    keyed.c.as_of.desc(),
-                    binary(keyed.c.township, dialect),
-                    binary(keyed.c.village, dialect),
-                    keyed.c.import_id.desc(),
-                    keyed.c.row_number,
-                ),
+
+    def __init__(self, as_of: dt.date, dialect: str) -> None:
+        self.as_of = as_of
+        self.dialect = dialect
+        self.snaps: sa.FromClause = current_snapshot_ids(as_of).cte("cur_snaps")
+        self.several: sa.FromClause = self._several().cte("several")
+        self.winners: sa.FromClause = self._winners().cte("winners")
+
+    @contextmanager
+    def kept(self, conn: Connection) -> Iterator[CurrentState]:
+        """The same state computed once into temporary tables, for several statements.
+
+        Each statement built on the common table expressions would find the persons
+        listed twice again (half a second at 800,000 persons); the tables are small.
+        """
+        tag = uuid.uuid4().hex[:10]
+        made: list[str] = []
+        kept = CurrentState.__new__(CurrentState)
+        kept.as_of, kept.dialect = self.as_of, self.dialect
+        try:
+            # Each built from the tables before it, so nothing is computed twice.
+            steps: tuple[tuple[str, Callable[[], sa.SelectBase]], ...] = (
+                ("snaps", lambda: current_snapshot_ids(self.as_of)),
+                ("several", kept._several),
+                ("winners", kept._winners),
             )
-            .label("k"),
-        ).where(keyed.c.pkey.in_(sa.select(several.c.pkey)))
-    ).subquery("ranked")
-    winners = sa.union_all(
-        sa.select(keyed.c.rid, keyed.c.pkey).where(keyed.c.pkey.not_in(sa.select(several.c.pkey))),
-        sa.select(ranked.c.rid, ranked.c.pkey).where(ranked.c.k == 1),
-    ).subquery("win")
-    return sa.select(rows, winners.c.pkey).join(winners, winners.c.rid == rows.c.id)
+            for attr, build in steps:
+                name = f"tmp_{attr}_{tag}"
+                into = sa.select(*build().subquery().c).into(name, temporary=True)
+                conn.execute(into)
+                made.append(name)
+                setattr(kept, attr, into.table)
+            yield kept
+        finally:
+            for name in made:
+                drop_temporary(conn, name)
+
+    def _several(self) -> sa.CompoundSelect[tuple[object, ...]]:
+        """Keys listed in two villages, twice in one sheet, in a snapshot and an update after
+        it, or tied to others by a confirmed link. Found through the (person_key, ...,
+        snapshot_id) index without reading a row: grouping every candidate row by person
+        cost seconds per 800,000.
+        """
+        # "+ 0" keeps the planner off the snapshot index, so that it scans the person index
+        # in key order, which needs no sort to group.
+        dup = (
+            sa.select(rows.c.person_key)
+            .where((rows.c.snapshot_id + 0).in_(sa.select(self.snaps.c.id)))
+            .group_by(rows.c.person_key)
+            .having(sa.func.count() > 1)
+        )
+        return sa.union(dup, sa.select(links.c.person_key), sa.select(links.c.canonical))
+
+    def _winners(self) -> Select[tuple[object, ...]]:
+        """(rid, pkey): the row counted for each person whose key is in ``several``."""
+        pk = person_key_expr()
+        ranked = (
+            sa.select(
+                rows.c.id.label("rid"),
+                pk.label("pkey"),
+                sa.func.row_number()
+                .over(
+                    partition_by=pk,
+                    order_by=(
+                        rows.c.as_of.desc(),
+                        binary(rows.c.township, self.dialect),
+                        binary(rows.c.village, self.dialect),
+                        rows.c.import_id.desc(),
+                        rows.c.row_number,
+                    ),
+                )
+                .label("k"),
+            )
+            .outerjoin(links, links.c.person_key == rows.c.person_key)
+            .where(
+                rows.c.person_key.in_(sa.select(self.several.c.person_key)),
+                # "+ 0": found by person (a few rows each), not by snapshot (every row).
+                (rows.c.snapshot_id + 0).in_(sa.select(self.snaps.c.id)),
+            )
+        ).subquery("ranked")
+        return sa.select(ranked.c.rid, ranked.c.pkey).where(ranked.c.k == 1)
+
+    def condition(self, snapshot_ids: Select[tuple[object, ...]] | None = None) -> ColumnElement[bool]:
+        """Whether a row of ``rows`` is the one counted for its person at D.
+
+        ``snapshot_ids`` narrows the rows to some of the current snapshots (a township, a
+        village); who counts where is still decided over the whole registry.
+        """
+        snaps = snapshot_ids if snapshot_ids is not None else sa.select(self.snaps.c.id)
+        return sa.and_(
+            rows.c.snapshot_id.in_(snaps),
+            sa.or_(
+                rows.c.person_key.not_in(sa.select(self.several.c.person_key)),
+                rows.c.id.in_(sa.select(self.winners.c.rid)),
+            ),
+        )
+
+
+def current_rows(as_of: dt.date, dialect: str) -> Select[tuple[object, ...]]:
+    """One row per person at D, with ``pkey`` (the person) and all row columns."""
+    return (
+        sa.select(rows, person_key_expr().label("pkey"))
+        .outerjoin(links, links.c.person_key == rows.c.person_key)
+        .where(CurrentState(as_of, dialect).condition())
+    )
 
 
 def current_candidates(as_of: dt.date) -> Select[tuple[object, ...]]:

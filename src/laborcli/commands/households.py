@@ -47,7 +47,6 @@ def households(
 ) -> None:
     """Households with at least one labour-force member, with members and their status."""
     from laborcli.commands._context import open_reg, policy
-    from laborcli.exports.households import write_households
     from laborcli.households import household_json
     from laborcli.households import households as list_households
 
@@ -61,6 +60,8 @@ def households(
             conn, d, policy(st).labour_force, zero_only=zero_employment, township=township, village=village
         )
     if export is not None:
+        from laborcli.exports.households import write_households  # openpyxl only when asked
+
         write_households(hs, export, d, mask, zero_only=zero_employment)
         if not st.quiet:
             err.print(f"→ {export}")

@@ -28,7 +28,7 @@ from laborcli import __version__
 from laborcli.exports.households import member_cells
 from laborcli.exports.safe import set_cell
 from laborcli.exports.workbook import print_setup, write_table
-from laborcli.figures import Rates, person_table, persons, rates, rates_of_table
+from laborcli.figures import Rates, figure_table, rates, rates_of_table, unverified_by_village
 from laborcli.households import Household, collect
 from laborcli.identity import Cluster, find_clusters
 from laborcli.masking import Mask
@@ -97,18 +97,10 @@ def gather(
     # "This month" is the latest as-of on or before D; the previous is the one before it.
     prev_d = dates[-2] if len(dates) >= 2 else None
     # One computation of the current persons serves the three levels and the zero list.
-    dialect = conn.dialect.name
-    with person_table(conn, persons(d, dialect, ages, township=township), d) as p:
-        now = {by: rates_of_table(conn, p, d, by, township) for by in ("county", "township", "village")}
-        zero = collect(conn, p, d, True, dialect)
-        unverified = {
-            (r[0], r[1]): int(r[2])
-            for r in conn.execute(
-                sa.select(p.c.township, p.c.village, sa.func.count())
-                .where(p.c.id_valid.is_(False))
-                .group_by(p.c.township, p.c.village)
-            )
-        }
+    with figure_table(conn, d, ages, township=township) as ft:
+        now = {by: rates_of_table(conn, ft, by) for by in ("county", "township", "village")}
+        zero = collect(conn, ft, True)
+        unverified = unverified_by_village(conn, ft)
     county: dict[dt.date, Rates] = {d: now["county"]}
 
     def county_at(x: dt.date) -> Rates:
