@@ -215,30 +215,22 @@ def _household_counts(
     )
     s = snapshots.alias("ps")
     grp = sa.func.coalesce(part.c.grp, "") if by_group else sa.literal("")
+    columns = [
+        part.c.snapshot_id,
+        s.c.township,
+        s.c.village,
+        grp.label("grp"),
+        part.c.household_id,
+        *[part.c[k] for k in _PLAIN],
+        part.c.own_poor,
+        part.c.own_poor_transferred,
+    ]
     if lists_only:
-        return sa.select(
-            part.c.snapshot_id,
-            s.c.township,
-            s.c.village,
-            grp.label("grp"),
-            part.c.household_id,
-            *[part.c[k] for k in _PLAIN],
-            part.c.own_poor,
-            part.c.own_poor_transferred,
-            sa.literal(0).label("poor_household"),
-        ).join(s, s.c.id == part.c.snapshot_id)
-    return (
-        sa.select(
-            part.c.snapshot_id,
-            s.c.township,
-            s.c.village,
-            grp.label("grp"),
-            part.c.household_id,
-            *[part.c[k] for k in _PLAIN],
-            part.c.own_poor,
-            part.c.own_poor_transferred,
-            _as_int(poor_hh.c.household_id.is_not(None)).label("poor_household"),
+        return sa.select(*columns, sa.literal(0).label("poor_household")).join(
+            s, s.c.id == part.c.snapshot_id
         )
+    return (
+        sa.select(*columns, _as_int(poor_hh.c.household_id.is_not(None)).label("poor_household"))
         .join(s, s.c.id == part.c.snapshot_id)
         .outerjoin(
             poor_hh,
@@ -286,7 +278,7 @@ def figure_table(
     with their own poverty marks. Temporary tables are private to this connection.
     """
     scope = Scope(d, ages, year if year is not None else d.year, township, village)
-    with CurrentState(d, conn.dialect.name).kept(conn) as state:
+    with CurrentState.kept(conn, d) as state:
         name = f"tmp_households_{uuid.uuid4().hex[:12]}"
         hc = _household_counts(scope, state, by_group, lists_only).subquery("hc")
         into = sa.select(*hc.c).into(name, temporary=True)
@@ -309,23 +301,18 @@ def _add_places_without_labour(
     """A village (or group) with current persons but nobody in the labour force is still a
     place of the county: it is listed with zeros, not left out. One row of zeros each.
     """
-    grp = sa.func.coalesce(rows.c.grp, "") if by_group else sa.literal("")
-    present = sa.select(t.c.snapshot_id, t.c.grp)
-    places = (
-        sa.select(rows.c.snapshot_id, grp.label("grp"))
-        .where(scope.current(state))
-        .where(sa.tuple_(rows.c.snapshot_id, grp).not_in(present))
-        .distinct()
-        .subquery("empty")
-    )
-    if not by_group:  # only sheets with no row in the table at all: look at those alone
-        missing = sa.select(state.snaps.c.id).where(state.snaps.c.id.not_in(sa.select(t.c.snapshot_id)))
-        places = (
-            sa.select(rows.c.snapshot_id, sa.literal("").label("grp"))
-            .where(rows.c.snapshot_id.in_(missing), scope.current(state))
-            .distinct()
-            .subquery("empty")
+    if by_group:
+        grp = sa.func.coalesce(rows.c.grp, "")
+        present = sa.select(t.c.snapshot_id, t.c.grp)
+        wanted = sa.select(rows.c.snapshot_id, grp.label("grp")).where(
+            sa.tuple_(rows.c.snapshot_id, grp).not_in(present)
         )
+    else:  # only sheets with no row in the table at all: look at those alone
+        missing = sa.select(state.snaps.c.id).where(state.snaps.c.id.not_in(sa.select(t.c.snapshot_id)))
+        wanted = sa.select(rows.c.snapshot_id, sa.literal("").label("grp")).where(
+            rows.c.snapshot_id.in_(missing)
+        )
+    places = wanted.where(scope.current(state)).distinct().subquery("empty")
     zeros = [sa.literal(0).label(k) for k in (*_PLAIN, "own_poor", "own_poor_transferred", "poor_household")]
     src = sa.select(
         places.c.snapshot_id,

@@ -105,28 +105,29 @@ class CurrentState:
     current rows in place with one condition (``condition``) instead of ranking them all.
     """
 
-    def __init__(self, as_of: dt.date, dialect: str) -> None:
+    def __init__(self, as_of: dt.date, dialect: str, *, ctes: bool = True) -> None:
         self.as_of = as_of
         self.dialect = dialect
-        self.snaps: sa.FromClause = current_snapshot_ids(as_of).cte("cur_snaps")
-        self.several: sa.FromClause = self._several().cte("several")
-        self.winners: sa.FromClause = self._winners().cte("winners")
+        if ctes:  # else ``kept`` puts temporary tables in their place
+            self.snaps: sa.FromClause = current_snapshot_ids(as_of).cte("cur_snaps")
+            self.several: sa.FromClause = self._several().cte("several")
+            self.winners: sa.FromClause = self._winners().cte("winners")
 
+    @staticmethod
     @contextmanager
-    def kept(self, conn: Connection) -> Iterator[CurrentState]:
-        """The same state computed once into temporary tables, for several statements.
+    def kept(conn: Connection, as_of: dt.date) -> Iterator[CurrentState]:
+        """The state computed once into temporary tables, for several statements.
 
         Each statement built on the common table expressions would find the persons
         listed twice again (half a second at 800,000 persons); the tables are small.
         """
         tag = uuid.uuid4().hex[:10]
         made: list[str] = []
-        kept = CurrentState.__new__(CurrentState)
-        kept.as_of, kept.dialect = self.as_of, self.dialect
+        kept = CurrentState(as_of, conn.dialect.name, ctes=False)
         try:
             # Each built from the tables before it, so nothing is computed twice.
             steps: tuple[tuple[str, Callable[[], sa.SelectBase]], ...] = (
-                ("snaps", lambda: current_snapshot_ids(self.as_of)),
+                ("snaps", lambda: current_snapshot_ids(as_of)),
                 ("several", kept._several),
                 ("winners", kept._winners),
             )

@@ -13,6 +13,7 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
+# A copy, not an import of tables.FIGURE_INDEX: a migration stays what it was when written.
 FIGURE_INDEX = [
     "snapshot_id",
     "household_id",
