@@ -77,3 +77,24 @@ def test_township_sheet_imported_as_one_village_is_refused(cli: Cli, tmp_path: P
     f = rep["files"][0]
     assert (f["status"], f["problems"][0]["code"]) == ("rejected", "batch-implausible")
     assert "24/28" in f["problems"][0]["message"]
+
+
+def test_large_sheets_are_judged_on_a_sample_first_and_refused_with_true_counts(
+    cli: Cli, tmp_path: Path
+) -> None:
+    # 450 valid IDs: more than twice the sample, so the sample is looked at first.
+    rows = _village(450, "一村")
+    cli.json("import", str(write_xlsx(tmp_path / "甲镇_一村_2026-11.xlsx", rows)))
+    copied = [{**r, "村(社区)": "二村"} for r in rows]
+    f = cli.json("import", str(write_xlsx(tmp_path / "甲镇_二村_2026-11.xlsx", copied)))["files"][0]
+    assert (f["status"], f["problems"][0]["code"]) == ("rejected", "batch-implausible")
+    assert "450/450" in f["problems"][0]["message"]  # counted over every ID, not the sample
+
+
+def test_a_large_genuine_sheet_with_a_few_movers_is_imported(cli: Cli, tmp_path: Path) -> None:
+    cli.json("import", str(write_xlsx(tmp_path / "甲镇_一村_2026-10.xlsx", _village(450, "一村"))))
+    movers = [{**r, "村(社区)": "二村"} for r in _village(20, "一村")]
+    second = _village(430, "二村", start=1000) + movers
+    r = cli("import", str(write_xlsx(tmp_path / "甲镇_二村_2026-11.xlsx", second)), "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert cli.json("rates", "--as-of", "2026-11-30")["total"]["labour_force"] == 880

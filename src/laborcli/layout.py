@@ -112,6 +112,37 @@ def is_totals_row(row: list[Cell], table: Table) -> bool:
     return False
 
 
+def data_rows(raw: RawSheet, table: Table, schema: SheetSchema) -> list[tuple[int, list[Cell]]]:
+    """(Excel row number, cells) of every person row under the header: blank rows, totals,
+    footers and repeated headers left out.
+
+    The four row tests run only on the rows that could fail one of them, found column by
+    column: a row with a name that is not a header word and no totals character in its
+    identifying cells is a person row. Testing every row cost a second per 100,000.
+    """
+    start = table.header_row
+    body = raw.rows[start:]
+    name_j = table.columns["name"]
+    names = [r[name_j] if name_j < len(r) else None for r in body]
+    lookup = schema.header_lookup
+    header_words = {v for v in set(names) if isinstance(v, str) and lookup.get(fold(v)) == "name"}
+    suspects = {i for i, v in enumerate(names) if is_blank(v) or v in header_words}
+    for j in [table.columns[k] for k in _ID_KEYS if k in table.columns] + table.unmapped:
+        col = [r[j] if j < len(r) else None for r in body]
+        suspects.update(i for i, v in enumerate(col) if isinstance(v, str) and not _TOTAL_CHARS.isdisjoint(v))
+    return [
+        (start + i + 1, row)
+        for i, row in enumerate(body)
+        if i not in suspects
+        or not (
+            is_blank_row(row)
+            or is_totals_row(row, table)
+            or is_footer_row(row, table)
+            or is_repeated_header(row, table, schema)
+        )
+    ]
+
+
 def is_footer_row(row: list[Cell], table: Table) -> bool:
     """A signature or note line under the table (填报人: ..., 说明: ...), with no name."""
     name_j = table.columns["name"]

@@ -51,6 +51,8 @@ class FileReport:
     problems: list[Problem] = field(default_factory=list)
     sheets: list[SheetResult] = field(default_factory=list)
     book: RawBook | None = None
+    # For an import: the accepted rows, ready to store, by village.
+    batches: dict[tuple[str, str], store.Batch] = field(default_factory=dict)
 
     def as_json(self, show_pii: bool = False) -> dict[str, Any]:
         """The JSON shape of cli.md."""
@@ -127,8 +129,14 @@ def resolve_as_of(paths: list[Path], as_of: dt.date | None) -> dict[Path, dt.dat
     return out
 
 
-def check_file(path: Path, settings: Settings, keep_book: bool = False) -> FileReport:
-    """Read and validate one file; no registry involved."""
+def check_file(
+    path: Path, settings: Settings, keep_book: bool = False, for_store: bool = False
+) -> FileReport:
+    """Read and validate one file; no registry involved.
+
+    ``for_store`` also turns the accepted rows into stored rows (``batches``), here, where
+    the file is read: in a worker process when the import runs several.
+    """
     rep = FileReport(path=str(path))
     try:
         book = read_book(path)
@@ -148,11 +156,14 @@ def check_file(path: Path, settings: Settings, keep_book: bool = False) -> FileR
         if table is None:
             continue
         found = True
-        res = validate_table(raw, table, settings.schema, opts)
+        res = validate_table(raw, table, settings.schema, opts, as_columns=for_store)
+        if res.columns:
+            _add_batches(rep.batches, res)
+        res.columns = None  # stored now; not carried back from a worker
         rep.sheets.append(res)
         rep.problems.extend(res.problems)
         rep.rows_read += res.rows_read
-        rep.rows_imported += len(res.records)
+        rep.rows_imported += res.accepted
         rep.rows_rejected += len(res.rejected_rows)
     rep.warnings = sum(1 for p in rep.problems if p.severity == "warning")
     if not found:
@@ -163,6 +174,24 @@ def check_file(path: Path, settings: Settings, keep_book: bool = False) -> FileR
             )
         )
     return rep
+
+
+def _add_batches(into: dict[tuple[str, str], store.Batch], res: SheetResult) -> None:
+    """A sheet's accepted rows as stored rows, with the count of warnings each row carries."""
+    cols = res.columns
+    assert cols is not None
+    warned: dict[int, int] = defaultdict(int)
+    for p in res.problems:
+        if p.severity == "warning":
+            warned[p.row] += 1
+    cols["warnings"] = [warned.get(n, 0) for n in cols["row_number"]]
+    for place, batch in store.batches(cols).items():
+        have = into.get(place)
+        if have is None:
+            into[place] = batch
+        else:  # the same village on two sheets of one file: one snapshot
+            have.rows.extend(batch.rows)
+            have.valid_ids.extend(batch.valid_ids)
 
 
 def validate_files(
@@ -259,19 +288,19 @@ def check_files(paths: list[Path], settings: Settings) -> Iterator[FileReport]:
     workers = _worker_count(paths)
     if workers == 1:
         for p in paths:
-            yield check_file(p, settings)
+            yield check_file(p, settings, for_store=True)
         return
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         pending: deque[Future[FileReport]] = deque()
         it = iter(paths)
         for p in itertools.islice(it, 2 * workers):
-            pending.append(pool.submit(check_file, p, settings))
+            pending.append(pool.submit(check_file, p, settings, False, True))
         while pending:
             rep = pending.popleft().result()
             nxt = next(it, None)
             if nxt is not None:
-                pending.append(pool.submit(check_file, nxt, settings))
+                pending.append(pool.submit(check_file, nxt, settings, False, True))
             yield rep
 
 
@@ -309,8 +338,8 @@ def _import_one(
             rep.problems = []
             rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings = prior
             return rep
-        groups = _by_village(rep.sheets)
-        refused = implausible_batches(conn, groups, as_of, guard) if guard else []
+        ids = {place: b.valid_ids for place, b in rep.batches.items()}
+        refused = implausible_batches(conn, ids, as_of, guard) if guard else []
         if refused:
             rep.status = "rejected"
             rep.problems = refused + rep.problems
@@ -323,23 +352,9 @@ def _import_one(
             as_of=as_of,
             mode=mode,
             report_counts=(rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings),
-            groups=groups,
+            batches=rep.batches,
             problems=rep.problems,
             version=__version__,
         )
     rep.status = "imported"
     return rep
-
-
-def _by_village(sheets: list[SheetResult]) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """Accepted records grouped by (township, village): one snapshot each."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for s in sheets:
-        warned: dict[int, int] = defaultdict(int)
-        for p in s.problems:
-            if p.severity == "warning":
-                warned[p.row] += 1
-        for r in s.records:
-            r["warnings"] = warned.get(r["row_number"], 0)
-            groups[(r["township"], r["village"])].append(r)
-    return groups

@@ -11,51 +11,73 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from laborcli.policy import DedupPolicy
 from laborcli.problems import Problem, make_problem
-from laborcli.registry.tables import rows
+from laborcli.registry.tables import rows, snapshots
 from laborcli.state import current_snapshot_ids
 
 _CHUNK = 900  # below every back end's limit on bound parameters
+_SAMPLE = 200  # IDs looked at first; the whole batch only when the sample is not clear
 
 
 def _others_holding(
-    conn: Connection, current: set[int], place: tuple[str, str], ids: Sequence[str]
+    conn: Connection, current: dict[int, tuple[str, str]], place: tuple[str, str], ids: Sequence[str]
 ) -> dict[str, tuple[str, str]]:
-    """For each of ``ids`` found in another village's current rows: one such village."""
+    """For each of ``ids`` found in another village's current rows: one such village.
+
+    Looked up by person key ("id:" + a verified ID) in the person index, which also holds
+    the snapshot: no row is read.
+    """
     found: dict[str, tuple[str, str]] = {}
     for i in range(0, len(ids), _CHUNK):
-        chunk = ids[i : i + _CHUNK]
-        q = sa.select(rows.c.id_number, rows.c.township, rows.c.village, rows.c.snapshot_id).where(
-            rows.c.id_number.in_(chunk), rows.c.id_valid.is_(True)
-        )
-        for id_number, township, village, snap in conn.execute(q):
-            if snap in current and (township, village) != place:
-                found.setdefault(id_number, (township, village))
+        keys = ["id:" + x for x in ids[i : i + _CHUNK]]
+        q = sa.select(rows.c.person_key, rows.c.snapshot_id).where(rows.c.person_key.in_(keys))
+        for key, snap in conn.execute(q):
+            where = current.get(snap)
+            if where is not None and where != place:
+                found.setdefault(key[3:], where)
     return found
+
+
+def _sample(ids: Sequence[str], n: int) -> list[str]:
+    """Every k-th of the sorted IDs: the same sample for the same batch, spread over it."""
+    step = max(1, len(ids) // n)
+    return list(ids[::step][:n])
 
 
 def implausible_batches(
     conn: Connection,
-    groups: Mapping[tuple[str, str], Iterable[Mapping[str, Any]]],
+    valid_ids: Mapping[tuple[str, str], Sequence[str]],
     as_of: dt.date,
     policy: DedupPolicy,
 ) -> list[Problem]:
-    """One problem per village of the file whose valid IDs mostly belong to other villages."""
+    """One problem per village of the file whose valid IDs mostly belong to other villages.
+
+    A sample of the IDs is looked up first; a genuine month shares a few IDs at most, so a
+    sample holding less than half the refusal share settles it. Otherwise, and for every
+    refusal, all IDs are looked up and the message gives the true counts.
+    """
     out: list[Problem] = []
-    current: set[int] | None = None
-    for place, recs in sorted(groups.items()):
-        ids = sorted({r["id_number"] for r in recs if r.get("id_valid")})
+    current: dict[int, tuple[str, str]] | None = None
+    for place, given in sorted(valid_ids.items()):
+        ids = sorted(set(given))
         if len(ids) < policy.implausible_min:
             continue
         if current is None:
-            current = {int(str(r[0])) for r in conn.execute(current_snapshot_ids(as_of))}
+            snaps = current_snapshot_ids(as_of).subquery("plaus")
+            q = sa.select(snapshots.c.id, snapshots.c.township, snapshots.c.village).where(
+                snapshots.c.id.in_(sa.select(snaps.c.id))
+            )
+            current = {int(r[0]): (r[1], r[2]) for r in conn.execute(q)}
+        if len(ids) > 2 * _SAMPLE:
+            probe = _sample(ids, _SAMPLE)
+            if len(_others_holding(conn, current, place, probe)) < policy.implausible_share * len(probe) / 2:
+                continue
         held = _others_holding(conn, current, place, ids)
         if len(held) < policy.implausible_share * len(ids):
             continue

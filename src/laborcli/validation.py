@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from laborcli import idcard
-from laborcli.layout import Table, is_blank_row, is_footer_row, is_repeated_header, is_totals_row
+from laborcli.layout import Table, data_rows
 from laborcli.problems import CODES, Problem, make_problem
 from laborcli.reading import Cell, ExcelError, RawSheet
 from laborcli.schema import SheetSchema
@@ -70,12 +70,10 @@ class SheetResult:
     records: list[dict[str, Any]] = field(default_factory=list)
     rejected_rows: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def warning_rows(self) -> int:
-        """Imported rows that carry at least one warning."""
-        accepted = {r["row_number"] for r in self.records}
-        return len({p.row for p in self.problems if p.severity == "warning" and p.row in accepted})
+    # With ``as_columns``: the accepted rows as whole columns (records stay empty), for an
+    # import to turn into stored rows without a dict per row.
+    columns: dict[str, list[Any]] | None = None
+    accepted: int = 0
 
 
 _Parsed = tuple[Any, str | None, str]  # value, problem code (None = fine), detail
@@ -208,7 +206,12 @@ def _check(text: str, today: dt.date) -> _Parsed:
 
 
 def validate_table(
-    raw: RawSheet, table: Table, schema: SheetSchema, opts: Options, file_key: str = ""
+    raw: RawSheet,
+    table: Table,
+    schema: SheetSchema,
+    opts: Options,
+    file_key: str = "",
+    as_columns: bool = False,
 ) -> SheetResult:
     """Validate the data rows of a located table; rows with errors are not kept.
 
@@ -218,16 +221,7 @@ def validate_table(
     """
     res = SheetResult(sheet=raw.name, table=table)
     cols = table.columns
-    data = [
-        (i + 1, row)
-        for i, row in enumerate(raw.rows[table.header_row :], start=table.header_row)
-        if not (
-            is_blank_row(row)
-            or is_totals_row(row, table)
-            or is_footer_row(row, table)
-            or is_repeated_header(row, table, schema)
-        )
-    ]
+    data = data_rows(raw, table, schema)
     res.rows_read = len(data)
     for _key, text in table.duplicates:
         res.problems.append(
@@ -260,12 +254,20 @@ def validate_table(
     columns = cv.derive(file_key)
     errors = cv.error_rows()
     names = ["sheet", "row_number", *columns]
-    values = [[raw.name] * len(data), cv.row_nos, *columns.values()]
-    for i, vals in enumerate(zip(*values, strict=True)):
-        if i in errors:
-            res.rejected_rows.append(cv.row_nos[i])
-        else:
-            res.records.append(dict(zip(names, vals, strict=True)))
+    values: list[list[Any]] = [[raw.name] * len(data), cv.row_nos, *columns.values()]
+    res.rejected_rows = [cv.row_nos[i] for i in sorted(errors)]
+    res.accepted = len(data) - len(errors)
+    if as_columns:
+        keep = [i for i in range(len(data)) if i not in errors]
+        if errors:
+            values = [[col[i] for i in keep] for col in values]
+        res.columns = dict(zip(names, values, strict=True))
+    else:
+        res.records = [
+            dict(zip(names, vals, strict=True))
+            for i, vals in enumerate(zip(*values, strict=True))
+            if i not in errors
+        ]
     res.problems.extend(cv.problems())
     return res
 
@@ -299,8 +301,13 @@ class _Columns:
     ) -> None:
         self.sheet, self.table, self.schema, self.opts = sheet, table, schema, opts
         self.row_nos = [n for n, _ in data]
-        self.rows = [r for _, r in data]
+        rows = [r for _, r in data]
         self.n = len(data)
+        # The sheet turned into columns once (C-level zip), padded where rows are ragged.
+        width = max((len(r) for r in rows), default=0)
+        if any(len(r) != width for r in rows):
+            rows = [r + [None] * (width - len(r)) for r in rows]
+        self.cols: list[tuple[Cell, ...]] = list(zip(*rows, strict=True))
         self.raw: dict[str, list[Cell]] = {}
         self.val: dict[str, list[Any]] = {}
         self.found: dict[int, list[tuple[str, str | None, Cell, str]]] = {}
@@ -313,9 +320,9 @@ class _Columns:
     def raw_column(self, key: str) -> list[Cell]:
         """The cells of one column as read (None where the column or cell is absent)."""
         j = self.table.columns.get(key)
-        if j is None:
+        if j is None or j >= len(self.cols):
             return [None] * self.n
-        return [r[j] if j < len(r) else None for r in self.rows]
+        return list(self.cols[j])
 
     def parse_all(self) -> None:
         """Parse every column through its distinct values."""
