@@ -295,12 +295,12 @@ def check_files(paths: list[Path], settings: Settings) -> Iterator[FileReport]:
         pending: deque[Future[FileReport]] = deque()
         it = iter(paths)
         for p in itertools.islice(it, 2 * workers):
-            pending.append(pool.submit(check_file, p, settings, False, True))
+            pending.append(pool.submit(check_file, p, settings, for_store=True))
         while pending:
             rep = pending.popleft().result()
             nxt = next(it, None)
             if nxt is not None:
-                pending.append(pool.submit(check_file, nxt, settings, False, True))
+                pending.append(pool.submit(check_file, nxt, settings, for_store=True))
             yield rep
 
 
