@@ -22,10 +22,12 @@ from laborcli.idcard import (
     PROVINCE_CODES,
     check_digit,
     check_id,
+    check_plain,
     convert_15_to_18,
     mask_id,
     mask_phone,
     normalise_id,
+    plain_mask,
 )
 from laborcli.layout import locate
 from laborcli.masking import Mask
@@ -114,6 +116,41 @@ def test_full_width_lower_x_and_spaces_normalise_to_the_same_id(id18: str, data:
     assert normalise_id(mixed) == id18
     c = check_id(mixed, TODAY)
     assert c.valid and c.normalised == id18
+
+
+# Texts that look like IDs and break each rule in turn: any province, impossible and future
+# birth dates, leap days, a wrong check character.
+id_like = st.builds(
+    lambda head, y, m, d, tail, last: f"{head}{y:04d}{m:02d}{d:02d}{tail}{last}",
+    st.text(string.digits, min_size=6, max_size=6),
+    st.integers(1880, 2035),
+    st.integers(0, 13),
+    st.integers(0, 32),
+    st.text(string.digits, min_size=3, max_size=3),
+    st.sampled_from(list("0123456789X")),
+)
+
+
+@FAST
+@given(st.lists(st.one_of(valid_ids(), id_like), min_size=1, max_size=40))
+def test_array_check_of_plain_ids_is_check_id(texts: list[str]) -> None:
+    assert all(plain_mask(texts))
+    got = check_plain(texts, TODAY)
+    for k, text in enumerate(texts):
+        c = check_id(text, TODAY)
+        assert (got.valid[k], got.code[k], got.birth[k], got.gender[k]) == (
+            c.valid,
+            c.code,
+            c.birth,
+            c.gender,
+        )
+
+
+@FAST
+@given(st.lists(st.text(string.digits + "Xx５ -", min_size=15, max_size=19), max_size=20))
+def test_only_plain_ids_take_the_array_path(texts: list[str]) -> None:
+    plain = [len(t) == 18 and t[:17].isascii() and t[:17].isdigit() and t[17] in "0123456789X" for t in texts]
+    assert plain_mask(texts) == plain
 
 
 # --- dates --------------------------------------------------------------------------------

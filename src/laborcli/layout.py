@@ -6,6 +6,7 @@ row for groups of columns, and a totals row or a signature line below the data.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from laborcli.reading import Cell, RawSheet
@@ -112,35 +113,69 @@ def is_totals_row(row: list[Cell], table: Table) -> bool:
     return False
 
 
-def data_rows(raw: RawSheet, table: Table, schema: SheetSchema) -> list[tuple[int, list[Cell]]]:
-    """(Excel row number, cells) of every person row under the header: blank rows, totals,
-    footers and repeated headers left out.
+@dataclass(slots=True)
+class PersonRows:
+    """The person rows of a table, held column by column (validation works on columns)."""
 
-    The four row tests run only on the rows that could fail one of them, found column by
-    column: a row with a name that is not a header word and no totals character in its
-    identifying cells is a person row. Testing every row cost a second per 100,000.
+    numbers: list[int]  # the Excel row number of each person row
+    columns: list[Sequence[Cell]]  # columns[j][i]: sheet column j of person row i (None if short)
+    width: int
+
+    def column(self, j: int) -> list[Cell]:
+        """Sheet column j of every person row; None throughout when the sheet has no such column."""
+        if j >= self.width:
+            return [None] * len(self.numbers)
+        return list(self.columns[j])
+
+
+def person_rows(raw: RawSheet, table: Table, schema: SheetSchema) -> PersonRows:
+    """Every person row under the header, as columns: blank rows, totals, footers and
+    repeated headers left out.
+
+    The sheet is turned into columns once. The four row tests run only on the rows that
+    could fail one of them, found through each column's distinct values: a row with a name
+    that is not a header word and no totals character in its identifying cells is a person
+    row. Testing every row cost a second per 100,000.
     """
     start = table.header_row
     body = raw.rows[start:]
-    name_j = table.columns["name"]
-    names = [r[name_j] if name_j < len(r) else None for r in body]
+    width = max(map(len, body), default=0)
+    if any(len(r) != width for r in body):
+        body = [list(r) + [None] * (width - len(r)) for r in body]
+    columns: list[Sequence[Cell]] = list(zip(*body, strict=True)) if body else []
+    suspects: set[int] = set()
     lookup = schema.header_lookup
-    header_words = {v for v in set(names) if isinstance(v, str) and lookup.get(fold(v)) == "name"}
-    suspects = {i for i, v in enumerate(names) if is_blank(v) or v in header_words}
+    name_j = table.columns["name"]
+    if name_j < width:
+        odd = {
+            v
+            for v in set(columns[name_j])
+            if is_blank(v) or (isinstance(v, str) and lookup.get(fold(v)) == "name")
+        }
+        if odd:
+            suspects.update(i for i, v in enumerate(columns[name_j]) if v in odd)
+    else:
+        suspects.update(range(len(body)))
     for j in [table.columns[k] for k in _ID_KEYS if k in table.columns] + table.unmapped:
-        col = [r[j] if j < len(r) else None for r in body]
-        suspects.update(i for i, v in enumerate(col) if isinstance(v, str) and not _TOTAL_CHARS.isdisjoint(v))
-    return [
-        (start + i + 1, row)
-        for i, row in enumerate(body)
-        if i not in suspects
-        or not (
-            is_blank_row(row)
-            or is_totals_row(row, table)
-            or is_footer_row(row, table)
-            or is_repeated_header(row, table, schema)
-        )
-    ]
+        if j >= width:
+            continue
+        marked = {v for v in set(columns[j]) if isinstance(v, str) and not _TOTAL_CHARS.isdisjoint(v)}
+        if marked:
+            suspects.update(i for i, v in enumerate(columns[j]) if v in marked)
+    drop = {
+        i
+        for i in suspects
+        if is_blank_row(body[i])
+        or is_totals_row(body[i], table)
+        or is_footer_row(body[i], table)
+        or is_repeated_header(body[i], table, schema)
+    }
+    numbers = list(range(start + 1, start + 1 + len(body)))
+    if drop:
+        keep = [i for i in range(len(body)) if i not in drop]
+        numbers = [numbers[i] for i in keep]
+        columns = [[c[i] for i in keep] for c in columns]
+    return PersonRows(numbers, columns, width)
 
 
 def is_footer_row(row: list[Cell], table: Table) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from laborcli import idcard
-from laborcli.layout import Table, data_rows
+from laborcli.layout import PersonRows, Table, person_rows
 from laborcli.problems import CODES, Problem, make_problem
 from laborcli.reading import Cell, ExcelError, RawSheet
 from laborcli.schema import SheetSchema
@@ -221,8 +221,8 @@ def validate_table(
     """
     res = SheetResult(sheet=raw.name, table=table)
     cols = table.columns
-    data = data_rows(raw, table, schema)
-    res.rows_read = len(data)
+    data = person_rows(raw, table, schema)
+    res.rows_read = len(data.numbers)
     for _key, text in table.duplicates:
         res.problems.append(
             make_problem(
@@ -244,9 +244,9 @@ def validate_table(
                 detail=schema.by_key["employment_status"].header,
             )
         )
-        res.rejected_rows = [n for n, _ in data]
+        res.rejected_rows = list(data.numbers)
         return res
-    if not data:
+    if not data.numbers:
         return res
     cv = _Columns(raw.name, table, schema, opts, data)
     cv.parse_all()
@@ -254,11 +254,11 @@ def validate_table(
     columns = cv.derive(file_key)
     errors = cv.error_rows()
     names = ["sheet", "row_number", *columns]
-    values: list[list[Any]] = [[raw.name] * len(data), cv.row_nos, *columns.values()]
+    values: list[list[Any]] = [[raw.name] * cv.n, cv.row_nos, *columns.values()]
     res.rejected_rows = [cv.row_nos[i] for i in sorted(errors)]
-    res.accepted = len(data) - len(errors)
+    res.accepted = cv.n - len(errors)
     if as_columns:
-        keep = [i for i in range(len(data)) if i not in errors]
+        keep = [i for i in range(cv.n) if i not in errors]
         if errors:
             values = [[col[i] for i in keep] for col in values]
         res.columns = dict(zip(names, values, strict=True))
@@ -284,8 +284,34 @@ def _with_error_cells(parse: Callable[[Cell], _Parsed]) -> Callable[[Cell], _Par
 
 
 def _keyed(values: list[Cell]) -> list[Any]:
-    """Hash keys that keep 1, 1.0, True and "1" apart (they parse differently)."""
+    """Hash keys that keep 1, True and "1" apart (they parse differently)."""
     return [v if type(v) is str else (type(v), v) for v in values]
+
+
+def _parse_column(
+    cells: list[Cell], parse: Callable[[Cell], _Parsed], blank_none: bool
+) -> tuple[list[Any], list[tuple[int, str, str]]]:
+    """A column's values, parsed once per distinct cell; and (row index, code, detail) of
+    every cell with a problem.
+
+    Cells serve as their own keys unless the column mixes True with numbers or an Excel
+    error with text, which compare equal but parse differently; 1 and 1.0 parse alike.
+    """
+    types = set(map(type, cells))
+    keys = _keyed(cells) if bool in types or ExcelError in types else cells
+    memo = {k: parse(v) for k, v in dict(zip(keys, cells, strict=True)).items()}
+    vmap = {k: p[0] for k, p in memo.items()}
+    if blank_none:
+        vmap = {k: (None if v == "" else v) for k, v in vmap.items()}
+    values = list(map(vmap.__getitem__, keys))
+    bad = {k for k, p in memo.items() if p[1]}
+    found: list[tuple[int, str, str]] = []
+    if bad:
+        for i, k in enumerate(keys):
+            if k in bad:
+                _, code, detail = memo[k]
+                found.append((i, str(code), detail))
+    return values, found
 
 
 class _Columns:
@@ -297,17 +323,12 @@ class _Columns:
         table: Table,
         schema: SheetSchema,
         opts: Options,
-        data: list[tuple[int, list[Cell]]],
+        data: PersonRows,
     ) -> None:
         self.sheet, self.table, self.schema, self.opts = sheet, table, schema, opts
-        self.row_nos = [n for n, _ in data]
-        rows = [r for _, r in data]
-        self.n = len(data)
-        # The sheet turned into columns once (C-level zip), padded where rows are ragged.
-        width = max((len(r) for r in rows), default=0)
-        if any(len(r) != width for r in rows):
-            rows = [r + [None] * (width - len(r)) for r in rows]
-        self.cols: list[tuple[Cell, ...]] = list(zip(*rows, strict=True))
+        self.data = data
+        self.row_nos = data.numbers
+        self.n = len(data.numbers)
         self.raw: dict[str, list[Cell]] = {}
         self.val: dict[str, list[Any]] = {}
         self.found: dict[int, list[tuple[str, str | None, Cell, str]]] = {}
@@ -320,58 +341,60 @@ class _Columns:
     def raw_column(self, key: str) -> list[Cell]:
         """The cells of one column as read (None where the column or cell is absent)."""
         j = self.table.columns.get(key)
-        if j is None or j >= len(self.cols):
-            return [None] * self.n
-        return list(self.cols[j])
+        return [None] * self.n if j is None else self.data.column(j)
 
     def parse_all(self) -> None:
-        """Parse every column through its distinct values."""
+        """Parse every column through its distinct values; IDs as one array, last."""
         for key in self.schema.by_key:
-            present = key in self.table.columns
-            if not present and key != "id_number":
+            if key == "id_number":
+                continue
+            if key not in self.table.columns:
                 self.val[key] = [None] * self.n
                 continue
             cells = self.raw_column(key)
             self.raw[key] = cells
             parse = _with_error_cells(_parser_for(self.schema, key, self.opts.today))
-            keyed = _keyed(cells)
-            memo = {k: parse(v) for k, v in dict(zip(keyed, cells, strict=True)).items()}
-            blank_none = key in TEXT_KEYS
-            vmap = {k: (None if blank_none and p[0] == "" else p[0]) for k, p in memo.items()}
-            self.val[key] = [vmap[k] for k in keyed]
-            bad = {k for k, p in memo.items() if p[1]}
-            if key == "id_number":
-                self.val["_id_code"] = [memo[k][1] for k in keyed]
-                continue
-            if bad:
-                for i, k in enumerate(keyed):
-                    if k in bad:
-                        code, detail = memo[k][1], memo[k][2]
-                        self.add(i, str(code), key, cells[i], detail)
-        self._id_fields()
+            self.val[key], found = _parse_column(cells, parse, blank_none=key in TEXT_KEYS)
+            for i, code, detail in found:
+                self.add(i, code, key, cells[i], detail)
+        self._id_fields(self.raw_column("id_number"))
 
-    def _id_fields(self) -> None:
-        checks = self.val.pop("id_number")
-        codes = self.val.pop("_id_code")
-        raws = self.raw["id_number"]
-        id_raw = [None if is_blank(v) else clean_text(v) for v in raws]
-        ids: list[str | None] = []
-        valid: list[bool] = []
-        births: list[dt.date | None] = []
-        genders: list[str | None] = []
-        for i, (c, code) in enumerate(zip(checks, codes, strict=True)):
-            if isinstance(c, idcard.IdCheck):
-                ids.append(c.normalised)
-                valid.append(c.valid)
-                births.append(c.birth)
-                genders.append(c.gender if c.valid else None)
+    def _id_fields(self, raws: list[Cell]) -> None:
+        """The ID columns: plainly typed IDs checked together, the rest one by one."""
+        self.raw["id_number"] = raws
+        n, today = self.n, self.opts.today
+        id_raw: list[str | None] = [None] * n
+        ids: list[str | None] = [None] * n
+        valid = [False] * n
+        births: list[dt.date | None] = [None] * n
+        genders: list[str | None] = [None] * n
+        candidates = [i for i, v in enumerate(raws) if type(v) is str and len(v) == 18]
+        texts = [str(raws[i]) for i in candidates]
+        mask = idcard.plain_mask(texts)
+        plain = [(i, t) for i, t, ok in zip(candidates, texts, mask, strict=True) if ok]
+        checks = idcard.check_plain([t for _, t in plain], today)
+        for k, (i, v) in enumerate(plain):
+            id_raw[i] = ids[i] = v
+            births[i] = checks.birth[k]
+            if checks.valid[k]:
+                valid[i] = True
+                genders[i] = checks.gender[k]
             else:
-                ids.append(None if code == "id-missing" else id_raw[i])
-                valid.append(False)
-                births.append(None)
-                genders.append(None)
+                self.add(i, str(checks.code[k]), "id_number", v)
+        is_plain = {i for i, _ in plain}
+        parse = _cached(_with_error_cells(lambda v: _parse_id(v, today)))
+        for i, cell in enumerate(raws):
+            if i in is_plain:
+                continue
+            c, code, _ = parse(cell)
+            id_raw[i] = None if is_blank(cell) else clean_text(cell)
+            if isinstance(c, idcard.IdCheck):
+                ids[i], valid[i], births[i] = c.normalised, c.valid, c.birth
+                genders[i] = c.gender if c.valid else None
+            else:
+                ids[i] = None if code == "id-missing" else id_raw[i]
             if code:
-                self.add(i, code, "id_number", raws[i])
+                self.add(i, code, "id_number", cell)
         self.val.update(id_raw=id_raw, id_number=ids, id_valid=valid, _id_birth=births, _id_gender=genders)
 
     def _fill(self, key: str, default: str | None) -> None:
@@ -486,48 +509,6 @@ def _unverified_key(v: dict[str, list[Any]], i: int) -> str:
     )
 
 
-def continue_id(
-    rec: dict[str, Any],
-    check: Any,
-    code: str | None,
-    raw: Cell,
-    add: Callable[[str, str | None, Cell, str], None],
-) -> None:
-    """Store the ID fields of a row and report its problem, if any."""
-    rec["id_raw"] = None if is_blank(raw) else clean_text(raw)
-    if isinstance(check, idcard.IdCheck):
-        rec["id_number"] = check.normalised
-        rec["id_valid"] = check.valid
-        rec["_id_birth"] = check.birth
-        rec["_id_gender"] = check.gender if check.valid else None
-    else:
-        rec["id_number"] = None if code == "id-missing" else rec["id_raw"]
-        rec["id_valid"] = False
-        rec["_id_birth"] = None
-        rec["_id_gender"] = None
-    if code:
-        add(code, "id_number", raw, "")
-
-
-def _cross_checks(
-    rec: dict[str, Any], add: Callable[..., None], row: list[Cell], cols: dict[str, int]
-) -> None:
-    """Gender and birth date against a valid ID."""
-    if not rec["id_valid"]:
-        return
-    g = rec.get("gender")
-    if g in ("男", "女") and rec["_id_gender"] and g != rec["_id_gender"]:
-        add("gender-mismatch", "gender", g, f"身份证显示为{rec['_id_gender']}")
-    b = rec.get("birth_date")
-    if isinstance(b, dt.date) and rec["_id_birth"] and b != rec["_id_birth"]:
-        id_b: dt.date = rec["_id_birth"]
-        # A sheet with only 出生年月 (YYYYMM read as the 1st) agrees when year and month do.
-        raw = row[cols["birth_date"]] if "birth_date" in cols and cols["birth_date"] < len(row) else None
-        month_only = b.day == 1 and _month_only(raw)
-        if not (month_only and (b.year, b.month) == (id_b.year, id_b.month)):
-            add("birth-mismatch", "birth_date", b.isoformat(), f"身份证显示为{id_b.isoformat()}")
-
-
 def _month_only(raw: Cell) -> bool:
     if not isinstance(raw, str):
         return False
@@ -538,27 +519,6 @@ def _month_only(raw: Cell) -> bool:
         or (f.endswith("月") and "日" not in f)
         or (f.count(".") == 1 or f.count("-") == 1 or f.count("/") == 1)
     )
-
-
-def _derive(
-    rec: dict[str, Any], status_terms: dict[str, Any], capacity_terms: dict[str, Any], file_key: str
-) -> None:
-    """Fields the figures need, computed once at import."""
-    id_birth = rec.pop("_id_birth")
-    id_gender = rec.pop("_id_gender")
-    rec["birth_eff"] = id_birth if id_birth is not None else rec.get("birth_date")
-    rec["gender_eff"] = id_gender or (rec.get("gender") if rec.get("gender") in ("男", "女") else None)
-    st = status_terms.get(rec.get("employment_status") or "")
-    rec["transferred"] = bool(st and st.transferred)
-    rec["outside"] = bool(st and st.outside)
-    rec["status_in_lf"] = bool(st is None or st.labour_force)
-    cap = capacity_terms.get(rec.get("labour_capacity") or "")
-    rec["capacity_excluded"] = bool(cap and cap.excluded)
-    rec["poor"] = bool(rec.get("poor_household") == "是" or rec.get("relocated") == "是")
-    for k in YESNO_KEYS:
-        v = rec.get(k)
-        rec[k] = None if v is None else (v == "是")
-    rec["person_key"] = person_key(rec)
 
 
 def person_key(rec: dict[str, Any]) -> str:
