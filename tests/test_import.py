@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -262,11 +261,11 @@ def test_a_file_failing_half_way_leaves_the_registry_as_it_was(
     real = store.bulk_insert_rows
     calls: list[int] = []
 
-    def fail_after_first(conn: Connection, values: Iterable[dict[str, Any]]) -> None:
+    def fail_after_first(conn: Connection, head: tuple[Any, ...], columns: list[list[Any]]) -> None:
         calls.append(1)
         if len(calls) > 1:
             raise RuntimeError("disk full (simulated)")
-        real(conn, values)
+        real(conn, head, columns)
 
     monkeypatch.setattr(store, "bulk_insert_rows", fail_after_first)
     with pytest.raises(RuntimeError, match="simulated"):
@@ -279,6 +278,32 @@ def test_a_file_failing_half_way_leaves_the_registry_as_it_was(
     g = cli.json("import", str(f))["files"][0]
     assert (g["status"], g["rows_imported"]) == ("imported", 3)
     assert _county(cli, NOV) == (3, 2, 3, 1)  # A farming now, B and C transferred
+
+
+def test_files_before_a_failing_file_stay_imported_and_the_failing_one_leaves_nothing(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Files are committed in groups, each file in a savepoint: a failure in the second file
+    # must keep the first (as a transaction per file would) and leave nothing of the second.
+    first = _sheet(tmp_path, "甲镇_一村_2026-11.xlsx", [_p(A), _p(B)])
+    second = _sheet(tmp_path, "甲镇_二村_2026-11.xlsx", [_p(C, village="二村")])
+    real = store.bulk_insert_rows
+    calls: list[int] = []
+
+    def fail_on_second(conn: Connection, head: tuple[Any, ...], columns: list[list[Any]]) -> None:
+        calls.append(1)
+        real(conn, head, columns)  # the rows are in the transaction...
+        if len(calls) == 2:
+            raise RuntimeError("disk full (simulated)")  # ...and then the file fails
+
+    monkeypatch.setattr(store, "bulk_insert_rows", fail_on_second)
+    cli = Cli(db_url)
+    with pytest.raises(RuntimeError, match="simulated"):
+        cli("import", str(first), str(second))
+    monkeypatch.undo()
+    assert _counts(db_url) | {"problems": 0} == {"imports": 1, "snapshots": 1, "rows": 2, "problems": 0}
+    g = cli.json("import", str(first), str(second))["files"]
+    assert [f["status"] for f in g] == ["unchanged", "imported"]
 
 
 # --- exit codes ---------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ own error class (``LaborError``), never with a stray Python exception.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
+import unicodedata
 from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -35,7 +37,7 @@ from laborcli.pipeline import Settings, check_file
 from laborcli.reading import read_book
 from laborcli.schema import load_schema
 from laborcli.validation import Options, validate_table
-from laborcli.values import fold, parse_date
+from laborcli.values import clean_text, fold, parse_date, parse_phone
 from tests.sheets import STANDARD, csv_text, person
 
 TODAY = dt.date(2026, 6, 1)
@@ -205,6 +207,45 @@ header_chars = st.one_of(
     st.characters(min_codepoint=0xFF01, max_codepoint=0xFF5E),
     st.sampled_from(["\n", "\r", "\t", "\u3000", "\u00a0", "（", "）", "【", "】", "、"]),
 )
+
+
+any_text = st.text(st.characters(codec="utf-8"), max_size=20) | st.text(
+    " \t\n\u3000\u00a0\x1cａ1２", max_size=8
+)
+
+
+@FAST
+@given(any_text)
+def test_text_cleaning_is_nfkc_with_whitespace_collapsed(s: str) -> None:
+    nfkc = unicodedata.normalize("NFKC", s)
+    assert clean_text(s) == re.sub(r"\s+", " ", nfkc).strip()
+    assert fold(s) == re.sub(r"\s+", "", nfkc)
+
+
+@FAST
+@given(st.text("0123456789", min_size=11, max_size=11))
+def test_an_eleven_digit_phone_is_a_mobile_or_a_landline(digits: str) -> None:
+    mobile = re.fullmatch(r"1[3-9]\d{9}", digits) is not None
+    landline = re.fullmatch(r"0\d{2,3}\d{7,8}", digits) is not None
+    assert parse_phone(digits) == (digits, mobile or landline)
+    assert parse_phone(f"{digits[:3]}-{digits[3:]}") == (digits, mobile or landline)
+
+
+@FAST
+@given(st.text("0123456789-", min_size=10, max_size=10))
+def test_iso_looking_dates_read_as_the_patterns_say(s: str) -> None:
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s)
+    try:
+        want: object = dt.date(*map(int, m.groups())) if m else "unreadable"
+        if isinstance(want, dt.date) and not 1900 <= want.year <= 2100:
+            want = "unreadable"
+    except ValueError:
+        want = "unreadable"
+    try:
+        got: object = parse_date(s)
+    except ValueError:
+        got = "unreadable"
+    assert got == want
 
 
 @FAST

@@ -6,8 +6,10 @@ row for groups of columns, and a totals row or a signature line below the data.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from laborcli.reading import Cell, RawSheet
 from laborcli.schema import SheetSchema
@@ -171,11 +173,19 @@ def person_rows(raw: RawSheet, table: Table, schema: SheetSchema) -> PersonRows:
         or is_repeated_header(body[i], table, schema)
     }
     numbers = list(range(start + 1, start + 1 + len(body)))
-    if drop:
-        keep = [i for i in range(len(body)) if i not in drop]
-        numbers = [numbers[i] for i in keep]
-        columns = [[c[i] for i in keep] for c in columns]
+    if drop:  # a few rows: keep the runs between them, sliced in C
+        cuts = [-1, *sorted(drop), len(body)]
+        runs = [(a + 1, b) for a, b in itertools.pairwise(cuts) if b > a + 1]
+        numbers = _joined(numbers, runs)
+        columns = [_joined(c, runs) for c in columns]
     return PersonRows(numbers, columns, width)
+
+
+def _joined(seq: Sequence[Any], runs: list[tuple[int, int]]) -> list[Any]:
+    out: list[Any] = []
+    for a, b in runs:
+        out.extend(seq[a:b])
+    return out
 
 
 def is_footer_row(row: list[Cell], table: Table) -> bool:

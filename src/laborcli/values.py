@@ -26,11 +26,14 @@ def is_blank(value: object) -> bool:
 
 def fold(s: str) -> str:
     """NFKC with all whitespace removed: for matching headers and vocabulary."""
-    return _WS.sub("", unicodedata.normalize("NFKC", s)).strip()
+    # str.split() and re's \s agree on what whitespace is; split/join runs in C.
+    return "".join((s if s.isascii() else unicodedata.normalize("NFKC", s)).split())
 
 
 def clean_text(value: object) -> str:
     """A cell as display text; integral floats lose their '.0'."""
+    if type(value) is str:  # most cells: NFKC, runs of whitespace as one space, trimmed
+        return " ".join((value if value.isascii() else unicodedata.normalize("NFKC", value)).split())
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -69,6 +72,16 @@ def _mk(y: int, m: int, d: int) -> dt.date:
 
 def parse_date(value: object) -> dt.date | None:
     """A date cell, an Excel serial, or text in the forms villages write; blank is unknown."""
+    if type(value) is dt.date:
+        return value
+    if type(value) is str and len(value) == 10 and value[4] == "-" == value[7] and value.isascii():
+        try:  # 2021-03-05, the commonest text form, read in C
+            d = dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if 1900 <= d.year <= 2100:
+                return d
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
@@ -160,6 +173,9 @@ _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 
 def parse_phone(value: object) -> tuple[str, bool]:
     """(normalised number, looks valid): an 11-digit mobile or a landline with area code."""
+    if type(value) is str and len(value) == 11 and value.isascii() and value.isdigit():
+        # a mobile number as typed, or an 11-digit landline (0 + area code + number)
+        return value, (value[0] == "1" and value[1] in "3456789") or value[0] == "0"
     if is_blank(value):
         return "", True
     s = str(int(value)) if isinstance(value, float) and value.is_integer() else fold(str(value))

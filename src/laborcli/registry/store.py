@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,14 +30,24 @@ def find_import(conn: Connection, sha256: str, as_of: dt.date, mode: str) -> tup
 class Batch:
     """One village's accepted rows of a file, ready to store.
 
-    ``rows`` are tuples in ``STORED`` order, in the registry's stored form (dates as ISO
-    text, booleans as 0/1), built column by column where the sheet was validated (a
-    worker process), so that the writer only adds the snapshot and import ids.
+    ``columns`` are the ``STORED`` columns in the registry's stored form (dates as ISO
+    text, booleans as 0/1), built where the sheet was validated (a worker process), so that
+    the writer only puts the snapshot and import ids in front. Columns, not row tuples:
+    they cross from the worker in one piece and the driver zips them into rows in C.
     ``valid_ids`` are the verified ID numbers among them, for the plausibility check.
     """
 
-    rows: list[tuple[Any, ...]]
+    columns: list[list[Any]]
     valid_ids: list[str]
+
+    def __len__(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    def extend(self, other: Batch) -> None:
+        """Add another sheet's rows of the same village."""
+        for mine, theirs in zip(self.columns, other.columns, strict=True):
+            mine.extend(theirs)
+        self.valid_ids.extend(other.valid_ids)
 
 
 def write_import(
@@ -77,11 +88,10 @@ def write_import(
                 village=village,
                 as_of=as_of,
                 mode=mode,
-                rows=len(batch.rows),
+                rows=len(batch),
             )
         ).inserted_primary_key[0]  # type: ignore[index]
-        head = (snap_id, import_id, day)
-        bulk_insert_rows(conn, [head + r for r in batch.rows])
+        bulk_insert_rows(conn, (snap_id, import_id, day), batch.columns)
     if problems:
         conn.execute(
             problems_table_insert(),
@@ -115,7 +125,7 @@ _AS_INT = {True: 1, False: 0}
 
 def batches(columns: dict[str, list[Any]]) -> dict[tuple[str, str], Batch]:
     """Accepted rows as whole columns (validation's names; the sheet's 村民小组 is "group")
-    turned into stored tuples, one batch per village.
+    in stored form, one batch per village.
 
     Dates are converted once per distinct value and booleans by a lookup, column by
     column: converting row by row in the writer cost a second per 100,000 rows.
@@ -125,37 +135,34 @@ def batches(columns: dict[str, list[Any]]) -> dict[tuple[str, str], Batch]:
         col = columns["group" if name == "grp" else name]
         if name in _DATES:
             iso = {d: d.isoformat() for d in set(col) if d is not None}
-            col = [iso.get(d) for d in col]
+            col = list(map(iso.get, col))
         elif name in _BOOLS:
             col = list(map(_AS_INT.get, col))
         cols.append(col)
-    tuples = list(zip(*cols, strict=True))
     places = list(zip(columns["township"], columns["village"], strict=True))
     ids = columns["id_number"]
     valid = columns["id_valid"]
+    kinds = set(places)
+    if len(kinds) == 1:  # a village's sheet, the usual case
+        return {places[0]: Batch(cols, [i for i, ok in zip(ids, valid, strict=True) if ok])}
     out: dict[tuple[str, str], Batch] = {}
-    if len(set(places)) == 1:  # a village's sheet, the usual case
-        out[places[0]] = Batch(tuples, [i for i, ok in zip(ids, valid, strict=True) if ok])
-        return out
-    for place, t, idn, ok in zip(places, tuples, ids, valid, strict=True):
-        b = out.get(place)
-        if b is None:
-            b = out[place] = Batch([], [])
-        b.rows.append(t)
-        if ok:
-            b.valid_ids.append(idn)
+    for place in sorted(kinds):
+        at = [i for i, p in enumerate(places) if p == place]
+        out[place] = Batch([[c[i] for i in at] for c in cols], [ids[i] for i in at if valid[i]])
     return out
 
 
-def bulk_insert_rows(conn: Connection, values: list[tuple[Any, ...]]) -> None:
-    """Insert stored rows (tuples in the table's column order, stored form) through the
-    driver's fast path, in the caller's transaction.
+def bulk_insert_rows(conn: Connection, head: tuple[Any, ...], columns: list[list[Any]]) -> None:
+    """Insert one batch: ``head`` (snapshot id, import id, as-of) in front of every row of
+    the stored ``columns``, through the driver's fast path, in the caller's transaction.
 
     SQLAlchemy's executemany processes every parameter of every row in Python, which cost
     more than reading the sheets; the driver takes plain tuples (SQLite) or a COPY stream
     (PostgreSQL) at a fraction of that.
     """
     names = ", ".join(_NAMES)
+    # strict=False: the repeated head is endless; the stored columns have one length.
+    values = zip(*(itertools.repeat(h) for h in head), *columns, strict=False)
     dbapi = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
         cur = dbapi.cursor()  # type: ignore[union-attr]
@@ -164,8 +171,13 @@ def bulk_insert_rows(conn: Connection, values: list[tuple[Any, ...]]) -> None:
                 copy.write_row(v)
         return
     if conn.dialect.name != "sqlite":
-        for i in range(0, len(values), _BATCH):
-            chunk = [_typed(dict(zip(_NAMES, v, strict=True))) for v in values[i : i + _BATCH]]
+        chunk: list[dict[str, Any]] = []
+        for v in values:
+            chunk.append(_typed(dict(zip(_NAMES, v, strict=True))))
+            if len(chunk) == _BATCH:
+                conn.execute(rows.insert(), chunk)
+                chunk = []
+        if chunk:
             conn.execute(rows.insert(), chunk)
         return
     sql = f"INSERT INTO rows ({names}) VALUES ({', '.join('?' * len(_NAMES))})"
