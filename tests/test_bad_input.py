@@ -118,6 +118,22 @@ def test_truncated_xlsx_is_refused_as_corrupt(cli_sqlite: Cli, tmp_path: Path) -
     _validate_refuses(cli_sqlite, path, "corrupt or truncated")
 
 
+def test_xlsx_with_a_damaged_sheet_is_refused_as_corrupt(cli_sqlite: Cli, tmp_path: Path) -> None:
+    # Stored (not deflated), so one changed digit leaves well-formed XML: only the checksum
+    # can tell that the sheet is not what was saved.
+    src = zipfile.ZipFile(_good_xlsx(tmp_path / "whole.xlsx"))
+    path = tmp_path / f"{NAME}.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        for info in src.infolist():
+            zf.writestr(info.filename, src.read(info.filename))
+    data = bytearray(path.read_bytes())
+    at = data.index(b"<v>", data.index(b"<sheetData")) + 3
+    data[at] = ord("7") if data[at] != ord("7") else ord("3")
+    path.write_bytes(bytes(data))
+    _refused(cli_sqlite, path, "corrupt (bad zip checksum)")
+    _validate_refuses(cli_sqlite, path, "corrupt (bad zip checksum)")
+
+
 def test_zip_that_is_not_a_workbook_is_refused(cli_sqlite: Cli, tmp_path: Path) -> None:
     path = tmp_path / f"{NAME}.xlsx"
     with zipfile.ZipFile(path, "w") as zf:

@@ -509,6 +509,34 @@ def test_person_history_table_masks_the_id(
     assert ID_A in r.stdout
 
 
+def test_person_history_by_an_id_that_failed_its_check_finds_its_rows(cli: Cli, tmp_path: Path) -> None:
+    wrong = ID_A[:-1] + ("0" if ID_A[-1] != "0" else "1")  # a mistyped check digit
+    cli.json("import", str(_sheet(tmp_path, "甲镇_一村_2026-10.xlsx", [_p(A, id_number=wrong)])))
+    cli.json("import", str(_sheet(tmp_path, "甲镇_一村_2026-11.xlsx", [_p(A, id_number=wrong), _p(B)])))
+    entries = cli.json("person", wrong, "--show-pii")["entries"]
+    assert [(e["as_of"], e["values"]["id_number"]) for e in entries] == [(OCT, wrong), (NOV, wrong)]
+
+
+def test_history_lookups_read_through_an_index(cli_sqlite: Cli, tmp_path: Path) -> None:
+    _family(tmp_path, cli_sqlite)
+    from laborcli.history import household_history, person_keys  # what the commands run
+
+    eng = sa.create_engine(f"sqlite:///{cli_sqlite.db}")
+    ran: list[tuple[str, Any]] = []
+    sa.event.listen(eng, "before_cursor_execute", lambda *a: ran.append((a[2], a[3])))
+
+    def plan_of(conn: Connection, word: str) -> str:
+        sql, params = next((sql, p) for sql, p in ran if word in sql)
+        return " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+
+    with eng.connect() as conn:
+        person_keys(conn, ID_A)
+        assert "ix_rows_unverified_id" in plan_of(conn, "id_number =")
+        assert len(household_history(conn, "H001")) == 4
+        assert "ix_rows_figures (snapshot_id=? AND household_id=?)" in plan_of(conn, "household_id =")
+    eng.dispose()
+
+
 def test_household_history_lists_every_member_row_of_both_imports(cli: Cli, tmp_path: Path) -> None:
     _family(tmp_path, cli)
     entries = cli.json("household", "H001")["entries"]

@@ -494,3 +494,20 @@ def test_a_new_sqlite_registry_is_private_to_its_owner(cli_sqlite: Cli, tmp_path
         os.umask(old)
     assert "registry.db" in modes
     assert modes == {name: 0o600 for name in modes}
+
+
+def test_a_bulk_write_checks_no_foreign_keys_and_leaves_them_checked(tmp_path: Path) -> None:
+    from laborcli.registry import open_registry
+
+    reg = open_registry(str(tmp_path / "r.db"))
+    try:
+        with reg.writing(bulk=True) as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 0
+        with reg.writing() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        with pytest.raises(RuntimeError), reg.writing(bulk=True):
+            raise RuntimeError("a failed import")
+        with reg.reading() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        reg.close()

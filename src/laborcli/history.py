@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from laborcli.idcard import convert_15_to_18, normalise_id
-from laborcli.registry.tables import imports, links, rows
+from laborcli.registry.tables import imports, links, rows, snapshots
 
 TRACKED = (
     "township",
@@ -50,9 +50,9 @@ def person_keys(conn: Connection, ident: str) -> set[str]:
     if len(norm) == 15 and norm.isdigit():  # a first-generation ID: the registry keeps 18 digits
         norm = convert_15_to_18(norm)
     keys = {ident, "id:" + norm}
-    keys |= {
-        r[0] for r in conn.execute(sa.select(rows.c.person_key).where(rows.c.id_number == norm).distinct())
-    }
+    # Rows that carry this ID but failed a check have other keys; a verified one is "id:" + ID.
+    unverified = sa.select(rows.c.person_key).where(rows.c.id_valid == sa.false(), rows.c.id_number == norm)
+    keys |= {r[0] for r in conn.execute(unverified.distinct())}
     canon = {r[0] for r in conn.execute(sa.select(links.c.canonical).where(links.c.person_key.in_(keys)))}
     keys |= canon
     keys |= {r[0] for r in conn.execute(sa.select(links.c.person_key).where(links.c.canonical.in_(keys)))}
@@ -106,6 +106,8 @@ def person_history(conn: Connection, ident: str) -> list[Entry]:
 
 def household_history(conn: Connection, household_id: str) -> list[Entry]:
     """Every row of a household, oldest first, with each member's changes."""
-    entries = _entries(conn, rows.c.household_id == household_id.strip())
+    # Through the figure index (snapshot, household, ...): a seek per snapshot.
+    every_snapshot = rows.c.snapshot_id.in_(sa.select(snapshots.c.id))
+    entries = _entries(conn, sa.and_(every_snapshot, rows.c.household_id == household_id.strip()))
     _diff(entries)
     return entries

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from dataclasses import dataclass
 from operator import mul
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 PROVINCE_CODES: frozenset[str] = frozenset(
     [
@@ -99,12 +102,24 @@ def check_id(raw: str, today: dt.date) -> IdCheck:
     return IdCheck(s, True, None, b, g, conv)
 
 
-_PROVINCE_NUMBERS = np.array(sorted(int(c) for c in PROVINCE_CODES))
-_WEIGHT_ROW = np.array(_WEIGHTS, dtype=np.int64)
-_CHECK_CODES = np.array([ord(c) for c in _CHECK], dtype=np.uint32)
-_DIGIT_0, _DIGIT_9, _X = ord("0"), ord("9"), ord("X")
 _PLAIN_CODES = (None, "id-province", "id-birth-date", "id-check-digit")
-_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+_DIGIT_0, _DIGIT_9, _X = ord("0"), ord("9"), ord("X")
+
+
+@functools.cache
+def _arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Province numbers, check weights, check characters and month lengths as arrays.
+
+    numpy is imported here, when IDs are first checked, not when any command starts.
+    """
+    import numpy as np
+
+    return (
+        np.array(sorted(int(c) for c in PROVINCE_CODES)),
+        np.array(_WEIGHTS, dtype=np.int64),
+        np.array([ord(c) for c in _CHECK], dtype=np.uint32),
+        np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64),
+    )
 
 
 def plain_mask(texts: list[str]) -> list[bool]:
@@ -116,6 +131,8 @@ def plain_mask(texts: list[str]) -> list[bool]:
     """
     if not texts:
         return []
+    import numpy as np
+
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     codes = np.array(texts, dtype="<U18").view(np.uint32).reshape(len(texts), 18)
     digit = (codes >= _DIGIT_0) & (codes <= _DIGIT_9)
@@ -143,6 +160,9 @@ def check_plain(texts: list[str], today: dt.date) -> PlainChecks:
     n = len(texts)
     if n == 0:
         return PlainChecks([], [], [], [])
+    import numpy as np
+
+    province_numbers, weights, check_codes, month_days = _arrays()
     codes = np.array(texts, dtype="<U18").view(np.uint32).reshape(n, 18).astype(np.int64)
     d = codes - _DIGIT_0
     province = d[:, 0] * 10 + d[:, 1]
@@ -151,13 +171,13 @@ def check_plain(texts: list[str], today: dt.date) -> PlainChecks:
     day = d[:, 12] * 10 + d[:, 13]
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     month_ok = (month >= 1) & (month <= 12)
-    days = _MONTH_DAYS[np.where(month_ok, month, 0)] + ((month == 2) & leap)
+    days = month_days[np.where(month_ok, month, 0)] + ((month == 2) & leap)
     calendar_ok = month_ok & (day >= 1) & (day <= days)
     ymd = year * 10000 + month * 100 + day
     today_ymd = today.year * 10000 + today.month * 100 + today.day
     birth_ok = calendar_ok & (ymd >= 19000101) & (ymd <= today_ymd)
-    province_ok = np.isin(province, _PROVINCE_NUMBERS)
-    check = _CHECK_CODES[(d[:, :17] @ _WEIGHT_ROW) % 11]
+    province_ok = np.isin(province, province_numbers)
+    check = check_codes[(d[:, :17] @ weights) % 11]
     check_ok = codes[:, 17] == check
     # 0 fine, then the first rule broken, in check_id's order
     code = np.where(~province_ok, 1, np.where(~birth_ok, 2, np.where(~check_ok, 3, 0)))

@@ -13,6 +13,7 @@ import gc
 import itertools
 import multiprocessing
 import os
+import threading
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -305,7 +306,7 @@ class _GroupWriter:
         """A connection for one file's writes, inside a savepoint of the open group."""
         if self.conn is None:
             self.stack = contextlib.ExitStack()
-            self.conn = self.stack.enter_context(self.reg.writing())
+            self.conn = self.stack.enter_context(self.reg.writing(bulk=True))
         with self.conn.begin_nested():
             yield self.conn
 
@@ -362,6 +363,18 @@ def _worker_start() -> None:
         os.nice(int(os.environ.get("LABORCLI_NICE", "5")))
 
 
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Fork where it is safe, else spawn.
+
+    A forked worker starts at once with everything imported; a spawned one imports
+    laborcli again (a second of processor per worker on an office PC). Forking a process
+    that runs other threads (a progress bar's) can deadlock the child, so then: spawn.
+    """
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 def check_files(paths: list[Path], settings: Settings) -> Iterator[FileReport]:
     """Each file checked, in order; in worker processes when the batch is large.
 
@@ -373,7 +386,7 @@ def check_files(paths: list[Path], settings: Settings) -> Iterator[FileReport]:
         for p in paths:
             yield check_file(p, settings, for_store=True)
         return
-    ctx = multiprocessing.get_context(os.environ.get("LABORCLI_MP", "spawn"))
+    ctx = _pool_context()
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_start) as pool:
         pending: deque[Future[FileReport]] = deque()
         it = iter(paths)

@@ -10,8 +10,10 @@ one household at a time), so the import stops and says so; ``--force`` goes on.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -36,12 +38,26 @@ def _others_holding(
     found: dict[str, tuple[str, str]] = {}
     for i in range(0, len(ids), _CHUNK):
         keys = ["id:" + x for x in ids[i : i + _CHUNK]]
-        q = sa.select(rows.c.person_key, rows.c.snapshot_id).where(rows.c.person_key.in_(keys))
-        for key, snap in conn.execute(q):
+        for key, snap in conn.execute(_HOLDERS, {"keys": keys}):
             where = current.get(snap)
             if where is not None and where != place:
                 found.setdefault(key[3:], where)
     return found
+
+
+# Built once: an import asks these for every file, and building a statement costs more
+# than running it on a small registry.
+_HOLDERS = sa.select(rows.c.person_key, rows.c.snapshot_id).where(
+    rows.c.person_key.in_(sa.bindparam("keys", expanding=True))
+)
+
+
+@functools.lru_cache(maxsize=4)
+def _current_places(as_of: dt.date) -> sa.Select[Any]:
+    snaps = current_snapshot_ids(as_of).subquery("plaus")
+    return sa.select(snapshots.c.id, snapshots.c.township, snapshots.c.village).where(
+        snapshots.c.id.in_(sa.select(snaps.c.id))
+    )
 
 
 def _sample(ids: Sequence[str], n: int) -> list[str]:
@@ -69,11 +85,7 @@ def implausible_batches(
         if len(ids) < policy.implausible_min:
             continue
         if current is None:
-            snaps = current_snapshot_ids(as_of).subquery("plaus")
-            q = sa.select(snapshots.c.id, snapshots.c.township, snapshots.c.village).where(
-                snapshots.c.id.in_(sa.select(snaps.c.id))
-            )
-            current = {int(r[0]): (r[1], r[2]) for r in conn.execute(q)}
+            current = {int(r[0]): (r[1], r[2]) for r in conn.execute(_current_places(as_of))}
         if len(ids) > 2 * _SAMPLE:
             probe = _sample(ids, _SAMPLE)
             if len(_others_holding(conn, current, place, probe)) < policy.implausible_share * len(probe) / 2:

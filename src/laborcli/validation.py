@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from laborcli import idcard
-from laborcli.layout import PersonRows, Table, person_rows
+from laborcli.layout import PersonRows, Table, person_rows, without
 from laborcli.problems import CODES, Problem, make_problem
 from laborcli.reading import Cell, ExcelError, RawSheet
 from laborcli.schema import SheetSchema
@@ -258,9 +258,8 @@ def validate_table(
     res.rejected_rows = [cv.row_nos[i] for i in sorted(errors)]
     res.accepted = cv.n - len(errors)
     if as_columns:
-        keep = [i for i in range(cv.n) if i not in errors]
-        if errors:
-            values = [[col[i] for i in keep] for col in values]
+        if errors:  # a few rows: keep the runs between them, sliced in C
+            values = [without(col, errors) for col in values]
         res.columns = dict(zip(names, values, strict=True))
     else:
         res.records = [
@@ -289,17 +288,22 @@ def _keyed(values: list[Cell]) -> list[Any]:
 
 
 def _parse_column(
-    cells: list[Cell], parse: Callable[[Cell], _Parsed], blank_none: bool
+    cells: list[Cell], parse: Callable[[Cell], _Parsed], blank_none: bool, ready: type | None = None
 ) -> tuple[list[Any], list[tuple[int, str, str]]]:
     """A column's values, parsed once per distinct cell; and (row index, code, detail) of
-    every cell with a problem.
+    every cell with a problem. Cells of type ``ready`` (dates in a date column) are their
+    own value.
 
     Cells serve as their own keys unless the column mixes True with numbers or an Excel
     error with text, which compare equal but parse differently; 1 and 1.0 parse alike.
     """
     types = set(map(type, cells))
     keys = _keyed(cells) if bool in types or ExcelError in types else cells
-    memo = {k: parse(v) for k, v in dict(zip(keys, cells, strict=True)).items()}
+    distinct = dict(zip(keys, cells, strict=True))
+    if ready is not None and ready in types and keys is cells:
+        memo = {k: (k, None, "") if type(k) is ready else parse(k) for k in distinct}
+    else:
+        memo = {k: parse(v) for k, v in distinct.items()}
     vmap = {k: p[0] for k, p in memo.items()}
     if blank_none:
         vmap = {k: (None if v == "" else v) for k, v in vmap.items()}
@@ -354,7 +358,8 @@ class _Columns:
             cells = self.raw_column(key)
             self.raw[key] = cells
             parse = _with_error_cells(_parser_for(self.schema, key, self.opts.today))
-            self.val[key], found = _parse_column(cells, parse, blank_none=key in TEXT_KEYS)
+            ready = dt.date if self.schema.by_key[key].kind == "date" else None
+            self.val[key], found = _parse_column(cells, parse, key in TEXT_KEYS, ready)
             for i, code, detail in found:
                 self.add(i, code, key, cells[i], detail)
         self._id_fields(self.raw_column("id_number"))

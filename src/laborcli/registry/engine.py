@@ -119,12 +119,17 @@ class Registry:
             raise RegistryError(_why(self.url, e)) from e
 
     @contextmanager
-    def writing(self) -> Iterator[Connection]:
-        """A write transaction; on SQLite it holds the write lock from its first statement."""
+    def writing(self, bulk: bool = False) -> Iterator[Connection]:
+        """A write transaction; on SQLite it holds the write lock from its first statement.
+
+        ``bulk``: rows are inserted right after the snapshot and import they belong to, in
+        the same transaction, so SQLite's per-row foreign-key lookups (a tenth of an
+        import) are switched off for it; PostgreSQL checks them in bulk anyway.
+        """
         try:
             with self.engine.connect() as conn:
                 conn = conn.execution_options(immediate=True)
-                with conn.begin():
+                with _foreign_keys_off(conn, bulk and self.dialect == "sqlite"), conn.begin():
                     if self.dialect == "postgresql":
                         # Imports and decisions are serialised registry-wide; readers are not blocked.
                         # The wait is bounded like SQLite's, so a stuck job ends with exit 3.
@@ -137,6 +142,21 @@ class Registry:
     def close(self) -> None:
         """Release pooled connections."""
         self.engine.dispose()
+
+
+@contextmanager
+def _foreign_keys_off(conn: Connection, off: bool) -> Iterator[None]:
+    """SQLite's foreign-key enforcement off around a transaction (it cannot change inside one)."""
+    if not off:
+        yield
+        return
+    # On the driver's connection: through SQLAlchemy the pragma would begin a transaction.
+    dbapi = conn.connection.driver_connection
+    dbapi.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        dbapi.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
 
 
 def _why(url: URL, e: SQLAlchemyError) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-REVISIONS = ("0001", "0002", "0003")  # oldest first; the last is what this version of laborcli writes
+REVISIONS = ("0001", "0002", "0003", "0004")  # oldest first; the last is what this version of laborcli writes
 HEAD = REVISIONS[-1]
 
 

@@ -131,10 +131,11 @@ def batches(columns: dict[str, list[Any]]) -> dict[tuple[str, str], Batch]:
     column: converting row by row in the writer cost a second per 100,000 rows.
     """
     cols: list[list[Any]] = []
+    iso: dict[Any, str] = {}  # shared: a birth date is in birth_date and birth_eff
     for name in STORED:
         col = columns["group" if name == "grp" else name]
         if name in _DATES:
-            iso = {d: d.isoformat() for d in set(col) if d is not None}
+            iso.update((d, d.isoformat()) for d in set(col).difference(iso) if d is not None)
             col = list(map(iso.get, col))
         elif name in _BOOLS:
             col = list(map(_AS_INT.get, col))

@@ -120,8 +120,15 @@ rows = sa.Table(
     sa.Index("ix_rows_figures", *FIGURE_INDEX),
     # A person's history, and who is listed more than once, without reading a row.
     sa.Index("ix_rows_person", "person_key", "as_of", "transferred", "snapshot_id"),
-    sa.Index("ix_rows_household", "household_id"),
-    sa.Index("ix_rows_id_number", "id_number"),
+    # An ID that failed its checks, for history by ID (a verified ID is its person key).
+    # Only those rows are indexed: every index costs each imported row a B-tree insertion,
+    # and a household's rows are found through ix_rows_figures (snapshot, household).
+    sa.Index(
+        "ix_rows_unverified_id",
+        "id_number",
+        sqlite_where=sa.text("id_valid = 0"),
+        postgresql_where=sa.text("NOT id_valid"),
+    ),
 )
 
 ROW_FIELDS = [c.name for c in rows.columns if c.name != "id"]
