@@ -86,14 +86,15 @@ class RunReport:
 
     def as_json(self, show_pii: bool = False) -> dict[str, Any]:
         """The JSON shape of cli.md."""
+        return {"files": [f.as_json(show_pii) for f in self.files], "totals": self.totals()}
+
+    def totals(self) -> dict[str, int]:
+        """cli.md's ``totals``."""
         return {
-            "files": [f.as_json(show_pii) for f in self.files],
-            "totals": {
-                "files": len(self.files),
-                "rows_read": sum(f.rows_read for f in self.files),
-                "rows_imported": sum(f.rows_imported for f in self.files),
-                "rows_rejected": sum(f.rows_rejected for f in self.files),
-            },
+            "files": len(self.files),
+            "rows_read": sum(f.rows_read for f in self.files),
+            "rows_imported": sum(f.rows_imported for f in self.files),
+            "rows_rejected": sum(f.rows_rejected for f in self.files),
         }
 
     @property

@@ -7,7 +7,7 @@ generates ``docs/problem-codes.md``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Literal
 
 from laborcli.i18n import lang
@@ -301,9 +301,15 @@ class Problem:
 
     def as_json(self, show_pii: bool = False) -> dict[str, object]:
         """The shape of cli.md's ``problems`` entries."""
-        d = asdict(self)
-        d["value"] = self.shown_value(show_pii)
-        return {k: d[k] for k in ("sheet", "row", "column", "severity", "code", "message", "value")}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "value": self.shown_value(show_pii),
+        }
 
 
 def make_problem(

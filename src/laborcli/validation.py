@@ -155,8 +155,8 @@ def _parser_for(schema: SheetSchema, key: str, today: dt.date) -> Callable[[Cell
         return pphone
     if kind == "id_number":
         return lambda v: _parse_id(v, today)
-    if kind == "name":
-        return lambda v: (fold(clean_text(v)), None, "")
+    if kind == "name":  # fold(clean_text(v)) is fold(v) for text
+        return lambda v: (fold(v) if type(v) is str else fold(clean_text(v)), None, "")
     if col.vocabulary:
         table = schema.lookup(col.vocabulary)
 
@@ -292,13 +292,15 @@ def _parse_column(
 ) -> tuple[list[Any], list[tuple[int, str, str]]]:
     """A column's values, parsed once per distinct cell; and (row index, code, detail) of
     every cell with a problem. Cells of type ``ready`` (dates in a date column) are their
-    own value.
+    own value; an Excel error value (#N/A) is a problem in any column.
 
     Cells serve as their own keys unless the column mixes True with numbers or an Excel
     error with text, which compare equal but parse differently; 1 and 1.0 parse alike.
     """
     types = set(map(type, cells))
     keys = _keyed(cells) if bool in types or ExcelError in types else cells
+    if ExcelError in types:
+        parse = _with_error_cells(parse)
     distinct = dict(zip(keys, cells, strict=True))
     if ready is not None and ready in types and keys is cells:
         memo = {k: (k, None, "") if type(k) is ready else parse(k) for k in distinct}
@@ -357,7 +359,7 @@ class _Columns:
                 continue
             cells = self.raw_column(key)
             self.raw[key] = cells
-            parse = _with_error_cells(_parser_for(self.schema, key, self.opts.today))
+            parse = _parser_for(self.schema, key, self.opts.today)
             ready = dt.date if self.schema.by_key[key].kind == "date" else None
             self.val[key], found = _parse_column(cells, parse, key in TEXT_KEYS, ready)
             for i, code, detail in found:

@@ -42,7 +42,7 @@ def render_run(run: RunReport, show_pii: bool, max_problems: int = 30) -> None:
                 f.warnings,
             )
         )
-    tot = run.as_json()["totals"]
+    tot = run.totals()
     rows.append(
         (
             pick("合计", "total"),
