@@ -322,6 +322,7 @@ class _GroupWriter:
         stack, self.stack, self.conn, self.rows = self.stack, None, None, 0
         if stack is not None:
             stack.close()
+            self.reg.checkpoint()
 
 
 def _already_imported(
