@@ -15,8 +15,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from laborcli.checking import FileReport
 from laborcli.exports.safe import set_cell
-from laborcli.pipeline import FileReport
 from laborcli.problems import Problem
 
 RED = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from laborcli.commands._output import AppState
 
 if TYPE_CHECKING:
-    from laborcli.pipeline import Settings
+    from laborcli.checking import Settings
     from laborcli.policy import Policy
     from laborcli.registry import Registry
 
@@ -34,7 +34,7 @@ def settings(
     st: AppState, *, strict: bool = False, township: str | None = None, village: str | None = None
 ) -> Settings:
     """How sheets are read: the schema (--schema) and the row options."""
-    from laborcli.pipeline import Settings
+    from laborcli.checking import Settings
     from laborcli.schema import load_schema
 
     return Settings(

@@ -9,7 +9,8 @@ from laborcli.commands._output import err, out, print_csv, table
 from laborcli.i18n import pick
 
 if TYPE_CHECKING:
-    from laborcli.pipeline import FileReport, RunReport
+    from laborcli.checking import FileReport
+    from laborcli.pipeline import RunReport
 
 STATUS_ZH = {"imported": "已导入", "unchanged": "未变化", "rejected": "拒收", "checked": "已检查"}
 

@@ -50,9 +50,9 @@ def import_(
     show_pii: ShowPii = False,
 ) -> None:
     """Import village sheets; each file is imported whole or not at all."""
+    from laborcli.checking import Checker, resolve_as_of
     from laborcli.commands._context import open_reg, policy, settings
     from laborcli.commands._files import on_file_line, print_problems_csv, render_run, say_rejected
-    from laborcli.pipeline import import_files
     from laborcli.reading import expand_paths
 
     st = state(ctx)
@@ -61,20 +61,27 @@ def import_(
         raise typer.BadParameter("--mode must be snapshot or update")
     files = expand_paths(paths)
     date = parse_as_of(as_of) if as_of else None
+    resolve_as_of(files, date)  # a file without a month fails here, before any work
     cfg = settings(st, strict=strict, township=township, village=village)
-    reg = open_reg(st)
-    with progress(st, len(files), "导入") as bar:
-        run = import_files(
-            reg,
-            files,
-            cfg,
-            as_of=date,
-            mode=mode,  # type: ignore[arg-type]
-            dry_run=dry_run,
-            on_file=lambda f: bar.advance(1, info=on_file_line(f)),
-            force=force,
-            dedup=policy(st).dedup,
-        )
+    # The workers start on the files before the database layer is loaded, and before the
+    # progress bar's thread (they are forked).
+    with Checker(files, cfg) as checker:
+        from laborcli.pipeline import import_files
+
+        reg = open_reg(st)
+        with progress(st, len(files), "导入") as bar:
+            run = import_files(
+                reg,
+                files,
+                cfg,
+                as_of=date,
+                mode=mode,  # type: ignore[arg-type]
+                dry_run=dry_run,
+                on_file=lambda f: bar.advance(1, info=on_file_line(f)),
+                force=force,
+                dedup=policy(st).dedup,
+                checker=checker,
+            )
     if fmt is Format.json:
         print_json(run.as_json(show_pii))
     elif fmt is Format.csv:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from laborcli.problems import Problem
 from laborcli.registry.tables import imports, problems, rows, snapshots
+from laborcli.rowform import BOOLS, DATES, STORED, Batch
 
 _BATCH = 5000
 
@@ -24,30 +24,6 @@ def find_import(conn: Connection, sha256: str, as_of: dt.date, mode: str) -> tup
         ).where(imports.c.sha256 == sha256, imports.c.as_of == as_of, imports.c.mode == mode)
     ).first()
     return None if r is None else (r[0], r[1], r[2], r[3])
-
-
-@dataclass(slots=True)
-class Batch:
-    """One village's accepted rows of a file, ready to store.
-
-    ``columns`` are the ``STORED`` columns in the registry's stored form (dates as ISO
-    text, booleans as 0/1), built where the sheet was validated (a worker process), so that
-    the writer only puts the snapshot and import ids in front. Columns, not row tuples:
-    they cross from the worker in one piece and the driver zips them into rows in C.
-    ``valid_ids`` are the verified ID numbers among them, for the plausibility check.
-    """
-
-    columns: list[list[Any]]
-    valid_ids: list[str]
-
-    def __len__(self) -> int:
-        return len(self.columns[0]) if self.columns else 0
-
-    def extend(self, other: Batch) -> None:
-        """Add another sheet's rows of the same village."""
-        for mine, theirs in zip(self.columns, other.columns, strict=True):
-            mine.extend(theirs)
-        self.valid_ids.extend(other.valid_ids)
 
 
 def write_import(
@@ -114,43 +90,11 @@ def write_import(
 
 _COLS = [c for c in rows.columns if c.name != "id"]
 _NAMES = [c.name for c in _COLS]
-_FIXED = ("snapshot_id", "import_id", "as_of")
-if tuple(_NAMES[:3]) != _FIXED:  # the batches leave these first three to the writer
-    raise RuntimeError("rows table: snapshot_id, import_id, as_of must be its first columns")
-STORED = _NAMES[3:]
-_DATES = {c.name for c in _COLS[3:] if isinstance(c.type, sa.Date)}
-_BOOLS = {c.name for c in _COLS[3:] if isinstance(c.type, sa.Boolean)}
-_AS_INT = {True: 1, False: 0}
-
-
-def batches(columns: dict[str, list[Any]]) -> dict[tuple[str, str], Batch]:
-    """Accepted rows as whole columns (validation's names; the sheet's 村民小组 is "group")
-    in stored form, one batch per village.
-
-    Dates are converted once per distinct value and booleans by a lookup, column by
-    column: converting row by row in the writer cost a second per 100,000 rows.
-    """
-    cols: list[list[Any]] = []
-    iso: dict[Any, str] = {}  # shared: a birth date is in birth_date and birth_eff
-    for name in STORED:
-        col = columns["group" if name == "grp" else name]
-        if name in _DATES:
-            iso.update((d, d.isoformat()) for d in set(col).difference(iso) if d is not None)
-            col = list(map(iso.get, col))
-        elif name in _BOOLS:
-            col = list(map(_AS_INT.get, col))
-        cols.append(col)
-    places = list(zip(columns["township"], columns["village"], strict=True))
-    ids = columns["id_number"]
-    valid = columns["id_valid"]
-    kinds = set(places)
-    if len(kinds) == 1:  # a village's sheet, the usual case
-        return {places[0]: Batch(cols, [i for i, ok in zip(ids, valid, strict=True) if ok])}
-    out: dict[tuple[str, str], Batch] = {}
-    for place in sorted(kinds):
-        at = [i for i, p in enumerate(places) if p == place]
-        out[place] = Batch([[c[i] for i in at] for c in cols], [ids[i] for i in at if valid[i]])
-    return out
+_DATES = frozenset(c.name for c in _COLS[3:] if isinstance(c.type, sa.Date))
+_BOOLS = frozenset(c.name for c in _COLS[3:] if isinstance(c.type, sa.Boolean))
+# The batches are built without the database layer (rowform); they must fit the table.
+if (tuple(_NAMES), _DATES, _BOOLS) != (("snapshot_id", "import_id", "as_of", *STORED), DATES, BOOLS):
+    raise RuntimeError("rowform.STORED no longer matches the rows table")
 
 
 def bulk_insert_rows(conn: Connection, head: tuple[Any, ...], columns: list[list[Any]]) -> None:
