@@ -88,14 +88,17 @@ def rows_in(db: Path) -> int:
         return int(c.execute("SELECT COUNT(*) FROM rows").fetchone()[0])
 
 
-def generate(size: int, seed: int, months: tuple[str, ...] = MONTHS) -> Path:
+def generate(size: int, seed: int, months: tuple[str, ...] = MONTHS, villages: int | None = None) -> Path:
     """The county of ``size`` persons, generated once and kept under bench/results/."""
-    out = WORK / (f"county-{size}-s{seed}" + ("" if months == MONTHS else f"-{len(months)}m"))
+    name = f"county-{size}-s{seed}" + ("" if months == MONTHS else f"-{len(months)}m")
+    out = WORK / (name + (f"-{villages}v" if villages else ""))
     if (out / ".done").exists():
         return out
     shutil.rmtree(out, ignore_errors=True)
     argv = [laborcli(), "sample", "--persons", str(size), "--months", ",".join(months)]
     argv += ["--seed", str(seed), "--targets", "-o", str(out)]
+    if villages:
+        argv += ["--villages", str(villages)]
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
     (out / ".done").write_text("ok")
     return out

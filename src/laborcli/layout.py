@@ -6,6 +6,7 @@ row for groups of columns, and a totals row or a signature line below the data.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,10 +149,21 @@ def person_rows(raw: RawSheet, table: Table, schema: SheetSchema) -> PersonRows:
     lookup = schema.header_lookup
     name_j = table.columns["name"]
     if name_j < width:
+        chars = schema.header_chars["name"]
         odd = {
             v
             for v in set(columns[name_j])
-            if is_blank(v) or (isinstance(v, str) and lookup.get(fold(v)) == "name")
+            if v is None
+            or (
+                isinstance(v, str)
+                and (
+                    not v.strip()
+                    or (
+                        (not chars.isdisjoint(v) or not unicodedata.is_normalized("NFKC", v))
+                        and lookup.get(fold(v)) == "name"
+                    )
+                )
+            )
         }
         if odd:
             suspects.update(i for i, v in enumerate(columns[name_j]) if v in odd)

@@ -82,6 +82,15 @@ class SheetSchema(BaseModel):
             out[fold(c.header)] = c.key
         return out
 
+    @cached_property
+    def header_chars(self) -> dict[str, frozenset[str]]:
+        """Column key -> every character of its folded headers and aliases: a cell with none
+        of them, in NFKC form, cannot be that header (no need to fold it to see)."""
+        out: dict[str, set[str]] = {}
+        for text, key in self.header_lookup.items():
+            out.setdefault(key, set()).update(text)
+        return {k: frozenset(v) for k, v in out.items()}
+
     def lookup(self, vocabulary: str) -> dict[str, Term]:
         """Folded term or alias -> term, for one vocabulary."""
         return _vocab_lookup(self, vocabulary)

@@ -380,19 +380,19 @@ class _Columns:
         mask = idcard.plain_mask(texts)
         plain = [(i, t) for i, t, ok in zip(candidates, texts, mask, strict=True) if ok]
         checks = idcard.check_plain([t for _, t in plain], today)
-        for k, (i, v) in enumerate(plain):
+        for (i, v), ok, birth, gender, code in zip(
+            plain, checks.valid, checks.birth, checks.gender, checks.code, strict=True
+        ):
             id_raw[i] = ids[i] = v
-            births[i] = checks.birth[k]
-            if checks.valid[k]:
+            births[i] = birth
+            if ok:
                 valid[i] = True
-                genders[i] = checks.gender[k]
+                genders[i] = gender
             else:
-                self.add(i, str(checks.code[k]), "id_number", v)
-        is_plain = {i for i, _ in plain}
+                self.add(i, str(code), "id_number", v)
         parse = _cached(_with_error_cells(lambda v: _parse_id(v, today)))
-        for i, cell in enumerate(raws):
-            if i in is_plain:
-                continue
+        for i in sorted(set(range(n)).difference(i for i, _ in plain)):
+            cell = raws[i]
             c, code, _ = parse(cell)
             id_raw[i] = None if is_blank(cell) else clean_text(cell)
             if isinstance(c, idcard.IdCheck):
