@@ -306,6 +306,29 @@ def test_files_before_a_failing_file_stay_imported_and_the_failing_one_leaves_no
     assert [f["status"] for f in g] == ["unchanged", "imported"]
 
 
+def test_a_database_failure_while_writing_is_one_line_and_exit_3_and_keeps_earlier_files(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _sheet(tmp_path, "甲镇_一村_2026-11.xlsx", [_p(A), _p(B)])
+    second = _sheet(tmp_path, "甲镇_二村_2026-11.xlsx", [_p(C, village="二村")])
+    real = store.write_import
+    calls: list[int] = []
+
+    def disk_full_on_second(conn: Connection, **kw: Any) -> int:
+        calls.append(1)
+        if len(calls) == 2:
+            raise sa.exc.OperationalError("INSERT INTO rows", {}, Exception("database or disk is full"))
+        return real(conn, **kw)
+
+    monkeypatch.setattr(store, "write_import", disk_full_on_second)
+    code, _, err = _main(capsys, "--db", db_url, "import", str(first), str(second))
+    assert code == 3
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "disk is full" in lines[0] and "Traceback" not in err, err
+    monkeypatch.undo()
+    assert _counts(db_url)["rows"] == 2  # the first file, committed before the failure
+
+
 # --- exit codes ---------------------------------------------------------------------------------
 
 

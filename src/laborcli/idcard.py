@@ -172,7 +172,7 @@ def check_plain(texts: list[str], today: dt.date) -> PlainChecks:
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     month_ok = (month >= 1) & (month <= 12)
     days = month_days[np.where(month_ok, month, 0)] + ((month == 2) & leap)
-    calendar_ok = month_ok & (day >= 1) & (day <= days)
+    calendar_ok = (year >= 1) & month_ok & (day >= 1) & (day <= days)  # dt.date has no year 0
     ymd = year * 10000 + month * 100 + day
     today_ymd = today.year * 10000 + today.month * 100 + today.day
     birth_ok = calendar_ok & (ymd >= 19000101) & (ymd <= today_ymd)

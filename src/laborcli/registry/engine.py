@@ -119,6 +119,14 @@ class Registry:
             raise RegistryError(_why(self.url, e)) from e
 
     @contextmanager
+    def errors(self) -> Iterator[None]:
+        """Database failures (locked, disk full, connection lost) as one clear line."""
+        try:
+            yield
+        except OperationalError as e:
+            raise RegistryError(_why(self.url, e)) from e
+
+    @contextmanager
     def writing(self, bulk: bool = False) -> Iterator[Connection]:
         """A write transaction; on SQLite it holds the write lock from its first statement.
 
