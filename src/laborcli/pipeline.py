@@ -214,64 +214,55 @@ def _import_one(
     dry_run: bool,
     guard: DedupPolicy | None,
 ) -> FileReport:
+    """Write one checked file (or say why not); its rows are dropped afterwards either way,
+    so that a run keeps its reports, not every row."""
     try:
-        return _store_checked(writer, rep, as_of, mode, dry_run, guard)
+        path = Path(rep.path)
+        named = as_of_from_name(path.name)
+        rep.as_of = as_of
+        if named and named != as_of and rep.status != "rejected":
+            rep.problems.insert(
+                0,
+                make_problem(
+                    "as-of-conflict",
+                    sheet="",
+                    row=0,
+                    value=path.name,
+                    detail=f"{named.isoformat()} ≠ {as_of.isoformat()}",
+                ),
+            )
+        if rep.status == "rejected":
+            return rep
+        if dry_run:
+            rep.status = "checked"
+            return rep
+        with writer.file() as conn:
+            prior = store.find_import(conn, rep.sha256, as_of, mode)
+            if prior is not None:
+                rep.status = "unchanged"
+                rep.problems = []
+                rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings = prior
+                return rep
+            ids = {place: b.valid_ids for place, b in rep.batches.items()}
+            refused = implausible_batches(conn, ids, as_of, guard) if guard else []
+            if refused:
+                rep.status = "rejected"
+                rep.problems = refused + rep.problems
+                rep.rows_rejected, rep.rows_imported = rep.rows_read, 0
+                return rep
+            store.write_import(
+                conn,
+                path=str(path),
+                sha256=rep.sha256,
+                as_of=as_of,
+                mode=mode,
+                report_counts=(rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings),
+                batches=rep.batches,
+                problems=rep.problems,
+                version=__version__,
+            )
+        writer.wrote(rep.rows_imported)
+        rep.status = "imported"
+        return rep
     finally:
-        rep.batches = {}  # written or refused: a run keeps its reports, not every row
-
-
-def _store_checked(
-    writer: _GroupWriter,
-    rep: FileReport,
-    as_of: dt.date,
-    mode: Mode,
-    dry_run: bool,
-    guard: DedupPolicy | None,
-) -> FileReport:
-    path = Path(rep.path)
-    named = as_of_from_name(path.name)
-    rep.as_of = as_of
-    if named and named != as_of and rep.status != "rejected":
-        rep.problems.insert(
-            0,
-            make_problem(
-                "as-of-conflict",
-                sheet="",
-                row=0,
-                value=path.name,
-                detail=f"{named.isoformat()} ≠ {as_of.isoformat()}",
-            ),
-        )
-    if rep.status == "rejected":
-        return rep
-    if dry_run:
-        rep.status = "checked"
-        return rep
-    with writer.file() as conn:
-        prior = store.find_import(conn, rep.sha256, as_of, mode)
-        if prior is not None:
-            rep.status = "unchanged"
-            rep.problems = []
-            rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings = prior
-            return rep
-        ids = {place: b.valid_ids for place, b in rep.batches.items()}
-        refused = implausible_batches(conn, ids, as_of, guard) if guard else []
-        if refused:
-            rep.status = "rejected"
-            rep.problems = refused + rep.problems
-            rep.rows_rejected, rep.rows_imported = rep.rows_read, 0
-            return rep
-        store.write_import(
-            conn,
-            path=str(path),
-            sha256=rep.sha256,
-            as_of=as_of,
-            mode=mode,
-            report_counts=(rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings),
-            batches=rep.batches,
-            problems=rep.problems,
-            version=__version__,
-        )
-    writer.wrote(rep.rows_imported)
-    rep.status = "imported"
-    return rep
+        rep.batches = {}
