@@ -329,6 +329,51 @@ def test_a_database_failure_while_writing_is_one_line_and_exit_3_and_keeps_earli
     assert _counts(db_url)["rows"] == 2  # the first file, committed before the failure
 
 
+def _village_files(tmp_path: Path, extra: int = 0) -> list[Path]:
+    """Five villages of three (the third farms); ``extra`` more people in 三村."""
+    tmp_path.mkdir(exist_ok=True)
+    out = []
+    for k, v in enumerate(("一村", "二村", "三村", "四村", "五村")):
+        n = 3 + (extra if v == "三村" else 0)
+        people = [
+            person(
+                f"村民{k}{j}",
+                dt.date(1970 + j, 1 + k, 1 + j),
+                seq=10 * k + j,
+                village=v,
+                household=f"H{k}{j}",
+                status="务农" if j == 2 else "县外务工",
+            )
+            for j in range(n)
+        ]
+        out.append(write_xlsx(tmp_path / f"甲镇_{v}_2026-11.xlsx", people))
+    return out
+
+
+def test_worker_processes_import_as_one_process_does_and_skip_unchanged_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = Cli(str(tmp_path / "one.db"))
+    monkeypatch.setenv("LABORCLI_WORKERS", "1")
+    alone = [f["status"] for f in one.json("import", *_village_files(tmp_path / "a"))["files"]]
+    expected = _county(one, NOV)
+    assert (alone, expected) == (["imported"] * 5, (15, 10, 15, 5))
+
+    # Two worker processes, started before the registry is opened.
+    two = Cli(str(tmp_path / "two.db"))
+    monkeypatch.setenv("LABORCLI_WORKERS", "2")
+    files = _village_files(tmp_path / "b")
+    first = two.json("import", *files)["files"]
+    assert [f["status"] for f in first] == ["imported"] * 5
+    assert _county(two, NOV) == expected
+    # Again with 三村 grown by two: the files started ahead that turn out unchanged are dropped.
+    files[2].write_bytes(_village_files(tmp_path / "c", extra=2)[2].read_bytes())
+    again = two.json("import", *files)["files"]
+    assert [f["status"] for f in again] == ["unchanged", "unchanged", "imported", "unchanged", "unchanged"]
+    assert [f["rows_imported"] for f in again] == [3, 3, 5, 3, 3]
+    assert _county(two, NOV) == (17, 12, 17, 5)
+
+
 # --- exit codes ---------------------------------------------------------------------------------
 
 

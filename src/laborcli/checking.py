@@ -201,10 +201,14 @@ def _worker_count(paths: list[Path]) -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
+_WORKER_NICENESS = 5
+
+
 def _worker_start() -> None:
-    """Workers yield the processor to the writer, whose turn is the slowest step."""
+    """Workers yield the processor to the importing process, which writes what they read:
+    a writer kept waiting holds up every file behind it, and the registry's write lock."""
     with contextlib.suppress(OSError):
-        os.nice(int(os.environ.get("LABORCLI_NICE", "5")))
+        os.nice(_WORKER_NICENESS)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
