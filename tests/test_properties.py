@@ -381,7 +381,7 @@ def check_is_answered(path: Path) -> None:
         table = locate(raw, SCHEMA)
         if table is not None:
             res = validate_table(raw, table, SCHEMA, Options(today=TODAY))
-            assert len(res.records) + len(res.rejected_rows) == res.rows_read
+            assert res.accepted + len(res.rejected_rows) == res.rows_read
 
 
 @FUZZ

@@ -67,11 +67,9 @@ class SheetResult:
     sheet: str
     table: Table | None = None
     rows_read: int = 0
-    records: list[dict[str, Any]] = field(default_factory=list)
     rejected_rows: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    # With ``as_columns``: the accepted rows as whole columns (records stay empty), for an
-    # import to turn into stored rows without a dict per row.
+    # With ``as_columns``: the accepted rows as whole columns, for an import to store.
     columns: dict[str, list[Any]] | None = None
     accepted: int = 0
 
@@ -210,7 +208,6 @@ def validate_table(
     table: Table,
     schema: SheetSchema,
     opts: Options,
-    file_key: str = "",
     as_columns: bool = False,
 ) -> SheetResult:
     """Validate the data rows of a located table; rows with errors are not kept.
@@ -251,22 +248,16 @@ def validate_table(
     cv = _Columns(raw.name, table, schema, opts, data)
     cv.parse_all()
     cv.row_rules()
-    columns = cv.derive(file_key)
+    columns = cv.derive()
     errors = cv.error_rows()
-    names = ["sheet", "row_number", *columns]
-    values: list[list[Any]] = [[raw.name] * cv.n, cv.row_nos, *columns.values()]
     res.rejected_rows = [cv.row_nos[i] for i in sorted(errors)]
     res.accepted = cv.n - len(errors)
     if as_columns:
+        names = ["sheet", "row_number", *columns]
+        values: list[list[Any]] = [[raw.name] * cv.n, cv.row_nos, *columns.values()]
         if errors:  # a few rows: keep the runs between them, sliced in C
             values = [without(col, errors) for col in values]
         res.columns = dict(zip(names, values, strict=True))
-    else:
-        res.records = [
-            dict(zip(names, vals, strict=True))
-            for i, vals in enumerate(zip(*values, strict=True))
-            if i not in errors
-        ]
     res.problems.extend(cv.problems())
     return res
 
@@ -452,7 +443,7 @@ class _Columns:
                         i, "birth-mismatch", "birth_date", b.isoformat(), f"身份证显示为{id_b.isoformat()}"
                     )
 
-    def derive(self, file_key: str) -> dict[str, list[Any]]:
+    def derive(self) -> dict[str, list[Any]]:
         """The stored columns: parsed fields plus what the figures need, computed once."""
         v = self.val
         id_birth, id_gender = v.pop("_id_birth"), v.pop("_id_gender")
