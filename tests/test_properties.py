@@ -34,9 +34,9 @@ from laborcli.idcard import (
 from laborcli.layout import locate
 from laborcli.masking import Mask
 from laborcli.pipeline import Settings, check_file
-from laborcli.reading import read_book
+from laborcli.reading import ExcelError, read_book
 from laborcli.schema import load_schema
-from laborcli.validation import Options, validate_table
+from laborcli.validation import Options, _parse_column, _parser_for, validate_table
 from laborcli.values import clean_text, fold, parse_date, parse_phone
 from tests.sheets import STANDARD, csv_text, person
 
@@ -247,6 +247,43 @@ def test_iso_looking_dates_read_as_the_patterns_say(s: str) -> None:
     except ValueError:
         got = "unreadable"
     assert got == want
+
+
+# Cells as a reader hands them over, chosen to collide as dictionary keys: True == 1 == 1.0,
+# a typed "#N/A" beside a broken formula, a date beside its text.
+cells = st.one_of(
+    st.sampled_from(["", " ", "是", "否", "1", "0", "#N/A", "2021-03-05", "4,500", "务农", "3 "]),
+    st.sampled_from([0, 1, 2, 0.0, 1.0, 1.5, True, False, None]),
+    st.just(ExcelError("#N/A")),
+    st.dates(min_value=dt.date(1890, 1, 1), max_value=dt.date(2030, 1, 1)),
+)
+
+
+@FAST
+@given(
+    st.lists(cells, max_size=40),
+    st.sampled_from(["poor_household", "birth_date", "household_size", "remarks", "monthly_income", "name"]),
+)
+def test_a_column_parses_as_its_cells_do_one_by_one(column: list[object], key: str) -> None:
+    """Parsing once per distinct cell gives what parsing every cell would."""
+    schema = load_schema(None)
+    parse = _parser_for(schema, key, TODAY)
+    ready = dt.date if schema.by_key[key].kind == "date" else None
+    blank_none = key == "remarks"
+    want_values, want_found = [], []
+    for i, cell in enumerate(column):
+        if isinstance(cell, ExcelError):
+            value, code, detail = None, "cell-error", str(cell)
+        elif ready is not None and type(cell) is ready:
+            value, code, detail = cell, None, ""
+        else:
+            value, code, detail = parse(cell)  # type: ignore[arg-type]
+        want_values.append(None if blank_none and value == "" else value)
+        if code:
+            want_found.append((i, code, detail))
+    values, found = _parse_column(column, parse, blank_none, ready)  # type: ignore[arg-type]
+    assert [(type(v), v) for v in values] == [(type(v), v) for v in want_values]
+    assert found == want_found
 
 
 @FAST

@@ -40,6 +40,17 @@ class ExcelError(str):
 
     __slots__ = ()
 
+    # Never equal to the text it shows: a typed "#N/A" and a broken formula are different
+    # cells, also as keys of the dictionaries that validation parses through.
+    def __eq__(self, other: object) -> bool:
+        return type(other) is ExcelError and str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(("ExcelError", str.__str__(self)))
+
 
 _SHEET_REL = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')

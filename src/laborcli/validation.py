@@ -273,9 +273,26 @@ def _with_error_cells(parse: Callable[[Cell], _Parsed]) -> Callable[[Cell], _Par
     return p
 
 
-def _keyed(values: list[Cell]) -> list[Any]:
-    """Hash keys that keep 1, True and "1" apart (they parse differently)."""
-    return [v if type(v) is str else (type(v), v) for v in values]
+class _Memo(dict[Cell, Any]):
+    """A column's cells to their parsed values: a cell seen first is parsed, every later
+    equal cell is one dictionary lookup in C. Problems are kept by cell."""
+
+    def __init__(self, parse: Callable[[Cell], _Parsed], blank_none: bool, ready: type | None) -> None:
+        super().__init__()
+        self.parse, self.blank_none, self.ready = parse, blank_none, ready
+        self.bad: dict[Cell, tuple[str, str]] = {}
+
+    def __missing__(self, cell: Cell) -> Any:
+        if self.ready is not None and type(cell) is self.ready:
+            value = cell
+        else:
+            value, code, detail = self.parse(cell)
+            if code:
+                self.bad[cell] = (code, detail)
+            if self.blank_none and value == "":
+                value = None
+        self[cell] = value
+        return value
 
 
 def _parse_column(
@@ -285,30 +302,22 @@ def _parse_column(
     every cell with a problem. Cells of type ``ready`` (dates in a date column) are their
     own value; an Excel error value (#N/A) is a problem in any column.
 
-    Cells serve as their own keys unless the column mixes True with numbers or an Excel
-    error with text, which compare equal but parse differently; 1 and 1.0 parse alike.
+    One pass over the cells: the cell objects lie scattered in memory, and each pass that
+    touches them (their type, their hash) cost a cache miss per cell, most of the time.
+    True equals 1 as a key but parses differently, so a column that holds both is parsed
+    again with (type, value) keys; 1 and 1.0 parse alike.
     """
-    types = set(map(type, cells))
-    keys = _keyed(cells) if bool in types or ExcelError in types else cells
-    if ExcelError in types:
-        parse = _with_error_cells(parse)
-    distinct = dict(zip(keys, cells, strict=True))
-    if ready is not None and ready in types and keys is cells:
-        memo = {k: (k, None, "") if type(k) is ready else parse(k) for k in distinct}
-    else:
-        memo = {k: parse(v) for k, v in distinct.items()}
-    vmap = {k: p[0] for k, p in memo.items()}
-    if blank_none:
-        vmap = {k: (None if v == "" else v) for k, v in vmap.items()}
-    values = list(map(vmap.__getitem__, keys))
-    bad = {k for k, p in memo.items() if p[1]}
-    found: list[tuple[int, str, str]] = []
-    if bad:
-        for i, k in enumerate(keys):
-            if k in bad:
-                _, code, detail = memo[k]
-                found.append((i, str(code), detail))
-    return values, found
+    memo = _Memo(_with_error_cells(parse), blank_none, ready)
+    values = list(map(memo.__getitem__, cells))
+    if (True in memo or False in memo) and bool in set(map(type, cells)):
+        keyed = [(type(v), v) for v in cells]
+        by_type = _Memo(lambda k: (k[1], None, "") if k[0] is ready else memo.parse(k[1]), blank_none, None)
+        values = list(map(by_type.__getitem__, keyed))
+        return values, [(i, *by_type.bad[k]) for i, k in enumerate(keyed) if k in by_type.bad]
+    bad = memo.bad
+    if not bad:
+        return values, []
+    return values, [(i, *bad[c]) for i, c in enumerate(cells) if c in bad]
 
 
 class _Columns:
