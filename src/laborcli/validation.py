@@ -273,16 +273,16 @@ def _with_error_cells(parse: Callable[[Cell], _Parsed]) -> Callable[[Cell], _Par
     return p
 
 
-class _Memo(dict[Cell, Any]):
+class _Memo(dict[Any, Any]):
     """A column's cells to their parsed values: a cell seen first is parsed, every later
     equal cell is one dictionary lookup in C. Problems are kept by cell."""
 
-    def __init__(self, parse: Callable[[Cell], _Parsed], blank_none: bool, ready: type | None) -> None:
+    def __init__(self, parse: Callable[[Any], _Parsed], blank_none: bool, ready: type | None) -> None:
         super().__init__()
         self.parse, self.blank_none, self.ready = parse, blank_none, ready
-        self.bad: dict[Cell, tuple[str, str]] = {}
+        self.bad: dict[Any, tuple[str, str]] = {}
 
-    def __missing__(self, cell: Cell) -> Any:
+    def __missing__(self, cell: Any) -> Any:
         if self.ready is not None and type(cell) is self.ready:
             value = cell
         else:
@@ -311,7 +311,11 @@ def _parse_column(
     values = list(map(memo.__getitem__, cells))
     if (True in memo or False in memo) and bool in set(map(type, cells)):
         keyed = [(type(v), v) for v in cells]
-        by_type = _Memo(lambda k: (k[1], None, "") if k[0] is ready else memo.parse(k[1]), blank_none, None)
+
+        def parse_keyed(k: tuple[type, Cell]) -> _Parsed:
+            return (k[1], None, "") if k[0] is ready else memo.parse(k[1])
+
+        by_type = _Memo(parse_keyed, blank_none, None)
         values = list(map(by_type.__getitem__, keyed))
         return values, [(i, *by_type.bad[k]) for i, k in enumerate(keyed) if k in by_type.bad]
     bad = memo.bad
