@@ -249,6 +249,59 @@ def test_iso_looking_dates_read_as_the_patterns_say(s: str) -> None:
     assert got == want
 
 
+def _digits_and_separators_reference(s: str) -> object:
+    """domain.md's date forms for text of digits and - . /, written out plainly."""
+    t = s[:-2] if s.endswith(".0") and s[:-2].isdigit() else s
+
+    def mk(y: int, m: int, d: int) -> object:
+        try:
+            return dt.date(y, m, d) if 1900 <= y <= 2100 else "unreadable"
+        except ValueError:
+            return "unreadable"
+
+    if t.isdigit():
+        n = int(t)
+        if len(t) == 5:
+            return dt.date(1899, 12, 30) + dt.timedelta(days=n) if n >= 10000 else "unreadable"
+        if len(t) == 6:
+            return mk(n // 100, n % 100, 1)
+        if len(t) == 8:
+            return mk(n // 10000, n // 100 % 100, n % 100)
+        return "unreadable"
+    if m := re.fullmatch(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})", t):
+        return mk(*map(int, m.groups()))
+    if m := re.fullmatch(r"(\d{4})[-./](\d{1,2})", t):
+        return mk(int(m.group(1)), int(m.group(2)), 1)
+    return "unreadable"
+
+
+@FAST
+@st.composite
+def typed_dates(draw: st.DrawFn) -> str:
+    """A date as villages type it in digits: any separators, padded or not, maybe no day."""
+    d = draw(st.dates(min_value=dt.date(1890, 1, 1), max_value=dt.date(2110, 12, 31)))
+    seps = draw(st.lists(st.sampled_from("-./"), min_size=2, max_size=2))
+    parts = [f"{d.year}", f"{d.month:02d}" if draw(st.booleans()) else f"{d.month}"]
+    if draw(st.booleans()):
+        parts.append(f"{d.day:02d}" if draw(st.booleans()) else f"{d.day}")
+    return parts[0] + seps[0] + parts[1] + (seps[1] + parts[2] if len(parts) > 2 else "")
+
+
+@given(
+    st.one_of(
+        typed_dates(),
+        st.from_regex(r"[0-9]{4}[-./][0-9]{1,2}([-./][0-9]{1,2})?|[0-9]{5,8}(\.0)?", fullmatch=True),
+        st.text("0123456789-./", min_size=1, max_size=11),
+    )
+)
+def test_dates_of_digits_and_separators_read_as_the_forms_say(s: str) -> None:
+    try:
+        got: object = parse_date(s)
+    except ValueError:
+        got = "unreadable"
+    assert got == _digits_and_separators_reference(s)
+
+
 # Cells as a reader hands them over, chosen to collide as dictionary keys: True == 1 == 1.0,
 # a typed "#N/A" beside a broken formula, a date beside its text.
 cells = st.one_of(

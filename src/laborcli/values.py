@@ -53,6 +53,9 @@ _DATE_PATTERNS = [
     re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$"),
     re.compile(r"^(\d{4})[-./年](\d{1,2})月?$"),
 ]
+# The first pattern as ASCII text without spaces (1987.3.5, 1987/03/05): no folding needed.
+_PLAIN_YMD = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})", re.ASCII)
+_TIME_TAIL = re.compile(r"^(\d{4}-\d{2}-\d{2})(\d{2}:\d{2}(:\d{2})?)$")
 
 
 def _serial(n: float) -> dt.date:
@@ -82,6 +85,10 @@ def parse_date(value: object) -> dt.date | None:
         else:
             if 1900 <= d.year <= 2100:
                 return d
+    if type(value) is str and value.isascii():
+        m = _PLAIN_YMD.fullmatch(value)
+        if m:
+            return _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
@@ -112,7 +119,7 @@ def parse_date(value: object) -> dt.date | None:
         raise ValueProblem("date-unreadable")
     if len(s) >= 19 and s[10] in "T" and s[4] == "-":
         s = s[:10]
-    s = re.sub(r"^(\d{4}-\d{2}-\d{2})(\d{2}:\d{2}(:\d{2})?)$", r"\1", s)
+    s = _TIME_TAIL.sub(r"\1", s)
     m = _DATE_PATTERNS[0].match(s)
     if m:
         return _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
