@@ -7,6 +7,7 @@ labour force 2n, n transferred, 2n households and n zero-employment households.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -510,4 +511,39 @@ def test_a_bulk_write_checks_no_foreign_keys_and_leaves_them_checked(tmp_path: P
         with reg.reading() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
+        reg.close()
+
+
+# ---------------------------------------------------------------- write-ahead log
+
+
+def test_a_checkpoint_moves_committed_rows_into_the_database_file(tmp_path: Path) -> None:
+    """Imports copy the log into the file in a thread of their own; close waits for it."""
+    from laborcli.registry import open_registry
+
+    db = tmp_path / "r.db"
+    reg = open_registry(str(db))
+    # Another connection stays open, so that closing the registry is not the last close,
+    # which would copy the log itself.
+    keeper = sqlite3.connect(db)
+    keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()  # now it holds the log open
+    try:
+        with reg.writing() as conn:
+            conn.exec_driver_sql("CREATE TABLE scratch (x BLOB)")
+            for _ in range(300):
+                conn.exec_driver_sql("INSERT INTO scratch VALUES (randomblob(2000))")
+
+        def file_alone() -> sqlite3.Connection:
+            alone = tmp_path / f"alone-{uuid.uuid4().hex}.db"
+            alone.write_bytes(db.read_bytes())  # the database file without its log
+            return sqlite3.connect(alone)
+
+        with contextlib.closing(file_alone()) as c:
+            assert c.execute("SELECT count(*) FROM sqlite_master WHERE name = 'scratch'").fetchone() == (0,)
+        reg.checkpoint()
+        reg.close()  # waits for the checkpoint
+        with contextlib.closing(file_alone()) as c:
+            assert c.execute("SELECT count(*) FROM scratch").fetchone() == (300,)
+    finally:
+        keeper.close()
         reg.close()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -100,6 +102,7 @@ class Registry:
     def __init__(self, engine: Engine, url: URL) -> None:
         self.engine = engine
         self.url = url
+        self._checkpointing: threading.Thread | None = None
 
     @property
     def dialect(self) -> str:
@@ -148,19 +151,34 @@ class Registry:
             raise RegistryError(_why(self.url, e)) from e
 
     def checkpoint(self) -> None:
-        """Copy what the SQLite write-ahead log holds into the database file, as far as no
-        reader needs it; other back ends need nothing.
+        """Start copying what the SQLite write-ahead log holds into the database file, as
+        far as no reader needs it, in a thread of its own; other back ends need nothing.
 
-        An import calls this after each group of files, while the workers read the next
-        ones; left to the end, closing the registry copied a month's rows in one go.
+        An import calls this after each group of files. Copying a group's pages is mostly
+        waiting for the disk, so the writer goes on with the next group meanwhile, and the
+        last copy runs while the report is printed (``close`` waits for it); left to the
+        end, closing the registry copied a month's rows in one go. A copy that fails loses
+        nothing: the pages stay in the log, and the next copy or the next opening of the
+        registry moves them.
         """
         if self.dialect != "sqlite":
             return
-        with self.engine.connect() as conn:
+        self._wait_for_checkpoint()
+        self._checkpointing = threading.Thread(target=self._checkpoint, name="laborcli-checkpoint")
+        self._checkpointing.start()
+
+    def _checkpoint(self) -> None:
+        with contextlib.suppress(SQLAlchemyError), self.engine.connect() as conn:
             conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
 
+    def _wait_for_checkpoint(self) -> None:
+        if self._checkpointing is not None:
+            self._checkpointing.join()
+            self._checkpointing = None
+
     def close(self) -> None:
-        """Release pooled connections."""
+        """Release pooled connections (after a checkpoint still running)."""
+        self._wait_for_checkpoint()
         self.engine.dispose()
 
 
