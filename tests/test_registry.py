@@ -331,6 +331,70 @@ def test_db_upgrade_of_a_registry_created_at_the_first_revision(
     assert _figures(_rates(run, db_url)) == [("一村", 2, 1, 2, 1)]  # i = 0 outside, i = 1 farms
 
 
+def _schema(db: str) -> dict[str, Any]:
+    """Tables, columns, keys and indexes (partial ones with their condition), by name."""
+    eng = _engine(db)
+    try:
+        with eng.connect() as c:
+            ins = sa.inspect(c)
+            out: dict[str, Any] = {}
+            for t in sorted(ins.get_table_names()):
+                out[t] = {
+                    "columns": sorted(
+                        (col["name"], str(col["type"]), col["nullable"], str(col.get("default")))
+                        for col in ins.get_columns(t)
+                    ),
+                    "pk": ins.get_pk_constraint(t),
+                    "fks": sorted(
+                        (tuple(fk["constrained_columns"]), fk["referred_table"], str(fk.get("options")))
+                        for fk in ins.get_foreign_keys(t)
+                    ),
+                    "indexes": sorted(
+                        (
+                            ix["name"],
+                            tuple(ix["column_names"]),
+                            ix["unique"],
+                            sorted((k, str(v)) for k, v in ix.get("dialect_options", {}).items()),
+                        )
+                        for ix in ins.get_indexes(t)
+                    ),
+                    "uniques": sorted(
+                        (u["name"], tuple(u["column_names"])) for u in ins.get_unique_constraints(t)
+                    ),
+                }
+            if c.dialect.name == "sqlite":
+                out["sqlite indexes"] = sorted(
+                    c.execute(sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'index'")).all()
+                )
+            return out
+    finally:
+        eng.dispose()
+
+
+def test_a_new_registry_has_the_schema_that_the_migrations_build(
+    db_url: str, fresh_url: Callable[[str], str]
+) -> None:
+    """New registries are created from the table definitions and stamped; upgrading an old
+    one replays the migrations. Both must end in the same schema."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from laborcli.registry import open_registry
+    from laborcli.registry.tables import metadata
+
+    open_registry(db_url).close()
+    migrated = fresh_url("migrated")
+    _alembic(migrated, "upgrade", "head")
+    assert _scalar(db_url, "SELECT version_num FROM alembic_version") == SCHEMA_VERSION
+    assert _schema(db_url) == _schema(migrated)
+    eng = _engine(db_url)
+    try:
+        with eng.connect() as c:
+            assert compare_metadata(MigrationContext.configure(c), metadata) == []
+    finally:
+        eng.dispose()
+
+
 def test_a_registry_of_a_newer_laborcli_is_refused_and_left_alone(run: Run, cli: Cli, tmp_path: Path) -> None:
     cli.json("import", str(write_xlsx(tmp_path / "甲镇_一村_2026-11.xlsx", _rows("一村", 3))))
     eng = _engine(cli.db)

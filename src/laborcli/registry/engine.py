@@ -252,7 +252,7 @@ def _create(conn: Connection, url: URL, create: bool) -> None:
                 f"the registry is not initialised: {display_url(url)}",
             )
         )
-    migrate.upgrade(conn)
+    migrate.create(conn)
 
 
 def _version_message(url: URL, rev: str) -> str:
