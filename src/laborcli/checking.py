@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from laborcli import idcard
 from laborcli.dates import as_of_from_name
 from laborcli.errors import InputFileError, UsageError
 from laborcli.i18n import pick
@@ -240,6 +241,7 @@ class Checker:
         self.pool: ProcessPoolExecutor | None = None
         self.ahead: dict[Path, Future[FileReport]] = {}
         if self.workers > 1:
+            idcard.load_array_checks()
             self.pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=_pool_context(), initializer=_worker_start
             )
