@@ -172,6 +172,8 @@ def person_rows(raw: RawSheet, table: Table, schema: SheetSchema) -> PersonRows:
     for j in [table.columns[k] for k in _ID_KEYS if k in table.columns] + table.unmapped:
         if j >= width:
             continue
+        if not _may_hold_totals(columns[j]):
+            continue
         marked = {v for v in set(columns[j]) if isinstance(v, str) and not _TOTAL_CHARS.isdisjoint(v)}
         if marked:
             suspects.update(i for i, v in enumerate(columns[j]) if v in marked)
@@ -188,6 +190,16 @@ def person_rows(raw: RawSheet, table: Table, schema: SheetSchema) -> PersonRows:
         numbers = without(numbers, drop)
         columns = [without(c, drop) for c in columns]
     return PersonRows(numbers, columns, width)
+
+
+def _may_hold_totals(column: Sequence[Cell]) -> bool:
+    """Whether a text cell of the column has a totals character: the column's text joined
+    and searched in C, rather than each distinct cell tested in Python."""
+    try:
+        text = "\x00".join(column)  # type: ignore[arg-type]
+    except TypeError:  # numbers or empty cells among the text
+        text = "\x00".join([v for v in column if isinstance(v, str)])
+    return any(ch in text for ch in _TOTAL_CHARS)
 
 
 def without(seq: Sequence[Any], drop: Collection[int]) -> list[Any]:
