@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import sqlite3
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +15,14 @@ from laborcli.registry.tables import imports, problems, rows, snapshots
 from laborcli.rowform import BOOLS, DATES, STORED, Batch
 
 _BATCH = 5000
+
+# Python's sqlite3 binds None through its adapter protocol (a key tuple, a dictionary miss
+# and two attribute lookups for every empty field), seven times the cost of binding an int;
+# a month of 100,000 rows holds 600,000 empty fields. Registered for None, an adapter is
+# found at the first step; dict.get (C, no Python frame) hands None back, bound as NULL as
+# before. The registration is process-wide and changes no value anyone stores.
+_NOTHING: dict[None, None] = {}
+sqlite3.register_adapter(type(None), _NOTHING.get)
 
 
 def find_import(conn: Connection, sha256: str, as_of: dt.date, mode: str) -> tuple[int, int, int, int] | None:
