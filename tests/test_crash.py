@@ -35,7 +35,7 @@ AS_OF = "2026-11-30"
 VILLAGES = [(("甲镇" if v < 50 else "乙镇"), f"{v + 1:03d}村") for v in range(100)]
 _BIN = Path(sys.executable).parent / "laborcli"
 # There is no `python -m laborcli` (no __main__ module); the console script is the entry point.
-LABORCLI = [str(_BIN)] if _BIN.is_file() else [sys.executable, "-c", "from laborcli.cli import run; run()"]
+LABORCLI = [str(_BIN)] if _BIN.is_file() else [sys.executable, "-m", "laborcli"]
 
 
 # --- sheets ------------------------------------------------------------------------------

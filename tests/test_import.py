@@ -620,3 +620,21 @@ def test_household_history_lists_every_member_row_of_both_imports(cli: Cli, tmp_
     assert {c["field"] for c in entries[3]["changes"]} == {"employment_status", "employer", "phone"}
     ids = [e["values"]["id_number"] for e in entries]
     assert ids == [m[:6] + "*" * 8 + m[-4:] for m in (ID_A, ID_B, ID_B, ID_A)]
+
+
+def test_an_import_runs_with_the_cycle_collector_paused_and_other_commands_get_it_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The console script starts with it paused (laborcli._entry); only an import keeps it so."""
+    import gc
+
+    f = _sheet(tmp_path, "甲镇_一村_2026-11.xlsx", [_p(A), _p(B)])
+    db = str(tmp_path / "gc.db")
+    gc.disable()
+    try:
+        assert _main(capsys, "--db", db, "import", str(f))[0] == 0
+        assert not gc.isenabled()
+        assert _main(capsys, "--db", db, "rates", "--as-of", "2026-11-30")[0] == 0
+        assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -6,6 +6,7 @@ contract (1 problems, 2 usage, 3 registry); ``--debug`` shows the traceback inst
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Annotated
 
@@ -73,6 +74,11 @@ def main_options(
     ] = False,
 ) -> None:
     """Global options come before the command: laborcli --db county.db rates."""
+    # The console script starts with the cycle collector paused. An import keeps it so:
+    # millions of cells and rows without a cycle among them, which the collector only
+    # walked again and again (see checking.gc_paused). Every other command gets it back.
+    if ctx.invoked_subcommand != "import":
+        gc.enable()
     ctx.obj = AppState(db=db, schema=schema, policy=policy, quiet=quiet, debug=debug)
     ctx.call_on_close(ctx.obj.close)
 
@@ -102,12 +108,3 @@ def main(argv: list[str] | None = None) -> int:
         err.print("[red]已中断 (interrupted)[/red]")
         return 130
     return 0
-
-
-def run() -> None:
-    """Console-script wrapper: exit with main()'s code."""
-    sys.exit(main())
-
-
-if __name__ == "__main__":
-    run()

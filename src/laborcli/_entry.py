@@ -1,0 +1,20 @@
+"""The ``laborcli`` console script and ``python -m laborcli``.
+
+Starting the command imports a few thousand modules' worth of objects (typer, pydantic,
+rich, SQLAlchemy), none of them garbage; the cycle collector walked them again and again,
+a tenth of the start-up, so it is paused until the command knows what it runs (see
+``cli.main_options``).
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+
+def run() -> None:
+    """Run the command named on the command line and exit with its code."""
+    gc.disable()
+    from laborcli.cli import main
+
+    sys.exit(main())
