@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -413,74 +415,93 @@ class _Columns:
             self.val[key] = [v or default for v in self.val[key]]
 
     def row_rules(self) -> None:
-        """Rules across a row: required fields, agreement with the ID, repeats in the sheet."""
+        """Rules across a row: required fields, agreement with the ID, repeats in the sheet.
+
+        Each rule first finds its rows with one comprehension over whole columns; only
+        those rows are looked at one by one.
+        """
         v = self.val
         self._fill("township", self.opts.township)
         self._fill("village", self.opts.village)
         v["township"] = [t or "" for t in v["township"]]
-        for i, name in enumerate(v["name"]):
-            if not name:
-                self.add(i, "name-missing", "name", None)
-        for i, village in enumerate(v["village"]):
-            if not village:
-                self.add(i, "village-missing", "village", None)
-        for i, status in enumerate(v["employment_status"]):
-            if status is None and not any(f[0] == "status-unknown" for f in self.found.get(i, ())):
+        for i in [i for i, name in enumerate(v["name"]) if not name]:
+            self.add(i, "name-missing", "name", None)
+        for i in [i for i, village in enumerate(v["village"]) if not village]:
+            self.add(i, "village-missing", "village", None)
+        for i in [i for i, status in enumerate(v["employment_status"]) if status is None]:
+            if not any(f[0] == "status-unknown" for f in self.found.get(i, ())):
                 self.add(i, "status-missing", "employment_status", None)
         self._cross_checks()
-        seen: dict[str, int] = {}
-        for i, (idn, ok) in enumerate(zip(v["id_number"], v["id_valid"], strict=True)):
-            if ok:
-                first = seen.get(idn)
-                if first is not None:
-                    self.add(i, "id-duplicate-in-sheet", "id_number", idn, f"同第{first}行")
-                else:
-                    seen[idn] = self.row_nos[i]
+        valid_ids = [idn for idn, ok in zip(v["id_number"], v["id_valid"], strict=True) if ok]
+        repeated = {idn for idn, count in Counter(valid_ids).items() if count > 1}
+        if repeated:
+            seen: dict[str, int] = {}
+            for i, (idn, ok) in enumerate(zip(v["id_number"], v["id_valid"], strict=True)):
+                if ok and idn in repeated:
+                    first = seen.get(idn)
+                    if first is not None:
+                        self.add(i, "id-duplicate-in-sheet", "id_number", idn, f"同第{first}行")
+                    else:
+                        seen[idn] = self.row_nos[i]
 
     def _cross_checks(self) -> None:
         """Gender and birth date against a valid ID."""
         v = self.val
+        valid, gender, id_gender = v["id_valid"], v["gender"], v["_id_gender"]
+        for i in [
+            i
+            for i, (ok, g, id_g) in enumerate(zip(valid, gender, id_gender, strict=True))
+            if ok and g != id_g and id_g and g in ("男", "女")
+        ]:
+            self.add(i, "gender-mismatch", "gender", gender[i], f"身份证显示为{id_gender[i]}")
+        birth, id_birth = v["birth_date"], v["_id_birth"]
         raw_birth = self.raw.get("birth_date", [None] * self.n)
-        for i, ok in enumerate(v["id_valid"]):
-            if not ok:
+        for i in [
+            i
+            for i, (ok, b, id_b) in enumerate(zip(valid, birth, id_birth, strict=True))
+            if ok and b != id_b and b is not None and id_b
+        ]:
+            b, id_b = birth[i], id_birth[i]
+            if not isinstance(b, dt.date):
                 continue
-            g, id_g = v["gender"][i], v["_id_gender"][i]
-            if g in ("男", "女") and id_g and g != id_g:
-                self.add(i, "gender-mismatch", "gender", g, f"身份证显示为{id_g}")
-            b, id_b = v["birth_date"][i], v["_id_birth"][i]
-            if isinstance(b, dt.date) and id_b and b != id_b:
-                # A sheet with only 出生年月 (YYYYMM read as the 1st) agrees when year and month do.
-                month_only = b.day == 1 and _month_only(raw_birth[i])
-                if not (month_only and (b.year, b.month) == (id_b.year, id_b.month)):
-                    self.add(
-                        i, "birth-mismatch", "birth_date", b.isoformat(), f"身份证显示为{id_b.isoformat()}"
-                    )
+            # A sheet with only 出生年月 (YYYYMM read as the 1st) agrees when year and month do.
+            month_only = b.day == 1 and _month_only(raw_birth[i])
+            if not (month_only and (b.year, b.month) == (id_b.year, id_b.month)):
+                self.add(i, "birth-mismatch", "birth_date", b.isoformat(), f"身份证显示为{id_b.isoformat()}")
 
     def derive(self) -> dict[str, list[Any]]:
-        """The stored columns: parsed fields plus what the figures need, computed once."""
+        """The stored columns: parsed fields plus what the figures need, computed once.
+
+        Per-status and per-capacity flags are looked up by term, a dictionary lookup in C
+        per row.
+        """
         v = self.val
         id_birth, id_gender = v.pop("_id_birth"), v.pop("_id_gender")
         v["birth_eff"] = [
             ib if ib is not None else b for ib, b in zip(id_birth, v["birth_date"], strict=True)
         ]
-        for i, b in enumerate(v["birth_eff"]):
-            if b is None:
-                self.add(i, "age-unknown", None, None)
+        for i in [i for i, b in enumerate(v["birth_eff"]) if b is None]:
+            self.add(i, "age-unknown", None, None)
         v["gender_eff"] = [
             ig or (g if g in ("男", "女") else None) for ig, g in zip(id_gender, v["gender"], strict=True)
         ]
-        status_terms = {t.term: t for t in self.schema.vocabularies["employment_status"].terms}
-        capacity_terms = {t.term: t for t in self.schema.vocabularies["labour_capacity"].terms}
-        st = [status_terms.get(s or "") for s in v["employment_status"]]
-        v["transferred"] = [bool(t and t.transferred) for t in st]
-        v["outside"] = [bool(t and t.outside) for t in st]
-        v["status_in_lf"] = [bool(t is None or t.labour_force) for t in st]
-        v["capacity_excluded"] = [
-            bool(c and c.excluded) for c in (capacity_terms.get(x or "") for x in v["labour_capacity"])
-        ]
+        statuses = v["employment_status"]
+        terms = self.schema.vocabularies["employment_status"].terms
+        # A status that is no term (empty, or text that is no status) counts as in the
+        # labour force, neither transferred nor outside, as domain.md's figures say.
+        for key, flag, other in (
+            ("transferred", "transferred", False),
+            ("outside", "outside", False),
+            ("status_in_lf", "labour_force", True),
+        ):
+            by_term = {t.term: bool(getattr(t, flag)) for t in terms}
+            v[key] = list(map(by_term.get, statuses, itertools.repeat(other)))
+        excluded = {t.term: bool(t.excluded) for t in self.schema.vocabularies["labour_capacity"].terms}
+        v["capacity_excluded"] = list(map(excluded.get, v["labour_capacity"], itertools.repeat(False)))
         v["poor"] = [p == "是" or r == "是" for p, r in zip(v["poor_household"], v["relocated"], strict=True)]
+        yes_no: dict[Any, bool | None] = {None: None, "是": True}
         for k in YESNO_KEYS:
-            v[k] = [None if x is None else (x == "是") for x in v[k]]
+            v[k] = list(map(yes_no.get, v[k], itertools.repeat(False)))
         v["person_key"] = [
             "id:" + idn if ok else _unverified_key(v, i)
             for i, (idn, ok) in enumerate(zip(v["id_number"], v["id_valid"], strict=True))
