@@ -108,3 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         err.print("[red]已中断 (interrupted)[/red]")
         return 130
     return 0
+
+
+if __name__ == "__main__":
+    from laborcli._entry import run
+
+    run()
