@@ -611,3 +611,15 @@ def test_a_checkpoint_moves_committed_rows_into_the_database_file(tmp_path: Path
     finally:
         keeper.close()
         reg.close()
+
+
+def test_an_in_memory_registry_has_no_log_to_copy() -> None:
+    """Its pool keeps one connection per thread: a checkpoint thread must not open one."""
+    from laborcli.registry import open_registry
+
+    reg = open_registry("sqlite://")
+    try:
+        reg.checkpoint()
+        assert reg._checkpointing is None
+    finally:
+        reg.close()

@@ -11,9 +11,13 @@ from __future__ import annotations
 import gc
 import sys
 
+paused = False  # whether run() paused the collector (cli.main_options turns it back on)
+
 
 def run() -> None:
     """Run the command named on the command line and exit with its code."""
+    global paused
+    paused = gc.isenabled()
     gc.disable()
     from laborcli.cli import main
 

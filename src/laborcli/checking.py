@@ -210,6 +210,9 @@ def _worker_start() -> None:
     a writer kept waiting holds up every file behind it, and the registry's write lock."""
     with contextlib.suppress(OSError):
         os.nice(_WORKER_NICENESS)
+    # Forked from an import, which runs with the cycle collector paused: a worker has it
+    # on between files, as any process (check_file pauses it while a file's cells live).
+    gc.enable()
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from laborcli import __version__
+from laborcli import __version__, _entry
 from laborcli.commands import (
     db,
     dedup,
@@ -77,8 +77,9 @@ def main_options(
     # The console script starts with the cycle collector paused. An import keeps it so:
     # millions of cells and rows without a cycle among them, which the collector only
     # walked again and again (see checking.gc_paused). Every other command gets it back.
-    if ctx.invoked_subcommand != "import":
+    if _entry.paused and ctx.invoked_subcommand != "import":
         gc.enable()
+        _entry.paused = False
     ctx.obj = AppState(db=db, schema=schema, policy=policy, quiet=quiet, debug=debug)
     ctx.call_on_close(ctx.obj.close)
 
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    from laborcli._entry import run
+run = _entry.run  # the console script's entry, also importable from here as it used to be
 
+if __name__ == "__main__":
     run()

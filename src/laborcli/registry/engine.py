@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -160,16 +161,17 @@ class Registry:
         end, closing the registry copied a month's rows in one go. A copy that fails loses
         nothing: the pages stay in the log, and the next copy or the next opening of the
         registry moves them.
+
+        The copy runs on a connection of its own, not one of the pool's: a pooled one
+        would hand the writer a connection with a cold page cache for the next group, and
+        an in-memory registry (which has no log) keeps one connection per thread.
         """
-        if self.dialect != "sqlite":
+        path = self.url.database
+        if self.dialect != "sqlite" or not path or path == ":memory:" or path.startswith("file:"):
             return
         self._wait_for_checkpoint()
-        self._checkpointing = threading.Thread(target=self._checkpoint, name="laborcli-checkpoint")
+        self._checkpointing = threading.Thread(target=_checkpoint, args=(path,), name="laborcli-checkpoint")
         self._checkpointing.start()
-
-    def _checkpoint(self) -> None:
-        with contextlib.suppress(SQLAlchemyError), self.engine.connect() as conn:
-            conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
 
     def _wait_for_checkpoint(self) -> None:
         if self._checkpointing is not None:
@@ -180,6 +182,13 @@ class Registry:
         """Release pooled connections (after a checkpoint still running)."""
         self._wait_for_checkpoint()
         self.engine.dispose()
+
+
+def _checkpoint(path: str) -> None:
+    """One passive checkpoint of the SQLite file at ``path``; a failure leaves the log as
+    it is (see ``Registry.checkpoint``) and is not the import's."""
+    with contextlib.suppress(sqlite3.Error), contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 @contextmanager
