@@ -578,6 +578,39 @@ def test_a_bulk_write_checks_no_foreign_keys_and_leaves_them_checked(tmp_path: P
         reg.close()
 
 
+def test_a_new_registry_has_16k_pages_and_an_older_one_keeps_its_own(tmp_path: Path) -> None:
+    """Larger pages make a month's inserts cheaper; a registry made with 4 KB pages (before
+    this setting, or by another tool) is opened as it is, not rewritten."""
+    from laborcli.registry import open_registry
+    from laborcli.registry.tables import targets
+
+    def page_size(db: Path) -> int:
+        with contextlib.closing(sqlite3.connect(db)) as c:
+            return int(c.execute("PRAGMA page_size").fetchone()[0])
+
+    new = tmp_path / "new.db"
+    reg = open_registry(str(new))
+    reg.close()
+    assert page_size(new) == 16384
+
+    old = tmp_path / "old.db"
+    old.write_bytes(new.read_bytes())
+    with contextlib.closing(sqlite3.connect(old)) as c:  # as registries were made before
+        c.execute("PRAGMA journal_mode = DELETE")
+        c.execute("PRAGMA page_size = 4096")
+        c.execute("VACUUM")
+    assert page_size(old) == 4096
+    reg = open_registry(str(old))
+    try:
+        with reg.writing() as conn:
+            conn.execute(targets.insert().values(year=2026, township="甲镇", village="一村", target=5, source="t"))
+        with reg.reading() as conn:
+            assert conn.execute(sa.select(targets.c.target)).scalar() == 5
+    finally:
+        reg.close()
+    assert page_size(old) == 4096
+
+
 # ---------------------------------------------------------------- write-ahead log
 
 

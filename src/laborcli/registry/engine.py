@@ -58,6 +58,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {lock_wait_ms()}")
+    # 16 KB pages for a new registry (an existing one keeps its own; this is a no-op there):
+    # a month of 100,000 rows lands in three B-trees with a quarter of the page splits and
+    # page writes, and November's import on top of October ran 3% faster (2.85 s against
+    # 2.95 s) with the figure commands as fast as before. Set before journal_mode, the
+    # first thing to write the file.
+    cur.execute("PRAGMA page_size = 16384")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
     # Checkpoint every ~80 MB of WAL rather than 4 MB: a month's import commits once per file,
