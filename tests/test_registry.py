@@ -603,7 +603,9 @@ def test_a_new_registry_has_16k_pages_and_an_older_one_keeps_its_own(tmp_path: P
     reg = open_registry(str(old))
     try:
         with reg.writing() as conn:
-            conn.execute(targets.insert().values(year=2026, township="甲镇", village="一村", target=5, source="t"))
+            conn.execute(
+                targets.insert().values(year=2026, township="甲镇", village="一村", target=5, source="t")
+            )
         with reg.reading() as conn:
             assert conn.execute(sa.select(targets.c.target)).scalar() == 5
     finally:

@@ -4,21 +4,61 @@ Starting the command imports a few thousand modules' worth of objects (typer, py
 rich, SQLAlchemy), none of them garbage; the cycle collector walked them again and again,
 a tenth of the start-up, so it is paused until the command knows what it runs (see
 ``cli.main_options``).
+
+Ending it, the interpreter would take those modules apart again one object at a time and
+run the collector over what is left: 0.1 to 0.15 s after an import of 100,000 rows, at
+the end of the run where nothing else overlaps it. A process that is exiting has nothing
+to free, so the script leaves with ``os._exit`` once everything it owns is closed (see
+``leave``).
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import gc
+import os
 import sys
+import threading
+from typing import NoReturn
 
 paused = False  # whether run() paused the collector (cli.main_options turns it back on)
 
 
-def run() -> None:
+def run() -> NoReturn:
     """Run the command named on the command line and exit with its code."""
     global paused
     paused = gc.isenabled()
     gc.disable()
     from laborcli.cli import main
 
-    sys.exit(main())
+    leave(main())
+
+
+def leave(code: int) -> NoReturn:
+    """Exit with ``code`` as the interpreter would, without its teardown.
+
+    What a normal exit does that matters is done here, in its order: other threads that
+    are not daemons are waited for, the ``atexit`` functions run (multiprocessing's
+    clean-up, temporary directories, logging), and the standard streams are flushed. A
+    reader that went away before the output was written (``laborcli rates | head``) is
+    not an error of the command; output that could not be written (a full disk) is, in
+    one line, with exit code 2 if the command had succeeded. Objects still alive are not
+    finalised one by one: the registry, files and worker processes are closed by the
+    command itself, before this.
+    """
+    me = threading.current_thread()
+    for t in threading.enumerate():
+        if t is not me and not t.daemon:
+            t.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # reader gone, or the stream was closed
+            pass
+        except OSError as e:  # a full disk under `> out.json`: the output is not all there
+            code = code or 2
+            with contextlib.suppress(OSError, ValueError):
+                os.write(2, f"laborcli: 输出未能写完 (output not written): {e.strerror}\n".encode())
+    os._exit(code)

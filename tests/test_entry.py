@@ -1,0 +1,89 @@
+"""The console script's exit: what a normal interpreter exit does that matters, without
+taking every module apart (laborcli._entry.leave)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+_LEAVE = "from laborcli._entry import leave\n"
+# Output buffered as a command's is, even where the environment asks for it unbuffered.
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
+def _child(code: str, **kw: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-c", _LEAVE + code], text=True, timeout=60, env=_ENV, **kw
+    )
+
+
+def test_leaving_waits_for_threads_runs_atexit_and_flushes_in_that_order() -> None:
+    r = _child(
+        "import atexit, threading, time\n"
+        "atexit.register(lambda: print('atexit'))\n"
+        "t = threading.Thread(target=lambda: (time.sleep(0.3), print('thread')))\n"
+        "t.start()\n"
+        "print('output', end=' ')\n"  # still in the buffer: stdout is a pipe
+        "leave(3)\n",
+        capture_output=True,
+    )
+    assert r.returncode == 3
+    assert r.stdout.split() == ["output", "thread", "atexit"]
+    assert r.stderr == ""
+
+
+def test_a_reader_that_went_away_is_not_an_error_of_the_command() -> None:
+    """`laborcli rates --format json | head -c 100`: the command's exit code, no traceback."""
+    p = subprocess.Popen(
+        [sys.executable, "-c", _LEAVE + "import sys\nsys.stdin.readline()\nprint('x' * 100)\nleave(0)\n"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_ENV,
+    )
+    assert p.stdin is not None and p.stdout is not None and p.stderr is not None
+    p.stdout.close()  # the reader is gone before anything is written
+    p.stdin.write("go\n")
+    p.stdin.close()
+    assert p.wait(timeout=60) == 0
+    with p.stderr:
+        assert p.stderr.read() == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_could_not_be_written_is_one_line_and_exit_code_2() -> None:
+    with open("/dev/full", "w") as full:
+        r = _child("print('{}' * 100)\nleave(0)\n", stdout=full, stderr=subprocess.PIPE)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "output not written" in lines[0]
+
+
+def test_an_exit_code_of_the_command_stays_when_the_output_fails_too() -> None:
+    with open("/dev/full", "w") as full:
+        r = _child("print('rejected rows')\nleave(1)\n", stdout=full, stderr=subprocess.PIPE)
+    assert r.returncode == 1
+
+
+def test_the_console_script_leaves_a_closed_registry(tmp_path: Path) -> None:
+    """Nothing is left for the next process to recover: the log was copied and removed."""
+    import datetime as dt
+
+    from tests.sheets import person, write_xlsx
+
+    people = [person(n, dt.date(1990, 1, 1 + i), seq=i + 1) for i, n in enumerate(["张三", "李四", "王五"])]
+    sheet = write_xlsx(tmp_path / "甲镇_一村_2026-11.xlsx", people)
+    db = tmp_path / "r.db"
+    r = subprocess.run(
+        [sys.executable, "-m", "laborcli", "-q", "--db", str(db), "import", str(sheet)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert db.exists() and not Path(f"{db}-wal").exists() and not Path(f"{db}-shm").exists()
