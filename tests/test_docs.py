@@ -47,7 +47,7 @@ def test_every_command_has_help_text(name: str) -> None:
 
 def _quick_start_block() -> str:
     part = README.split("## Quick start", 1)[1]
-    return re.findall(r"```sh\n(.+?)\n```", part, flags=re.S)[0]
+    return str(re.findall(r"```sh\n(.+?)\n```", part, flags=re.S)[0])
 
 
 def test_readme_test_command_is_what_ci_runs() -> None:

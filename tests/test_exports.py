@@ -938,7 +938,7 @@ def test_report_review_is_redone_when_the_registry_changed_meanwhile(
         with reg.reading() as conn:
             serial = report.gather(conn, d, Policy())
         calls: list[int] = []
-        real = report.find_clusters
+        real = report.find_clusters  # type: ignore[attr-defined]
 
         def counted(*a: Any, **k: Any) -> Any:
             calls.append(1)

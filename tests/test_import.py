@@ -355,7 +355,7 @@ def test_worker_processes_import_as_one_process_does_and_skip_unchanged_files(
 ) -> None:
     one = Cli(str(tmp_path / "one.db"))
     monkeypatch.setenv("LABORCLI_WORKERS", "1")
-    alone = [f["status"] for f in one.json("import", *_village_files(tmp_path / "a"))["files"]]
+    alone = [f["status"] for f in one.json("import", *map(str, _village_files(tmp_path / "a")))["files"]]
     expected = _county(one, NOV)
     assert (alone, expected) == (["imported"] * 5, (15, 10, 15, 5))
 
@@ -363,12 +363,12 @@ def test_worker_processes_import_as_one_process_does_and_skip_unchanged_files(
     two = Cli(str(tmp_path / "two.db"))
     monkeypatch.setenv("LABORCLI_WORKERS", "2")
     files = _village_files(tmp_path / "b")
-    first = two.json("import", *files)["files"]
+    first = two.json("import", *map(str, files))["files"]
     assert [f["status"] for f in first] == ["imported"] * 5
     assert _county(two, NOV) == expected
     # Again with 三村 grown by two: the files started ahead that turn out unchanged are dropped.
     files[2].write_bytes(_village_files(tmp_path / "c", extra=2)[2].read_bytes())
-    again = two.json("import", *files)["files"]
+    again = two.json("import", *map(str, files))["files"]
     assert [f["status"] for f in again] == ["unchanged", "unchanged", "imported", "unchanged", "unchanged"]
     assert [f["rows_imported"] for f in again] == [3, 3, 5, 3, 3]
     assert _county(two, NOV) == (17, 12, 17, 5)

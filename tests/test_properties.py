@@ -330,11 +330,11 @@ def test_a_column_parses_as_its_cells_do_one_by_one(column: list[object], key: s
         elif ready is not None and type(cell) is ready:
             value, code, detail = cell, None, ""
         else:
-            value, code, detail = parse(cell)  # type: ignore[arg-type]
+            value, code, detail = parse(cell)
         want_values.append(None if blank_none and value == "" else value)
         if code:
             want_found.append((i, code, detail))
-    values, found = _parse_column(column, parse, blank_none, ready)  # type: ignore[arg-type]
+    values, found = _parse_column(column, parse, blank_none, ready)
     assert [(type(v), v) for v in values] == [(type(v), v) for v in want_values]
     assert found == want_found
 
