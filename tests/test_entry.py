@@ -21,13 +21,31 @@ def _child(code: str, **kw: object) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_leaving_waits_for_threads_runs_atexit_and_flushes_in_that_order() -> None:
+def test_leaving_runs_atexit_then_flushes() -> None:
+    r = _child(
+        "import atexit\n"
+        "atexit.register(lambda: print('atexit'))\n"
+        "print('output', end=' ')\n"  # still in the buffer: stdout is a pipe
+        "leave(3)\n",
+        capture_output=True,
+    )
+    assert r.returncode == 3
+    assert r.stdout.split() == ["output", "atexit"]
+    assert r.stderr == ""
+
+
+def test_a_thread_still_running_gets_the_interpreters_own_exit() -> None:
+    """It is stopped and waited for as usual (here: an executor's thread, which only the
+    interpreter's exit tells to stop, and a thread of the command's own)."""
     r = _child(
         "import atexit, threading, time\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
         "atexit.register(lambda: print('atexit'))\n"
+        "pool = ThreadPoolExecutor(1)\n"
+        "pool.submit(time.sleep, 0.2)\n"
         "t = threading.Thread(target=lambda: (time.sleep(0.3), print('thread')))\n"
         "t.start()\n"
-        "print('output', end=' ')\n"  # still in the buffer: stdout is a pipe
+        "print('output', end=' ')\n"
         "leave(3)\n",
         capture_output=True,
     )

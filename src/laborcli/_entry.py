@@ -38,19 +38,19 @@ def run() -> NoReturn:
 def leave(code: int) -> NoReturn:
     """Exit with ``code`` as the interpreter would, without its teardown.
 
-    What a normal exit does that matters is done here, in its order: other threads that
-    are not daemons are waited for, the ``atexit`` functions run (multiprocessing's
-    clean-up, temporary directories, logging), and the standard streams are flushed. A
-    reader that went away before the output was written (``laborcli rates | head``) is
-    not an error of the command; output that could not be written (a full disk) is, in
-    one line, with exit code 2 if the command had succeeded. Objects still alive are not
-    finalised one by one: the registry, files and worker processes are closed by the
-    command itself, before this.
+    Only a quiet process leaves this way: while a thread other than daemons still runs,
+    the interpreter's own exit is used, which stops and waits for it. Otherwise what a
+    normal exit does that matters is done here: the ``atexit`` functions run
+    (multiprocessing's clean-up, temporary directories, logging) and the standard streams
+    are flushed. A reader that went away before the output was written (``laborcli rates
+    | head``) is not an error of the command; output that could not be written (a full
+    disk) is, in one line, with exit code 2 if the command had succeeded. Objects still
+    alive are not finalised one by one: the registry, files and worker processes are
+    closed by the command itself, before this.
     """
     me = threading.current_thread()
-    for t in threading.enumerate():
-        if t is not me and not t.daemon:
-            t.join()
+    if any(t is not me and not t.daemon and t.is_alive() for t in threading.enumerate()):
+        sys.exit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
