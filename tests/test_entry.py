@@ -82,14 +82,41 @@ def test_output_that_could_not_be_written_is_one_line_and_exit_code_2() -> None:
     assert len(lines) == 1 and "output not written" in lines[0]
 
 
+def test_a_stream_closed_from_the_start_is_left_alone() -> None:
+    """`laborcli db info >&-` in a cron wrapper: Python has no sys.stdout at all then."""
+    r = _child(
+        "import sys\nassert sys.stdout is None\nleave(0)\n",
+        stdout=None,
+        stderr=subprocess.PIPE,
+        pass_fds=(),
+        preexec_fn=lambda: os.close(1),
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+
+
+def test_under_a_profiler_the_interpreters_own_exit_lets_it_write_its_results(tmp_path: Path) -> None:
+    stats = tmp_path / "stats"
+    r = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "laborcli", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_ENV,
+    )
+    assert r.returncode == 0, r.stderr
+    assert stats.stat().st_size > 0
+
+
 def test_an_exit_code_of_the_command_stays_when_the_output_fails_too() -> None:
     with open("/dev/full", "w") as full:
         r = _child("print('rejected rows')\nleave(1)\n", stdout=full, stderr=subprocess.PIPE)
     assert r.returncode == 1
 
 
-def test_the_console_script_leaves_a_closed_registry(tmp_path: Path) -> None:
-    """Nothing is left for the next process to recover: the log was copied and removed."""
+def test_the_console_script_leaves_quickly_and_leaves_a_closed_registry(tmp_path: Path) -> None:
+    """An import takes the quick exit (no thread left running), and nothing is left for the
+    next process to recover: the log was copied into the file and removed."""
     import datetime as dt
 
     from tests.sheets import person, write_xlsx
@@ -97,11 +124,40 @@ def test_the_console_script_leaves_a_closed_registry(tmp_path: Path) -> None:
     people = [person(n, dt.date(1990, 1, 1 + i), seq=i + 1) for i, n in enumerate(["张三", "李四", "王五"])]
     sheet = write_xlsx(tmp_path / "甲镇_一村_2026-11.xlsx", people)
     db = tmp_path / "r.db"
-    r = subprocess.run(
-        [sys.executable, "-m", "laborcli", "-q", "--db", str(db), "import", str(sheet)],
-        capture_output=True,
-        text=True,
-        timeout=120,
+    watch = (
+        "import os, sys\n"
+        "real = os._exit\n"
+        "def quick(code):\n"
+        "    os.write(2, b'quick exit\\n')\n"
+        "    real(code)\n"
+        "os._exit = quick\n"
+        f"sys.argv = ['laborcli', '-q', '--db', {str(db)!r}, 'import', {str(sheet)!r}]\n"
+        "from laborcli._entry import run\n"
+        "run()\n"
     )
+    r = subprocess.run([sys.executable, "-c", watch], capture_output=True, text=True, timeout=120, env=_ENV)
     assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines()[-1:] == ["quick exit"]
     assert db.exists() and not Path(f"{db}-wal").exists() and not Path(f"{db}-shm").exists()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_under_a_commands_own_output_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    """Written unbuffered, the output fails inside the command (cli.main), not at the exit."""
+    import datetime as dt
+
+    from tests.sheets import person, write_csv
+
+    sheet = write_csv(tmp_path / "甲镇_一村_2026-11.csv", [person("张三", dt.date(1990, 1, 1))])
+    with open("/dev/full", "w") as full:
+        r = subprocess.run(
+            [sys.executable, "-m", "laborcli", "validate", str(sheet), "--format", "json"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            env={**_ENV, "PYTHONUNBUFFERED": "1"},
+        )
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no space left" in lines[0], r.stderr

@@ -6,6 +6,7 @@ contract (1 problems, 2 usage, 3 registry); ``--debug`` shows the traceback inst
 
 from __future__ import annotations
 
+import errno
 import gc
 import sys
 from typing import Annotated
@@ -108,7 +109,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("[red]已中断 (interrupted)[/red]")
         return 130
+    except OSError as e:
+        # A full disk while writing the output or an export: the user's to fix, in one line.
+        # (A reader that went away, `| head`, is exit 1 without a word: click's own rule.)
+        if e.errno not in _DISK_FULL or "--debug" in args:
+            raise
+        where = f" {e.filename}" if e.filename else ""
+        err.print(
+            f"[red]laborcli: 磁盘已满, 未能写完{where} (no space left on the disk)[/red]",
+            soft_wrap=True,
+            markup=True,
+        )
+        return 2
     return 0
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 run = _entry.run  # the console script's entry, also importable from here as it used to be

@@ -52,6 +52,9 @@ def display_url(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+_WAL_CHECKPOINT_BYTES = 80 * 2**20
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # The driver's own transaction handling is switched off; we emit BEGIN ourselves so that
     # writers can take the write lock up front (BEGIN IMMEDIATE) and never fail half-way.
@@ -66,9 +69,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA page_size = 16384")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
-    # Checkpoint every ~80 MB of WAL rather than 4 MB: a month's import commits once per file,
-    # and copying the same index pages back after every file cost more than the inserts.
-    cur.execute("PRAGMA wal_autocheckpoint = 20000")
+    # Checkpoint every ~80 MB of WAL rather than SQLite's 1,000 pages: copying the same
+    # index pages back after every commit cost more than the inserts. The setting counts
+    # pages, whose size depends on when the registry was made. An import copies the log
+    # itself after each group of files (Registry.checkpoint), in a thread.
+    page = int(cur.execute("PRAGMA page_size").fetchone()[0])
+    cur.execute(f"PRAGMA wal_autocheckpoint = {_WAL_CHECKPOINT_BYTES // page}")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA temp_store = MEMORY")
     cur.execute("PRAGMA cache_size = -200000")
