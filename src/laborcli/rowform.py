@@ -88,7 +88,8 @@ class StoredColumns(TypedDict):
     """The row model of the registry, as columns: what every accepted row must be before
     it is written. Checked for a whole sheet in one call (``check_stored``), in strict
     mode: a flag is 0 or 1, not True; a date is ISO text, not a date; nothing is coerced.
-    ``registry.store`` holds it to the ``rows`` table (names, order, types, NOT NULL)."""
+    It is the ``rows`` table column for column (names, order, types, NOT NULL), which
+    tests/test_rowform.py holds it to."""
 
     sheet: list[str]
     row_number: list[int]
@@ -139,10 +140,10 @@ def _stored_adapter() -> TypeAdapter[StoredColumns]:
 
 
 def check_stored(cols: list[list[Any]]) -> None:
-    """Hold a sheet's stored columns to the row model, in pydantic's core: about 70 ms a
-    month of 100,000 rows, a fiftieth of an import. A row that does not fit is a fault of
-    the validation code, not of the sheet, so it stops the import before anything of the
-    file is written, naming the column and row."""
+    """Hold a sheet's stored columns to the row model in one call into pydantic's core
+    (about 70 ms of worker time a month of 100,000 rows). A row that does not fit is a
+    fault of the validation code, not of the sheet, so it stops the import before
+    anything of the file is written, naming the column and the row's index."""
     try:
         _stored_adapter().validate_python(dict(zip(STORED, cols, strict=True)))
     except ValidationError as e:
