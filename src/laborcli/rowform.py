@@ -14,71 +14,6 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict  # pydantic reads only this one before Python 3.12
 
-# The rows table's columns after snapshot_id, import_id and as_of, which the writer adds.
-STORED: tuple[str, ...] = (
-    "sheet",
-    "row_number",
-    "township",
-    "village",
-    "grp",
-    "household_id",
-    "relation",
-    "household_size",
-    "name",
-    "id_raw",
-    "id_number",
-    "id_valid",
-    "gender",
-    "birth_date",
-    "ethnicity",
-    "education",
-    "phone",
-    "poor_household",
-    "relocated",
-    "monitored",
-    "labour_capacity",
-    "skills",
-    "training_wish",
-    "job_intention",
-    "employment_status",
-    "work_place",
-    "employer",
-    "job_start",
-    "monthly_income",
-    "organised",
-    "organiser",
-    "remarks",
-    "person_key",
-    "birth_eff",
-    "gender_eff",
-    "transferred",
-    "outside",
-    "status_in_lf",
-    "capacity_excluded",
-    "poor",
-    "warnings",
-)
-DATES = frozenset({"birth_date", "birth_eff", "job_start"})  # stored as ISO text
-# Stored as 0/1, and handed to the driver as ints: Python's sqlite3 binds a bool (and
-# None) through its adapter lookup, seven times slower than an int.
-BOOLS = frozenset(
-    {
-        "capacity_excluded",
-        "id_valid",
-        "monitored",
-        "organised",
-        "outside",
-        "poor",
-        "poor_household",
-        "relocated",
-        "status_in_lf",
-        "transferred",
-    }
-)
-
-
-_AS_INT = {True: 1, False: 0}
-
 IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 Flag = Annotated[int, Field(ge=0, le=1)]  # strict: True is refused, where Literal[0, 1] took it
 
@@ -132,6 +67,31 @@ class StoredColumns(TypedDict):
     capacity_excluded: list[Flag]
     poor: list[Flag]
     warnings: list[int]
+
+
+# The rows table's columns after snapshot_id, import_id and as_of, which the writer adds:
+# the row model's, in its order.
+STORED: tuple[str, ...] = tuple(StoredColumns.__annotations__)
+DATES = frozenset({"birth_date", "birth_eff", "job_start"})  # stored as ISO text
+# Stored as 0/1, and handed to the driver as ints: Python's sqlite3 binds a bool (and
+# None) through its adapter lookup, seven times slower than an int.
+BOOLS = frozenset(
+    {
+        "capacity_excluded",
+        "id_valid",
+        "monitored",
+        "organised",
+        "outside",
+        "poor",
+        "poor_household",
+        "relocated",
+        "status_in_lf",
+        "transferred",
+    }
+)
+
+
+_AS_INT = {True: 1, False: 0}
 
 
 @functools.cache
