@@ -24,10 +24,10 @@ import random
 import time
 from dataclasses import dataclass
 
-from laborcli.idcard import check_digit
 from laborcli.identity.matching import Rec, candidate_pairs, score
 from laborcli.identity.names import name_pinyin, surname_keys
 from laborcli.policy import DedupPolicy
+from laborcli.sheets.idcard import check_digit
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from laborcli.problems import catalogue_markdown
+from laborcli.sheets.problems import catalogue_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 

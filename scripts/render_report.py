@@ -30,7 +30,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from laborcli.idcard import check_digit
+from laborcli.sheets.idcard import check_digit
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADERS = [
@@ -204,7 +204,7 @@ def write_sheets(people: list[dict[str, object]], folder: Path, month: str) -> N
 
 def laborcli(db: str, *args: str) -> str:
     """Run one laborcli command in this process (same as the shell command); its stdout."""
-    from laborcli.cli import main as laborcli_main
+    from laborcli.cli.app import main as laborcli_main
 
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from laborcli.idcard import check_digit
+from laborcli.sheets.idcard import check_digit
 
 STANDARD = [
     "乡镇(街道)",

@@ -229,7 +229,7 @@ def test_gbk_csv_resaved_as_utf8_mojibake_is_refused_as_no_header(cli_sqlite: Cl
 _CHILD = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))
-from laborcli.cli import main
+from laborcli.cli.app import main
 code = main(sys.argv[1:])
 sys.stderr.write(f"\\nMAXRSS_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n")
 sys.exit(code)
@@ -474,7 +474,7 @@ def test_rejected_file_reason_is_one_stderr_line_under_cron(tmp_path: Path) -> N
     path.write_bytes(b"")
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")} | {"LABORCLI_LANG": "en"}
     r = subprocess.run(
-        [sys.executable, "-m", "laborcli.cli", "--db", str(tmp_path / "r.db"), "import", str(path)],
+        [sys.executable, "-m", "laborcli", "--db", str(tmp_path / "r.db"), "import", str(path)],
         capture_output=True,
         text=True,
         env=env,

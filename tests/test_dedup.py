@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from laborcli.cli import main
-from laborcli.idcard import check_digit
+from laborcli.cli.app import main
+from laborcli.sheets.idcard import check_digit
 from tests.conftest import Cli
 from tests.sheets import make_id, person, write_xlsx
 

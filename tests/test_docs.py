@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from laborcli.cli import app
-from laborcli.problems import catalogue_markdown
+from laborcli.cli.app import app
+from laborcli.sheets.problems import catalogue_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -1,5 +1,5 @@
 """The console script's exit: what a normal interpreter exit does that matters, without
-taking every module apart (laborcli._entry.leave)."""
+taking every module apart (laborcli.cli.entry.leave)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-_LEAVE = "from laborcli._entry import leave\n"
+_LEAVE = "from laborcli.cli.entry import leave\n"
 # Output buffered as a command's is, even where the environment asks for it unbuffered.
 _ENV = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
 
@@ -132,7 +132,7 @@ def test_the_console_script_leaves_quickly_and_leaves_a_closed_registry(tmp_path
         "    real(code)\n"
         "os._exit = quick\n"
         f"sys.argv = ['laborcli', '-q', '--db', {str(db)!r}, 'import', {str(sheet)!r}]\n"
-        "from laborcli._entry import run\n"
+        "from laborcli.cli.entry import run\n"
         "run()\n"
     )
     r = subprocess.run([sys.executable, "-c", watch], capture_output=True, text=True, timeout=120, env=_ENV)

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from laborcli.idcard import check_digit
+from laborcli.sheets.idcard import check_digit
 from tests.conftest import Cli
 from tests.sheets import make_id, person, write_xlsx
 

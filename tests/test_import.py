@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from laborcli.cli import main
-from laborcli.commands._output import out as console
+from laborcli.cli.app import main
+from laborcli.cli.output import out as console
 from laborcli.registry import open_registry, store
 from laborcli.registry.tables import imports, problems, rows, snapshots
 from tests.conftest import Cli
@@ -587,7 +587,7 @@ def test_person_history_by_an_id_that_failed_its_check_finds_its_rows(cli: Cli, 
 
 def test_history_lookups_read_through_an_index(cli_sqlite: Cli, tmp_path: Path) -> None:
     _family(tmp_path, cli_sqlite)
-    from laborcli.history import household_history, person_keys  # what the commands run
+    from laborcli.roster.history import household_history, person_keys  # what the commands run
 
     eng = sa.create_engine(f"sqlite:///{cli_sqlite.db}")
     ran: list[tuple[str, Any]] = []
@@ -625,10 +625,10 @@ def test_household_history_lists_every_member_row_of_both_imports(cli: Cli, tmp_
 def test_an_import_runs_with_the_cycle_collector_paused_and_other_commands_get_it_back(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The console script starts with it paused (laborcli._entry); only an import keeps it so."""
+    """The console script starts with it paused (laborcli.cli.entry); only an import keeps it so."""
     import gc
 
-    from laborcli import _entry
+    from laborcli.cli import entry as _entry
 
     f = _sheet(tmp_path, "甲镇_一村_2026-11.xlsx", [_p(A), _p(B)])
     db = str(tmp_path / "gc.db")

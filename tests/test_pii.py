@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from laborcli.cli import app, main
+from laborcli.cli.app import app, main
 from laborcli.registry import tables
 from tests.conftest import Cli
 from tests.sheets import make_id, person, write_xlsx

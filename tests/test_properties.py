@@ -20,24 +20,22 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from laborcli.errors import LaborError
-from laborcli.idcard import (
+from laborcli.privacy import Mask, mask_id, mask_phone
+from laborcli.roster.importing import Settings, check_file
+from laborcli.sheets.cells import clean_text, fold, parse_date, parse_phone
+from laborcli.sheets.idcard import (
     PROVINCE_CODES,
     check_digit,
     check_id,
     check_plain,
     convert_15_to_18,
-    mask_id,
-    mask_phone,
     normalise_id,
     plain_mask,
 )
-from laborcli.layout import locate
-from laborcli.masking import Mask
-from laborcli.pipeline import Settings, check_file
-from laborcli.reading import ExcelError, read_book
-from laborcli.schema import load_schema
-from laborcli.validation import Options, _parse_column, _parser_for, validate_table
-from laborcli.values import clean_text, fold, parse_date, parse_phone
+from laborcli.sheets.locating import locate
+from laborcli.sheets.reading import ExcelError, read_book
+from laborcli.sheets.schema import load_schema
+from laborcli.sheets.validating import Options, _parse_column, _parser_for, validate_table
 from tests.sheets import STANDARD, csv_text, person
 
 TODAY = dt.date(2026, 6, 1)

@@ -15,7 +15,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from laborcli.cli import main
+from laborcli.cli.app import main
 from tests.conftest import Cli
 from tests.sheets import person, write_xlsx
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from laborcli.cli import main
+from laborcli.cli.app import main
 from tests.conftest import Cli
 from tests.sheets import STANDARD, person, write_csv, write_xlsx
 

@@ -68,7 +68,7 @@ Run = Callable[..., Ran]
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
     """laborcli's entry point in-process, as the console script calls it (errors as exit codes)."""
-    from laborcli.cli import main
+    from laborcli.cli.app import main
 
     monkeypatch.setenv("LABORCLI_LANG", "en")
 
@@ -285,7 +285,7 @@ def _alembic(db: str, action: str, target: str) -> None:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("laborcli") / "migrations"))
+    cfg.set_main_option("script_location", str(resources.files("laborcli") / "registry" / "migrations"))
     eng = _engine(db)
     try:
         with eng.begin() as conn:

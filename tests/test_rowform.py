@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from laborcli.registry.tables import rows
-from laborcli.rowform import STORED, StoredColumns, check_stored
+from laborcli.roster.rowform import STORED, StoredColumns, check_stored
 
 _HINTS = typing.get_type_hints(StoredColumns, include_extras=True)
 

@@ -20,14 +20,13 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from laborcli.commands import sample as sample_cmd
+from laborcli.cli.commands import sample as sample_cmd
 from laborcli.dates import as_of_from_name, month_end
 from laborcli.errors import UsageError
-from laborcli.idcard import check_digit, check_id
 from laborcli.identity.names import name_pinyin
-from laborcli.reading import read_book
 from laborcli.registry import open_registry
-from laborcli.sampling import (
+from laborcli.roster.state import current_rows
+from laborcli.sample.generate import (
     _HOMOPHONES,
     COLUMNS,
     DUPLICATES,
@@ -39,8 +38,9 @@ from laborcli.sampling import (
     plan_county,
     xlsx_bytes,
 )
-from laborcli.schema import load_schema
-from laborcli.state import current_rows
+from laborcli.sheets.idcard import check_digit, check_id
+from laborcli.sheets.reading import read_book
+from laborcli.sheets.schema import load_schema
 from tests.conftest import Cli
 
 MONTHS = ["2026-10", "2026-11"]

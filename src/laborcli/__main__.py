@@ -1,5 +1,5 @@
 """``python -m laborcli``: the same as the ``laborcli`` command (cron jobs with one Python)."""
 
-from laborcli._entry import run
+from laborcli.cli.entry import run
 
 run()

@@ -9,8 +9,8 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from laborcli.exports.workbook import write_table
-from laborcli.households import Household, Member
-from laborcli.masking import Mask
+from laborcli.privacy import Mask
+from laborcli.roster.households import Household, Member
 
 HEADERS = [
     "村(社区)",

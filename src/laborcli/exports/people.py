@@ -13,12 +13,12 @@ from sqlalchemy.engine import Connection
 from laborcli.errors import UsageError
 from laborcli.exports.safe import csv_safe
 from laborcli.exports.workbook import write_table
-from laborcli.figures import labour_force_expr
 from laborcli.identity import Cluster
-from laborcli.masking import Mask
 from laborcli.policy import LabourForceAges
-from laborcli.schema import SheetSchema
-from laborcli.state import current_rows
+from laborcli.privacy import Mask
+from laborcli.roster.figures import labour_force_expr
+from laborcli.roster.state import current_rows
+from laborcli.sheets.schema import SheetSchema
 
 DERIVED = ["年龄", "是否劳动力", "是否转移就业", "重复登记组", "人员键"]
 

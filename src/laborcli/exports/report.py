@@ -28,15 +28,15 @@ from laborcli import __version__
 from laborcli.exports.households import member_cells
 from laborcli.exports.safe import set_cell
 from laborcli.exports.workbook import print_setup, write_table
-from laborcli.figures import Rates, figure_table, rates, rates_of_table, unverified_by_village
-from laborcli.households import Household, collect
 from laborcli.identity import Cluster, find_clusters
-from laborcli.masking import Mask
 from laborcli.policy import DedupPolicy, Policy
+from laborcli.privacy import Mask
 from laborcli.registry.engine import Registry
 from laborcli.registry.store import registry_stamp
 from laborcli.registry.tables import imports, problems, snapshots
-from laborcli.state import current_row_count
+from laborcli.roster.figures import Rates, figure_table, rates, rates_of_table, unverified_by_village
+from laborcli.roster.households import Household, collect
+from laborcli.roster.state import current_row_count
 
 PCT = "0.0%"
 INT = "#,##0"

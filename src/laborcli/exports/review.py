@@ -16,7 +16,7 @@ from laborcli.errors import InputFileError, UsageError
 from laborcli.exports.workbook import write_table
 from laborcli.identity.clusters import Cluster
 from laborcli.identity.decisions import row_token
-from laborcli.masking import Mask
+from laborcli.privacy import Mask
 
 HEADERS = [
     "组号",

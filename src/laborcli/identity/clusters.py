@@ -19,10 +19,10 @@ from sqlalchemy.engine import Connection
 
 from laborcli.identity.matching import Match, Rec, candidate_pairs, score
 from laborcli.identity.unionfind import UnionFind
-from laborcli.masking import Mask
 from laborcli.policy import DedupPolicy
+from laborcli.privacy import Mask
 from laborcli.registry.tables import decisions, imports, rows
-from laborcli.state import current_candidates
+from laborcli.roster.state import current_candidates
 
 Decision = Literal["same", "probable", "different"]
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from laborcli.idcard import check_digit
 from laborcli.identity.names import name_pinyin, surname_keys
 from laborcli.policy import DedupPolicy
+from laborcli.sheets.idcard import check_digit
 
 
 @dataclass(slots=True)

@@ -25,7 +25,7 @@ def upgrade(conn: Connection, target: str = "head") -> None:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("laborcli") / "migrations"))
+    cfg.set_main_option("script_location", str(resources.files("laborcli") / "registry" / "migrations"))
     cfg.attributes["connection"] = conn
     command.upgrade(cfg, target)
 

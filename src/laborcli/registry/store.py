@@ -10,9 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from laborcli.problems import Problem
 from laborcli.registry.tables import imports, problems, rows, snapshots
-from laborcli.rowform import BOOLS, DATES, STORED, Batch
+from laborcli.roster.rowform import BOOLS, DATES, STORED, Batch
+from laborcli.sheets.problems import Problem
 
 _BATCH = 5000
 

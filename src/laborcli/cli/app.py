@@ -1,0 +1,128 @@
+"""The ``laborcli`` command: global options, the command modules, and error handling.
+
+Every error a user can cause ends as one red line on stderr and the exit code of the
+contract (1 problems, 2 usage, 3 registry); ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import errno
+import gc
+import sys
+from typing import Annotated
+
+import typer
+
+from laborcli import __version__
+from laborcli.cli import entry as _entry
+from laborcli.cli.commands import (
+    db,
+    dedup,
+    export,
+    history,
+    households,
+    imports,
+    people,
+    rank,
+    rates,
+    sample,
+    targets,
+    template,
+    validate,
+)
+from laborcli.cli.output import AppState, err
+from laborcli.errors import LaborError
+
+app = typer.Typer(
+    name="laborcli",
+    help="劳动力基础数据库 — county labour-force registries: import village sheets, count each person once, "
+    "transfer rates, zero-employment households, Friday red/black lists.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"laborcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Registry: a file path or sqlite:///path (default laborcli.db), or postgresql+psycopg://…; also LABORCLI_DB.",
+            envvar="LABORCLI_DB",
+        ),
+    ] = None,
+    schema: Annotated[
+        str | None,
+        typer.Option("--schema", help="Sheet definition (TOML) to use instead of the standard one."),
+    ] = None,
+    policy: Annotated[
+        str | None,
+        typer.Option("--policy", help="County policy file (TOML): age bounds, list size, subsidies."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Global options come before the command: laborcli --db county.db rates."""
+    # The console script starts with the cycle collector paused. An import keeps it so:
+    # millions of cells and rows without a cycle among them, which the collector only
+    # walked again and again (see checking.gc_paused). Every other command gets it back.
+    if _entry.paused and ctx.invoked_subcommand != "import":
+        gc.enable()
+        _entry.paused = False
+    ctx.obj = AppState(db=db, schema=schema, policy=policy, quiet=quiet, debug=debug)
+    ctx.call_on_close(ctx.obj.close)
+
+
+for module in (template, validate, imports, rates, households, rank, history, sample):
+    app.registered_commands.extend(module.app.registered_commands)
+app.add_typer(targets.app, name="targets")
+app.add_typer(dedup.app, name="dedup")
+app.add_typer(db.app, name="db")
+app.add_typer(export.app, name="export")
+app.add_typer(people.app, name="people")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the command and turn a LaborError into one line and its exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        app(args=args, prog_name="laborcli")
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except LaborError as e:
+        if "--debug" in args:
+            raise
+        err.print(f"[red]laborcli: {e}[/red]", soft_wrap=True, markup=True)
+        return e.exit_code
+    except KeyboardInterrupt:
+        err.print("[red]已中断 (interrupted)[/red]")
+        return 130
+    except OSError as e:
+        # A full disk while writing the output or an export: the user's to fix, in one line.
+        # (A reader that went away, `| head`, is exit 1 without a word: click's own rule.)
+        if e.errno not in _DISK_FULL or "--debug" in args:
+            raise
+        where = f" {e.filename}" if e.filename else ""
+        err.print(
+            f"[red]laborcli: 磁盘已满, 未能写完{where} (no space left on the disk)[/red]",
+            soft_wrap=True,
+            markup=True,
+        )
+        return 2
+    return 0
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)

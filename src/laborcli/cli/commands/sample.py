@@ -1,0 +1,149 @@
+"""`laborcli sample`: a realistic county of village sheets, deterministic by seed."""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from laborcli.cli.output import err, out, pct, print_json, progress, state, table
+from laborcli.i18n import pick
+
+app = typer.Typer()
+
+
+class SheetFormat(StrEnum):
+    """File format of the generated sheets."""
+
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+@app.command("sample")
+def sample(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the county into.")],
+    persons: Annotated[
+        int, typer.Option("--persons", "-n", min=1, help="Persons in the county (each listed once).")
+    ] = 2000,
+    months: Annotated[
+        str,
+        typer.Option(
+            "--months",
+            help="Months to write: 2026-10,2026-11, or a count of months ending with --last.",
+        ),
+    ] = "1",
+    last: Annotated[
+        str | None,
+        typer.Option("--last", help="Last month when --months is a count (default: last month)."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same files.")] = 0,
+    fmt: Annotated[
+        SheetFormat, typer.Option("--format", "-f", help="xlsx (default) or csv.")
+    ] = SheetFormat.xlsx,
+    messy: Annotated[
+        bool,
+        typer.Option(
+            "--messy/--clean",
+            help="Faults of hand-typed sheets at small rates (default), or template-clean sheets.",
+        ),
+    ] = True,
+    targets: Annotated[
+        bool, typer.Option("--targets", help="Also write the annual targets sheet for the last month's year.")
+    ] = False,
+    townships: Annotated[
+        int | None, typer.Option("--townships", min=1, help="Number of townships (default: by size).")
+    ] = None,
+    villages: Annotated[
+        int | None, typer.Option("--villages", min=1, help="Number of villages (default: by size).")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Processes (default: one per CPU for large counties)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
+) -> None:
+    """Write <乡镇>_<村>_<YYYY-MM> sheets for every village and month, ready for `laborcli import`."""
+    from laborcli.sample.generate import count_files, generate_county, month_list
+
+    st = state(ctx)
+    names = month_list(months, last)
+    total = count_files(persons, names, targets=targets, townships=townships, villages=villages, seed=seed)
+    started = time.perf_counter()
+    with progress(st, total, pick("生成", "generating")) as bar:
+        summary = generate_county(
+            output,
+            persons,
+            names,
+            seed=seed,
+            messy=messy,
+            fmt=fmt.value,
+            targets=targets,
+            townships=townships,
+            villages=villages,
+            workers=workers,
+            on_file=lambda n: bar.advance(n),
+        )
+    elapsed = time.perf_counter() - started
+    if as_json:
+        print_json(summary.as_json())
+        return
+    rows = []
+    for m in summary.months:
+        rows.append(
+            (
+                m.month,
+                m.files,
+                m.rows,
+                m.rows_rejected,
+                sum(n for k, n in m.problems.items() if not _is_error(k)),
+                m.persons_counted,
+                m.labour_force,
+                m.transferred,
+                pct(m.transfer_rate),
+            )
+        )
+    out.print(
+        table(
+            pick(
+                f"{summary.county}: {summary.townships} 个乡镇, {summary.villages} 个村, "
+                f"{summary.persons} 人, {summary.households} 户",
+                f"{summary.county}: {summary.townships} townships, {summary.villages} villages, "
+                f"{summary.persons} persons, {summary.households} households",
+            ),
+            [
+                pick("月份", "month"),
+                pick("文件", "files"),
+                pick("行数", "rows"),
+                pick("应拒收", "to reject"),
+                pick("警告", "warnings"),
+                pick("应计人数", "persons counted"),
+                pick("劳动力", "labour force"),
+                pick("转移就业", "transferred"),
+                pick("转移率", "rate"),
+            ],
+            rows,
+            right=range(1, 9),
+        )
+    )
+    dups = ", ".join(f"{k} {n}" for k, n in summary.duplicates.items() if n)
+    if dups:
+        out.print(pick(f"重复登记: {dups}", f"listed twice: {dups}"))
+    if summary.targets_file:
+        out.print(
+            pick(
+                f"任务表: {summary.targets_file} ({summary.targets_year} 年, 合计 {sum(summary.targets.values())})",
+                f"targets: {summary.targets_file} ({summary.targets_year}, total {sum(summary.targets.values())})",
+            )
+        )
+    if not st.quiet:
+        err.print(f"→ {output} ({summary.bytes_written / 1e6:.1f} MB, {elapsed:.1f} s)")
+
+
+def _is_error(code: str) -> bool:
+    from laborcli.sample.generate import ERRORS
+
+    return code in ERRORS

@@ -1,0 +1,111 @@
+"""Rendering of validate/import reports, shared by both commands."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from laborcli.cli.output import err, out, print_csv, table
+from laborcli.i18n import pick
+
+if TYPE_CHECKING:
+    from laborcli.roster.importing import RunReport
+    from laborcli.sheets.checking import FileReport
+
+STATUS_ZH = {"imported": "已导入", "unchanged": "未变化", "rejected": "拒收", "checked": "已检查"}
+
+
+def print_problems_csv(run: RunReport, show_pii: bool) -> None:
+    """``--format csv`` of validate and import: one line per problem, with its file and status."""
+    head = ["file", "status", "sheet", "row", "column", "severity", "code", "value", "message"]
+    print_csv(
+        head,
+        [
+            [f.path.rsplit("/", 1)[-1], f.status, *(p.as_json(show_pii)[k] for k in head[2:])]
+            for f in run.files
+            for p in f.problems
+        ],
+    )
+
+
+def render_run(run: RunReport, show_pii: bool, max_problems: int = 30) -> None:
+    """A summary table per file, then the first problems, for a person at a terminal."""
+    rows = []
+    for f in run.files:
+        rows.append(
+            (
+                f.path.rsplit("/", 1)[-1],
+                pick(STATUS_ZH[f.status], f.status),
+                f.as_of.isoformat() if f.as_of else "",
+                f.rows_read,
+                f.rows_imported,
+                f.rows_rejected,
+                f.warnings,
+            )
+        )
+    tot = run.totals()
+    rows.append(
+        (
+            pick("合计", "total"),
+            "",
+            "",
+            tot["rows_read"],
+            tot["rows_imported"],
+            tot["rows_rejected"],
+            sum(f.warnings for f in run.files),
+        )
+    )
+    out.print(
+        table(
+            None,
+            [
+                pick("文件", "file"),
+                pick("状态", "status"),
+                pick("统计日期", "as of"),
+                pick("读取行", "read"),
+                pick("导入行", "imported"),
+                pick("拒收行", "rejected"),
+                pick("警告", "warnings"),
+            ],
+            rows,
+            right=(3, 4, 5, 6),
+        )
+    )
+    shown = 0
+    for f in run.files:
+        for p in f.problems:
+            if shown >= max_problems:
+                break
+            colour = "red" if p.severity == "error" else "yellow"
+            where = (
+                f"{f.path.rsplit('/', 1)[-1]}"
+                + (f", {p.sheet}" if p.sheet else "")
+                + (f", 第{p.row}行" if p.row else "")
+                + (f", {p.column}" if p.column else "")
+            )
+            val = p.shown_value(show_pii)
+            out.print(f"[{colour}]{where}: {p.message}" + (f" [{val}]" if val else "") + f"[/{colour}]")
+            shown += 1
+    total_problems = sum(len(f.problems) for f in run.files)
+    if total_problems > shown:
+        codes = Counter(p.code for f in run.files for p in f.problems)
+        out.print(
+            pick(
+                f"… 另有 {total_problems - shown} 个问题 ({', '.join(f'{c} {n}' for c, n in codes.most_common(6))}); "
+                "用 --format json 或 validate --annotate 查看全部",
+                f"… {total_problems - shown} more problems; see --format json or validate --annotate",
+            )
+        )
+
+
+def on_file_line(f: FileReport) -> str:
+    """The progress bar's info text after a file."""
+    return f"{f.path.rsplit('/', 1)[-1]} {f.rows_imported}/{f.rows_read}"
+
+
+def say_rejected(run: RunReport) -> None:
+    """One line on stderr per file that could not be read at all."""
+    for f in run.files:
+        if f.status == "rejected":
+            msg = f.problems[-1].message if f.problems else ""
+            err.print(f"[red]{f.path}: {msg}[/red]")

@@ -1,1 +1,0 @@
-"""Thin Typer command modules: parse options, call the core, render."""

@@ -1,0 +1,113 @@
+"""One person's or one household's history across imports (一户一档): what each sheet said."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from laborcli.registry.tables import imports, links, rows, snapshots
+from laborcli.sheets.idcard import convert_15_to_18, normalise_id
+
+TRACKED = (
+    "township",
+    "village",
+    "grp",
+    "household_id",
+    "name",
+    "employment_status",
+    "work_place",
+    "employer",
+    "job_start",
+    "monthly_income",
+    "organised",
+    "labour_capacity",
+    "phone",
+    "poor_household",
+    "relocated",
+)
+
+
+@dataclass(slots=True)
+class Entry:
+    """One imported row about the person, and what changed since the one before."""
+
+    as_of: Any
+    mode: str
+    source: str
+    sheet: str
+    row: int
+    person_key: str
+    values: dict[str, Any]
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+
+
+def person_keys(conn: Connection, ident: str) -> set[str]:
+    """The person keys an ID (or a person key) stands for, following confirmed links."""
+    norm = normalise_id(ident)
+    if len(norm) == 15 and norm.isdigit():  # a first-generation ID: the registry keeps 18 digits
+        norm = convert_15_to_18(norm)
+    keys = {ident, "id:" + norm}
+    # Rows that carry this ID but failed a check have other keys; a verified one is "id:" + ID.
+    unverified = sa.select(rows.c.person_key).where(rows.c.id_valid == sa.false(), rows.c.id_number == norm)
+    keys |= {r[0] for r in conn.execute(unverified.distinct())}
+    canon = {r[0] for r in conn.execute(sa.select(links.c.canonical).where(links.c.person_key.in_(keys)))}
+    keys |= canon
+    keys |= {r[0] for r in conn.execute(sa.select(links.c.person_key).where(links.c.canonical.in_(keys)))}
+    return keys
+
+
+def _entries(conn: Connection, where: sa.ColumnElement[bool]) -> list[Entry]:
+    q = (
+        sa.select(rows, imports.c.file_name, imports.c.mode)
+        .join(imports, imports.c.id == rows.c.import_id)
+        .where(where)
+        .order_by(rows.c.as_of, rows.c.import_id, rows.c.row_number)
+    )
+    out: list[Entry] = []
+    for r in conn.execute(q):
+        m = r._mapping
+        out.append(
+            Entry(
+                m["as_of"],
+                m["mode"],
+                m["file_name"],
+                m["sheet"],
+                m["row_number"],
+                m["person_key"],
+                {k: m[k] for k in (*TRACKED, "id_number", "relation", "gender_eff", "birth_eff")},
+            )
+        )
+    return out
+
+
+def _diff(entries: list[Entry]) -> None:
+    last: dict[str, Entry] = {}
+    for e in entries:
+        k = e.person_key
+        prev = last.get(k)
+        if prev is not None:
+            e.changes = [
+                (f, prev.values.get(f), e.values.get(f))
+                for f in TRACKED
+                if prev.values.get(f) != e.values.get(f)
+            ]
+        last[k] = e
+
+
+def person_history(conn: Connection, ident: str) -> list[Entry]:
+    """Every row about a person (by ID or person key), oldest first, with changes."""
+    entries = _entries(conn, rows.c.person_key.in_(person_keys(conn, ident)))
+    _diff(entries)
+    return entries
+
+
+def household_history(conn: Connection, household_id: str) -> list[Entry]:
+    """Every row of a household, oldest first, with each member's changes."""
+    # Through the figure index (snapshot, household, ...): a seek per snapshot.
+    every_snapshot = rows.c.snapshot_id.in_(sa.select(snapshots.c.id))
+    entries = _entries(conn, sa.and_(every_snapshot, rows.c.household_id == household_id.strip()))
+    _diff(entries)
+    return entries

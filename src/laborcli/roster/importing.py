@@ -1,0 +1,268 @@
+"""Validating and importing sheet files: the work behind `validate` and `import`.
+
+Files are read and validated by ``checking`` (in worker processes for a large import)
+and written here, each file whole or not at all. A file whose exact bytes were imported
+before for the same date and mode is reported ``unchanged`` and not read again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy.engine import Connection
+
+from laborcli import __version__
+from laborcli.dates import as_of_from_name
+from laborcli.policy import DedupPolicy
+from laborcli.registry import Registry, store
+from laborcli.roster.plausibility import implausible_batches
+from laborcli.sheets.checking import (
+    Checker,
+    FileReport,
+    Settings,
+    Status,
+    check_file,
+    gc_paused,
+    resolve_as_of,
+)
+from laborcli.sheets.problems import make_problem
+from laborcli.sheets.reading import file_sha256
+
+__all__ = [
+    "Checker",
+    "FileReport",
+    "RunReport",
+    "Settings",
+    "Status",
+    "check_file",
+    "import_files",
+    "resolve_as_of",
+    "validate_files",
+]
+
+Mode = Literal["snapshot", "update"]
+
+
+@dataclass(slots=True)
+class RunReport:
+    """All files of one command."""
+
+    files: list[FileReport] = field(default_factory=list)
+
+    def as_json(self, show_pii: bool = False) -> dict[str, Any]:
+        """The JSON shape of cli.md."""
+        return {"files": [f.as_json(show_pii) for f in self.files], "totals": self.totals()}
+
+    def totals(self) -> dict[str, int]:
+        """cli.md's ``totals``."""
+        return {
+            "files": len(self.files),
+            "rows_read": sum(f.rows_read for f in self.files),
+            "rows_imported": sum(f.rows_imported for f in self.files),
+            "rows_rejected": sum(f.rows_rejected for f in self.files),
+        }
+
+    @property
+    def has_problems(self) -> bool:
+        """Any file rejected or any row rejected: exit code 1."""
+        return any(f.status == "rejected" or f.rows_rejected for f in self.files)
+
+
+def validate_files(
+    paths: list[Path],
+    settings: Settings,
+    on_file: Callable[[FileReport], None] | None = None,
+    keep_book: bool = False,
+) -> RunReport:
+    """`laborcli validate`: check files, write nothing."""
+    run = RunReport()
+    for p in paths:
+        rep = check_file(p, settings, keep_book=keep_book)
+        run.files.append(rep)
+        if on_file:
+            on_file(rep)
+    return run
+
+
+def import_files(
+    reg: Registry,
+    paths: list[Path],
+    settings: Settings,
+    *,
+    as_of: dt.date | None,
+    mode: Mode = "snapshot",
+    dry_run: bool = False,
+    on_file: Callable[[FileReport], None] | None = None,
+    force: bool = False,
+    dedup: DedupPolicy | None = None,
+    checker: Checker | None = None,
+) -> RunReport:
+    """`laborcli import`: each file validated and written whole or not at all.
+
+    Unless ``force``, a file whose valid IDs mostly belong to other villages is refused
+    (see ``plausibility``). ``checker``: one started on ``paths`` before the registry was
+    opened (else one is made here).
+    """
+    dates = resolve_as_of(paths, as_of)
+    run = RunReport()
+    guard = None if force else (dedup or DedupPolicy())
+    known = {} if dry_run else _already_imported(reg, paths, dates, mode)
+    fresh = [p for p in paths if p not in known]
+    with contextlib.ExitStack() as own:
+        if checker is None:
+            checker = own.enter_context(Checker(fresh, settings))
+        checked = checker.reports(fresh)
+        with gc_paused(), _GroupWriter(reg) as writer:
+            for p in paths:
+                if p in known:
+                    rep = FileReport(path=str(p), sha256=known[p][0], status="unchanged", as_of=dates[p])
+                    rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings = known[p][1]
+                else:
+                    rep = _import_one(writer, next(checked), dates[p], mode, dry_run, guard)
+                run.files.append(rep)
+                if on_file:
+                    on_file(rep)
+    return run
+
+
+class _GroupWriter:
+    """Files written in one transaction per ~``GROUP_ROWS`` rows, each file in a savepoint.
+
+    A file is still imported whole or not at all: its savepoint is released only when all
+    its rows are in, and a file that fails is rolled back to it, and the files before it
+    are committed then. Committing per file cost a third of the import (every commit
+    writes each index page it touched again). What a transaction per file kept and this
+    does not: when the process is killed, or the database itself fails (disk full), the
+    files of the open group are rolled back with it, though the progress bar showed them
+    imported; the command's report comes after the last commit, and running the import
+    again imports those files (they are not ``unchanged``).
+    """
+
+    GROUP_ROWS = 25_000
+
+    def __init__(self, reg: Registry) -> None:
+        self.reg = reg
+        self.stack: contextlib.ExitStack | None = None
+        self.conn: Connection | None = None
+        self.rows = 0
+
+    def __enter__(self) -> _GroupWriter:
+        return self
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        if exc is None:
+            self.commit()
+            return
+        # On a failure the files written before it are kept, as with a transaction each;
+        # if even that commit fails, the first failure is the one to report.
+        with contextlib.suppress(Exception):
+            self.commit()
+
+    @contextlib.contextmanager
+    def file(self) -> Iterator[Connection]:
+        """A connection for one file's writes, inside a savepoint of the open group."""
+        if self.conn is None:
+            self.stack = contextlib.ExitStack()
+            self.conn = self.stack.enter_context(self.reg.writing(bulk=True))
+        with self.reg.errors(), self.conn.begin_nested():
+            yield self.conn
+
+    def wrote(self, rows: int) -> None:
+        """Count a file's rows; commit the group when it is large enough."""
+        self.rows += rows
+        if self.rows >= self.GROUP_ROWS:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the open group, if any."""
+        stack, self.stack, self.conn, self.rows = self.stack, None, None, 0
+        if stack is not None:
+            stack.close()
+            self.reg.checkpoint()
+
+
+def _already_imported(
+    reg: Registry, paths: list[Path], dates: dict[Path, dt.date], mode: Mode
+) -> dict[Path, tuple[str, tuple[int, int, int, int]]]:
+    """Files whose exact bytes were imported before for the same date and mode.
+
+    Hashing is a hundred times faster than parsing, so a re-run of last night's cron job
+    over a folder of unchanged sheets costs seconds, not the whole import again.
+    """
+    out: dict[Path, tuple[str, tuple[int, int, int, int]]] = {}
+    with reg.reading() as conn:
+        for p in paths:
+            digest = file_sha256(p)
+            if digest is None:
+                continue
+            prior = store.find_import(conn, digest, dates[p], mode)
+            if prior is not None:
+                out[p] = (digest, prior)
+    return out
+
+
+def _import_one(
+    writer: _GroupWriter,
+    rep: FileReport,
+    as_of: dt.date,
+    mode: Mode,
+    dry_run: bool,
+    guard: DedupPolicy | None,
+) -> FileReport:
+    """Write one checked file (or say why not); its rows are dropped afterwards either way,
+    so that a run keeps its reports, not every row."""
+    try:
+        path = Path(rep.path)
+        named = as_of_from_name(path.name)
+        rep.as_of = as_of
+        if named and named != as_of and rep.status != "rejected":
+            rep.problems.insert(
+                0,
+                make_problem(
+                    "as-of-conflict",
+                    sheet="",
+                    row=0,
+                    value=path.name,
+                    detail=f"{named.isoformat()} ≠ {as_of.isoformat()}",
+                ),
+            )
+        if rep.status == "rejected":
+            return rep
+        if dry_run:
+            rep.status = "checked"
+            return rep
+        with writer.file() as conn:
+            prior = store.find_import(conn, rep.sha256, as_of, mode)
+            if prior is not None:
+                rep.status = "unchanged"
+                rep.problems = []
+                rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings = prior
+                return rep
+            ids = {place: b.valid_ids for place, b in rep.batches.items()}
+            refused = implausible_batches(conn, ids, as_of, guard) if guard else []
+            if refused:
+                rep.status = "rejected"
+                rep.problems = refused + rep.problems
+                rep.rows_rejected, rep.rows_imported = rep.rows_read, 0
+                return rep
+            store.write_import(
+                conn,
+                path=str(path),
+                sha256=rep.sha256,
+                as_of=as_of,
+                mode=mode,
+                report_counts=(rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings),
+                batches=rep.batches,
+                problems=rep.problems,
+                version=__version__,
+            )
+        writer.wrote(rep.rows_imported)
+        rep.status = "imported"
+        return rep
+    finally:
+        rep.batches = {}

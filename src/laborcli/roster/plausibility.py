@@ -1,0 +1,107 @@
+"""Refusing batches that cannot be what they claim to be.
+
+One village sheet filed under two villages, or a township's combined sheet imported as
+one village, would otherwise flood the duplicate review with thousands of "same"
+clusters and move people between villages. Such a file shares most of its valid IDs
+with other villages' current sheets, which a genuine month never does (people move
+one household at a time), so the import stops and says so; ``--force`` goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from laborcli.policy import DedupPolicy
+from laborcli.registry.tables import rows, snapshots
+from laborcli.roster.state import current_snapshot_ids
+from laborcli.sheets.problems import Problem, make_problem
+
+_CHUNK = 900  # below every back end's limit on bound parameters
+_SAMPLE = 200  # IDs looked at first; the whole batch only when the sample is not clear
+
+
+def _others_holding(
+    conn: Connection, current: dict[int, tuple[str, str]], place: tuple[str, str], ids: Sequence[str]
+) -> dict[str, tuple[str, str]]:
+    """For each of ``ids`` found in another village's current rows: one such village.
+
+    Looked up by person key ("id:" + a verified ID) in the person index, which also holds
+    the snapshot: no row is read.
+    """
+    found: dict[str, tuple[str, str]] = {}
+    for i in range(0, len(ids), _CHUNK):
+        keys = ["id:" + x for x in ids[i : i + _CHUNK]]
+        for key, snap in conn.execute(_HOLDERS, {"keys": keys}):
+            where = current.get(snap)
+            if where is not None and where != place:
+                found.setdefault(key[3:], where)
+    return found
+
+
+# Built once: an import asks these for every file, and building a statement costs more
+# than running it on a small registry.
+_HOLDERS = sa.select(rows.c.person_key, rows.c.snapshot_id).where(
+    rows.c.person_key.in_(sa.bindparam("keys", expanding=True))
+)
+
+
+@functools.lru_cache(maxsize=4)
+def _current_places(as_of: dt.date) -> sa.Select[Any]:
+    snaps = current_snapshot_ids(as_of).subquery("plaus")
+    return sa.select(snapshots.c.id, snapshots.c.township, snapshots.c.village).where(
+        snapshots.c.id.in_(sa.select(snaps.c.id))
+    )
+
+
+def _sample(ids: Sequence[str], n: int) -> list[str]:
+    """Every k-th of the sorted IDs: the same sample for the same batch, spread over it."""
+    step = max(1, len(ids) // n)
+    return list(ids[::step][:n])
+
+
+def implausible_batches(
+    conn: Connection,
+    valid_ids: Mapping[tuple[str, str], Sequence[str]],
+    as_of: dt.date,
+    policy: DedupPolicy,
+) -> list[Problem]:
+    """One problem per village of the file whose valid IDs mostly belong to other villages.
+
+    A sample of the IDs is looked up first; a genuine month shares a few IDs at most, so a
+    sample holding less than half the refusal share settles it. Otherwise, and for every
+    refusal, all IDs are looked up and the message gives the true counts.
+    """
+    out: list[Problem] = []
+    current: dict[int, tuple[str, str]] | None = None
+    for place, given in sorted(valid_ids.items()):
+        ids = sorted(set(given))
+        if len(ids) < policy.implausible_min:
+            continue
+        if current is None:
+            current = {int(r[0]): (r[1], r[2]) for r in conn.execute(_current_places(as_of))}
+        if len(ids) > 2 * _SAMPLE:
+            probe = _sample(ids, _SAMPLE)
+            if len(_others_holding(conn, current, place, probe)) < policy.implausible_share * len(probe) / 2:
+                continue
+        held = _others_holding(conn, current, place, ids)
+        if len(held) < policy.implausible_share * len(ids):
+            continue
+        where = Counter(held.values()).most_common(3)
+        names = "、".join(f"{t}{v}({n}人)" for (t, v), n in where)
+        out.append(
+            make_problem(
+                "batch-implausible",
+                sheet="",
+                row=0,
+                value=f"{place[0]}{place[1]}",
+                detail=f"{len(held)}/{len(ids)} 已在 {names}",
+            )
+        )
+    return out

@@ -1,0 +1,1 @@
+"""A generated county for trying laborcli and for benchmarks."""

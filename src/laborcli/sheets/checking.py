@@ -1,0 +1,298 @@
+"""Reading and validating sheet files, with no registry involved: the work that worker
+processes do for an import, and all that `validate` does.
+
+Nothing here loads the database layer, so a worker forked from here starts at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+import multiprocessing
+import os
+import threading
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from laborcli.dates import as_of_from_name
+from laborcli.errors import InputFileError, UsageError
+from laborcli.i18n import pick
+from laborcli.roster.rowform import Batch, batches
+from laborcli.sheets import idcard
+from laborcli.sheets.locating import locate
+from laborcli.sheets.problems import Problem, make_problem
+from laborcli.sheets.reading import RawBook, read_book
+from laborcli.sheets.schema import SheetSchema
+from laborcli.sheets.validating import Options, SheetResult, validate_table
+
+Status = Literal["imported", "unchanged", "rejected", "checked"]
+
+
+@dataclass(slots=True)
+class FileReport:
+    """What happened to one file (cli.md's ``files`` entries)."""
+
+    path: str
+    sha256: str = ""
+    status: Status = "checked"
+    as_of: dt.date | None = None
+    rows_read: int = 0
+    rows_imported: int = 0
+    rows_rejected: int = 0
+    warnings: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    sheets: list[SheetResult] = field(default_factory=list)
+    book: RawBook | None = None
+    # For an import: the accepted rows, ready to store, by village.
+    batches: dict[tuple[str, str], Batch] = field(default_factory=dict)
+
+    def as_json(self, show_pii: bool = False) -> dict[str, Any]:
+        """The JSON shape of cli.md."""
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "status": self.status,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "rows_read": self.rows_read,
+            "rows_imported": self.rows_imported,
+            "rows_rejected": self.rows_rejected,
+            "warnings": self.warnings,
+            "problems": [p.as_json(show_pii) for p in self.problems],
+        }
+
+    @property
+    def errors(self) -> int:
+        """Problems of error severity."""
+        return sum(1 for p in self.problems if p.severity == "error")
+
+
+@dataclass(slots=True)
+class Settings:
+    """How files are read and checked."""
+
+    schema: SheetSchema
+    strict: bool = False
+    township: str | None = None
+    village: str | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def resolve_as_of(paths: list[Path], as_of: dt.date | None) -> dict[Path, dt.date]:
+    """Each file's as-of date: the option, else the month in its name; else a usage error."""
+    out: dict[Path, dt.date] = {}
+    missing = []
+    for p in paths:
+        d = as_of or as_of_from_name(p.name)
+        if d is None:
+            missing.append(p.name)
+        else:
+            out[p] = d
+    if missing:
+        raise UsageError(
+            pick(
+                f"无法从文件名确定统计日期, 请用 --as-of 指定: {', '.join(missing[:3])}",
+                f"no month in the file name; give --as-of: {', '.join(missing[:3])}",
+            )
+        )
+    return out
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cycle collector off while a file's cells are alive.
+
+    A sheet becomes millions of small objects (cells, rows, columns) without a cycle among
+    them, which reference counting frees; the collector only walked them again and again,
+    a quarter of an import's time.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def check_file(
+    path: Path, settings: Settings, keep_book: bool = False, for_store: bool = False
+) -> FileReport:
+    """Read and validate one file; no registry involved.
+
+    ``for_store`` also turns the accepted rows into stored rows (``batches``), here, where
+    the file is read: in a worker process when the import runs several.
+    """
+    with gc_paused():
+        return _check_file(path, settings, keep_book, for_store)
+
+
+def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool) -> FileReport:
+    rep = FileReport(path=str(path))
+    try:
+        book = read_book(path)
+    except InputFileError as e:
+        rep.status = "rejected"
+        rep.problems.append(make_problem("file-unreadable", sheet="", row=0, value=None, detail=str(e)))
+        return rep
+    rep.sha256 = book.sha256
+    if keep_book:
+        rep.book = book
+    opts = Options(
+        today=settings.today, strict=settings.strict, township=settings.township, village=settings.village
+    )
+    found = False
+    for raw in book.sheets:
+        table = locate(raw, settings.schema)
+        if table is None:
+            continue
+        found = True
+        res = validate_table(raw, table, settings.schema, opts, as_columns=for_store)
+        if res.columns:
+            _add_batches(rep.batches, res)
+        res.columns = None  # stored now; not carried back from a worker
+        rep.sheets.append(res)
+        rep.problems.extend(res.problems)
+        rep.rows_read += res.rows_read
+        rep.rows_imported += res.accepted
+        rep.rows_rejected += len(res.rejected_rows)
+    rep.warnings = sum(1 for p in rep.problems if p.severity == "warning")
+    if not found:
+        rep.status = "rejected"
+        rep.problems.append(
+            make_problem(
+                "no-header", sheet=book.sheets[0].name if book.sheets else "", row=1, detail=path.name
+            )
+        )
+    return rep
+
+
+def _add_batches(into: dict[tuple[str, str], Batch], res: SheetResult) -> None:
+    """A sheet's accepted rows as stored rows, with the count of warnings each row carries."""
+    cols = res.columns
+    assert cols is not None
+    warned: dict[int, int] = defaultdict(int)
+    for p in res.problems:
+        if p.severity == "warning":
+            warned[p.row] += 1
+    cols["warnings"] = [warned.get(n, 0) for n in cols["row_number"]]
+    for place, batch in batches(cols).items():
+        have = into.get(place)
+        if have is None:
+            into[place] = batch
+        else:  # the same village on two sheets of one file: one snapshot
+            have.extend(batch)
+
+
+def _worker_count(paths: list[Path]) -> int:
+    """Processes to read and validate with: all cores when the batch is big enough to pay."""
+    env = os.environ.get("LABORCLI_WORKERS")
+    if env and env.isdigit():
+        return max(1, int(env))
+    total = 0
+    for p in paths:
+        with contextlib.suppress(OSError):
+            total += p.stat().st_size
+    if len(paths) < 3 or total < 4_000_000:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+_WORKER_NICENESS = 5
+
+
+def _worker_start() -> None:
+    """Workers yield the processor to the importing process, which writes what they read:
+    a writer kept waiting holds up every file behind it, and the registry's write lock."""
+    with contextlib.suppress(OSError):
+        os.nice(_WORKER_NICENESS)
+    # Forked from an import, which runs with the cycle collector paused: a worker has it
+    # on between files, as any process (check_file pauses it while a file's cells live).
+    gc.enable()
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Fork where it is safe, else spawn.
+
+    A forked worker starts at once with everything imported; a spawned one imports
+    laborcli again (a second of processor per worker on an office PC). Forking a process
+    that runs other threads (a progress bar's) can deadlock the child, so then: spawn.
+    """
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+class Checker:
+    """Files read and validated ahead of the writer: in worker processes when the batch
+    is large enough to pay, else one by one as they are asked for.
+
+    Made before the registry is opened, the workers start on the first files while the
+    importing process is still loading the database layer and looking up which files were
+    imported before; a file that turns out ``unchanged`` is checked for nothing, at most
+    two per worker. At most two files per worker are in flight, so memory holds a few
+    files, never the county.
+    """
+
+    def __init__(self, paths: list[Path], settings: Settings) -> None:
+        self.settings = settings
+        self.workers = _worker_count(paths)
+        self.pool: ProcessPoolExecutor | None = None
+        self.ahead: dict[Path, Future[FileReport]] = {}
+        if self.workers > 1:
+            idcard.load_array_checks()
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=_pool_context(), initializer=_worker_start
+            )
+            for p in paths[: 2 * self.workers]:
+                self.ahead[p] = self._submit(p)
+
+    def __enter__(self) -> Checker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _submit(self, path: Path) -> Future[FileReport]:
+        assert self.pool is not None
+        return self.pool.submit(check_file, path, self.settings, for_store=True)
+
+    def _started(self, path: Path) -> Future[FileReport]:
+        """The file's check: the one started ahead, else a new one."""
+        ahead = self.ahead.pop(path, None)
+        return ahead if ahead is not None else self._submit(path)
+
+    def reports(self, paths: list[Path]) -> Iterator[FileReport]:
+        """The report of each of ``paths``, in order (files started ahead and not among
+        them are dropped)."""
+        if self.pool is None:
+            for p in paths:
+                yield check_file(p, self.settings, for_store=True)
+            return
+        wanted = set(paths)
+        for p, fut in list(self.ahead.items()):
+            if p not in wanted:
+                fut.cancel()
+                del self.ahead[p]
+        pending: deque[Future[FileReport]] = deque()
+        it = iter(paths)
+        for p in it:
+            pending.append(self._started(p))
+            if len(pending) >= 2 * self.workers:
+                break
+        while pending:
+            rep = pending.popleft().result()
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append(self._started(nxt))
+            yield rep
+
+    def close(self) -> None:
+        """Stop the workers (a file one is reading is finished first)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
