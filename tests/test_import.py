@@ -474,7 +474,8 @@ FILE_KEYS = {
     "warnings",
     "problems",
 }
-PROBLEM_KEYS = {"sheet", "row", "column", "severity", "code", "message", "value"}
+# cli.md's keys, plus the level (file, row, cell) and the fix on its own.
+PROBLEM_KEYS = {"sheet", "row", "column", "severity", "code", "message", "value", "level", "fix"}
 TOTAL_KEYS = {"files", "rows_read", "rows_imported", "rows_rejected"}
 
 

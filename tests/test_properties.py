@@ -35,7 +35,7 @@ from laborcli.sheets.idcard import (
 from laborcli.sheets.locating import locate
 from laborcli.sheets.reading import ExcelError, read_book
 from laborcli.sheets.schema import load_schema
-from laborcli.sheets.validating import Options, _parse_column, _parser_for, validate_table
+from laborcli.sheets.validating import Options, _parse_column, parser_for, validate_table
 from tests.sheets import STANDARD, csv_text, person
 
 TODAY = dt.date(2026, 6, 1)
@@ -318,8 +318,8 @@ cells = st.one_of(
 def test_a_column_parses_as_its_cells_do_one_by_one(column: list[object], key: str) -> None:
     """Parsing once per distinct cell gives what parsing every cell would."""
     schema = load_schema(None)
-    parse = _parser_for(schema, key, TODAY)
-    ready = dt.date if schema.by_key[key].kind == "date" else None
+    parse = parser_for(schema, schema.by_key[key], TODAY)
+    ready = dt.date if schema.by_key[key].type == "date" else None
     blank_none = key == "remarks"
     want_values, want_found = [], []
     for i, cell in enumerate(column):

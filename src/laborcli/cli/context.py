@@ -40,7 +40,6 @@ def settings(
     return Settings(
         schema=load_schema(Path(st.schema) if st.schema else None),
         strict=strict,
-        township=township,
-        village=village,
+        defaults={k: v for k, v in (("township", township), ("village", village)) if v},
         today=dt.date.today(),
     )

@@ -48,7 +48,7 @@ def people_frame(
         for col in schema.columns:
             key = "grp" if col.key == "group" else col.key
             v = m.get(key) if key in m else None
-            if col.kind == "yesno" and v is not None:
+            if col.type == "yesno" and v is not None:
                 v = "是" if v else "否"
             if col.key == "id_number":
                 v = mask.id(v)

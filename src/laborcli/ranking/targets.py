@@ -1,136 +1,82 @@
 """Annual transfer-employment targets per village (年度转移就业任务数).
 
-The targets sheet has 乡镇, 村(社区) and 年度任务数 columns (with aliases); it is checked
-like any sheet, and a new import for a year replaces that year's targets.
+The targets sheet is a sheet kind (schemas/targets_sheet.toml: 乡镇, 村(社区) and
+年度任务数 with their aliases), read and checked by the shared sheet machinery like a
+village sheet: title rows, aliases, totals rows, GB18030 CSV, problems with a place and
+a fix, annotated copies. What only the registry can tell is checked here: each village
+must have had a sheet imported. A new import for a year replaces that year's targets.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from laborcli.errors import InputFileError
-from laborcli.i18n import pick
 from laborcli.registry.tables import snapshots, targets
-from laborcli.sheets.cells import ValueProblem, clean_text, fold, is_blank, parse_int
-from laborcli.sheets.problems import Problem, make_problem
-from laborcli.sheets.reading import read_book
-
-HEADERS = {
-    "township": ["乡镇(街道)", "乡镇", "乡(镇)", "镇(乡)", "乡镇街道", "街道"],
-    "village": ["村(社区)", "村", "行政村", "村委会", "社区", "村(居)"],
-    "target": [
-        "年度任务数",
-        "任务数",
-        "年度转移就业任务数",
-        "年度目标",
-        "目标任务数",
-        "转移就业任务数",
-        "年度任务",
-    ],
-}
-_LOOKUP = {fold(h): k for k, hs in HEADERS.items() for h in hs}
+from laborcli.sheets.checking import FileReport, Settings, check_file
+from laborcli.sheets.problems import ProblemCode, make_problem
+from laborcli.sheets.schema import SheetSchema, load_schema
 
 
-@dataclass(slots=True)
-class TargetsReport:
-    """What a targets import read, kept and refused."""
-
-    path: str
-    year: int
-    rows_read: int = 0
-    imported: int = 0
-    problems: list[Problem] = field(default_factory=list)
+def targets_schema(path: Path | None = None) -> SheetSchema:
+    """The targets sheet kind: a county's own copy, else the shipped one."""
+    return load_schema(path, kind="targets")
 
 
 def read_targets(
-    path: Path, year: int, known: set[tuple[str, str]]
-) -> tuple[TargetsReport, list[dict[str, object]]]:
-    """Parse a targets file; villages not in the registry and non-numeric targets are errors."""
-    rep = TargetsReport(path=str(path), year=year)
-    book = read_book(path)
-    for sheet in book.sheets:
-        header_i, cols = -1, {}
-        for i, row in enumerate(sheet.rows[:20]):
-            found = {
-                _LOOKUP[fold(str(c))]: j
-                for j, c in reversed(list(enumerate(row)))
-                if isinstance(c, str) and fold(c) in _LOOKUP
-            }
-            if {"village", "target"} <= found.keys():
-                header_i, cols = i, found
-                break
-        if header_i < 0:
-            continue
-        good: dict[tuple[str, str], dict[str, object]] = {}
-        for i in range(header_i + 1, len(sheet.rows)):
-            row = sheet.rows[i]
+    path: Path, year: int, known: set[tuple[str, str]], schema: SheetSchema | None = None
+) -> tuple[FileReport, list[dict[str, object]]]:
+    """Check a targets file; a village that has never had a sheet imported is an error.
 
-            def cell(k: str, row: list[object] = row, cols: dict[str, int] = cols) -> object:
-                j = cols.get(k)
-                return row[j] if j is not None and j < len(row) else None
-
-            if all(is_blank(v) for v in row):
-                continue
-            township = clean_text(cell("township")) if "township" in cols else ""
-            village = clean_text(cell("village"))
-            if fold(township).startswith(("合计", "小计", "总计")) or fold(village).startswith(
-                ("合计", "小计", "总计")
-            ):
-                continue
-            rep.rows_read += 1
-            n = i + 1
-            if not village:
-                rep.problems.append(
-                    make_problem("village-missing", sheet=sheet.name, row=n, column="村(社区)")
-                )
-                continue
-            if not township:
+    Returns the report (its ``rows_imported`` is the villages whose target is kept) and
+    the targets to store. A row without a township takes the township of the one known
+    village of that name.
+    """
+    rep = check_file(path, Settings(schema=schema or targets_schema()), keep_book=True, for_store=True)
+    good: dict[tuple[str, str], dict[str, object]] = {}
+    rejected = 0
+    for res in rep.sheets:
+        cols = res.columns or {}
+        res.columns = None
+        for sheet, n, township, village, target in zip(
+            cols.get("sheet", []),
+            cols.get("row_number", []),
+            cols.get("township", []),
+            cols.get("village", []),
+            cols.get("target", []),
+            strict=True,
+        ):
+            place = (township or "", village)
+            if not place[0]:
                 matches = [t for (t, v) in known if v == village]
                 if len(matches) == 1:
-                    township = matches[0]
-            if (township, village) not in known:
+                    place = (matches[0], village)
+            if place not in known:
+                rejected += 1
                 rep.problems.append(
                     make_problem(
-                        "target-village-unknown",
-                        sheet=sheet.name,
+                        ProblemCode.TARGET_VILLAGE_UNKNOWN,
+                        sheet=sheet,
                         row=n,
-                        column="村(社区)",
-                        value=f"{township}{village}",
+                        column=res.table.headers.get("village") if res.table else None,
+                        value=f"{place[0]}{village}",
                     )
                 )
                 continue
-            try:
-                t = parse_int(cell("target"))
-            except ValueProblem:
-                t = -1
-            if t is None or t < 0:
-                rep.problems.append(
-                    make_problem(
-                        "target-invalid",
-                        sheet=sheet.name,
-                        row=n,
-                        column="年度任务数",
-                        value=clean_text(cell("target")),
-                    )
-                )
-                continue
-            good[(township, village)] = {
+            good[place] = {
                 "year": year,
-                "township": township,
+                "township": place[0],
                 "village": village,
-                "target": t,
+                "target": target,
                 "source": path.name,
             }
-        rep.imported = len(good)
-        return rep, list(good.values())
-    raise InputFileError(
-        f"{path.name}: "
-        + pick("找不到表头 (需要 村(社区) 和 年度任务数 两列)", "no header with 村(社区) and 年度任务数")
-    )
+    rep.problems.sort(key=lambda p: (p.sheet, p.row))
+    rep.rows_rejected += rejected
+    rep.rows_imported = len(good)
+    rep.status = "rejected" if rep.status == "rejected" else "imported"
+    return rep, list(good.values())
 
 
 def known_villages(conn: Connection) -> set[tuple[str, str]]:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy.engine import Connection
 
@@ -24,13 +23,14 @@ from laborcli.roster.plausibility import implausible_batches
 from laborcli.sheets.checking import (
     Checker,
     FileReport,
+    RunReport,
     Settings,
     Status,
     check_file,
     gc_paused,
     resolve_as_of,
 )
-from laborcli.sheets.problems import make_problem
+from laborcli.sheets.problems import ProblemCode, make_problem
 from laborcli.sheets.reading import file_sha256
 
 __all__ = [
@@ -46,31 +46,6 @@ __all__ = [
 ]
 
 Mode = Literal["snapshot", "update"]
-
-
-@dataclass(slots=True)
-class RunReport:
-    """All files of one command."""
-
-    files: list[FileReport] = field(default_factory=list)
-
-    def as_json(self, show_pii: bool = False) -> dict[str, Any]:
-        """The JSON shape of cli.md."""
-        return {"files": [f.as_json(show_pii) for f in self.files], "totals": self.totals()}
-
-    def totals(self) -> dict[str, int]:
-        """cli.md's ``totals``."""
-        return {
-            "files": len(self.files),
-            "rows_read": sum(f.rows_read for f in self.files),
-            "rows_imported": sum(f.rows_imported for f in self.files),
-            "rows_rejected": sum(f.rows_rejected for f in self.files),
-        }
-
-    @property
-    def has_problems(self) -> bool:
-        """Any file rejected or any row rejected: exit code 1."""
-        return any(f.status == "rejected" or f.rows_rejected for f in self.files)
 
 
 def validate_files(
@@ -224,7 +199,7 @@ def _import_one(
             rep.problems.insert(
                 0,
                 make_problem(
-                    "as-of-conflict",
+                    ProblemCode.AS_OF_CONFLICT,
                     sheet="",
                     row=0,
                     value=path.name,

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from laborcli.policy import DedupPolicy
 from laborcli.registry.tables import rows, snapshots
 from laborcli.roster.state import current_snapshot_ids
-from laborcli.sheets.problems import Problem, make_problem
+from laborcli.sheets.problems import Problem, ProblemCode, make_problem
 
 _CHUNK = 900  # below every back end's limit on bound parameters
 _SAMPLE = 200  # IDs looked at first; the whole batch only when the sample is not clear
@@ -97,7 +97,7 @@ def implausible_batches(
         names = "、".join(f"{t}{v}({n}人)" for (t, v), n in where)
         out.append(
             make_problem(
-                "batch-implausible",
+                ProblemCode.BATCH_IMPLAUSIBLE,
                 sheet="",
                 row=0,
                 value=f"{place[0]}{place[1]}",

@@ -1,5 +1,6 @@
-"""Reading and validating sheet files, with no registry involved: the work that worker
-processes do for an import, and all that `validate` does.
+"""Reading and validating sheet files of any kind, with no registry involved: the work
+that worker processes do for an import, all that `validate` does, and the one report of
+every import-like command (``FileReport``, ``RunReport``).
 
 Nothing here loads the database layer, so a worker forked from here starts at once.
 """
@@ -12,7 +13,7 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -22,10 +23,9 @@ from typing import Any, Literal
 from laborcli.dates import as_of_from_name
 from laborcli.errors import InputFileError, UsageError
 from laborcli.i18n import pick
-from laborcli.roster.rowform import Batch, batches
 from laborcli.sheets import idcard
 from laborcli.sheets.locating import locate
-from laborcli.sheets.problems import Problem, make_problem
+from laborcli.sheets.problems import Problem, ProblemCode, make_problem
 from laborcli.sheets.reading import RawBook, read_book
 from laborcli.sheets.schema import SheetSchema
 from laborcli.sheets.validating import Options, SheetResult, validate_table
@@ -48,8 +48,9 @@ class FileReport:
     problems: list[Problem] = field(default_factory=list)
     sheets: list[SheetResult] = field(default_factory=list)
     book: RawBook | None = None
-    # For an import: the accepted rows, ready to store, by village.
-    batches: dict[tuple[str, str], Batch] = field(default_factory=dict)
+    # For an import: the accepted rows in the kind's stored form, by place (its rule set's
+    # ``store``); a kind without one keeps its accepted columns in ``sheets``.
+    batches: dict[Any, Any] = field(default_factory=dict)
 
     def as_json(self, show_pii: bool = False) -> dict[str, Any]:
         """The JSON shape of cli.md."""
@@ -72,13 +73,46 @@ class FileReport:
 
 
 @dataclass(slots=True)
+class RunReport:
+    """All files of one import-like command (validate, import, targets import...)."""
+
+    files: list[FileReport] = field(default_factory=list)
+
+    def as_json(self, show_pii: bool = False) -> dict[str, Any]:
+        """The JSON shape of cli.md."""
+        return {"files": [f.as_json(show_pii) for f in self.files], "totals": self.totals()}
+
+    def totals(self) -> dict[str, int]:
+        """cli.md's ``totals``."""
+        return {
+            "files": len(self.files),
+            "rows_read": sum(f.rows_read for f in self.files),
+            "rows_imported": sum(f.rows_imported for f in self.files),
+            "rows_rejected": sum(f.rows_rejected for f in self.files),
+        }
+
+    def flatten(self, show_pii: bool = False) -> list[dict[str, Any]]:
+        """One record per problem, with its file's name and status: the CSV form."""
+        return [
+            {"file": Path(f.path).name, "status": f.status, **p.as_json(show_pii)}
+            for f in self.files
+            for p in f.problems
+        ]
+
+    @property
+    def has_problems(self) -> bool:
+        """Any file rejected or any row rejected: exit code 1."""
+        return any(f.status == "rejected" or f.rows_rejected for f in self.files)
+
+
+@dataclass(slots=True)
 class Settings:
     """How files are read and checked."""
 
     schema: SheetSchema
     strict: bool = False
-    township: str | None = None
-    village: str | None = None
+    # Values for empty cells, by column key (``--township``, ``--village``).
+    defaults: dict[str, str] = field(default_factory=dict)
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -137,14 +171,16 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
         book = read_book(path)
     except InputFileError as e:
         rep.status = "rejected"
-        rep.problems.append(make_problem("file-unreadable", sheet="", row=0, value=None, detail=str(e)))
+        rep.problems.append(
+            make_problem(ProblemCode.FILE_UNREADABLE, sheet="", row=0, value=None, detail=str(e))
+        )
         return rep
     rep.sha256 = book.sha256
     if keep_book:
         rep.book = book
-    opts = Options(
-        today=settings.today, strict=settings.strict, township=settings.township, village=settings.village
-    )
+    opts = Options(today=settings.today, strict=settings.strict, defaults=settings.defaults)
+    rules = settings.schema.rules()
+    store = getattr(rules, "store", None) if for_store else None
     found = False
     for raw in book.sheets:
         table = locate(raw, settings.schema)
@@ -152,9 +188,10 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
             continue
         found = True
         res = validate_table(raw, table, settings.schema, opts, as_columns=for_store)
-        if res.columns:
-            _add_batches(rep.batches, res)
-        res.columns = None  # stored now; not carried back from a worker
+        if store is not None:
+            if res.columns:
+                store(rep.batches, res)
+            res.columns = None  # stored now; not carried back from a worker
         rep.sheets.append(res)
         rep.problems.extend(res.problems)
         rep.rows_read += res.rows_read
@@ -165,27 +202,13 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
         rep.status = "rejected"
         rep.problems.append(
             make_problem(
-                "no-header", sheet=book.sheets[0].name if book.sheets else "", row=1, detail=path.name
+                ProblemCode.NO_HEADER,
+                sheet=book.sheets[0].name if book.sheets else "",
+                row=1,
+                detail=path.name,
             )
         )
     return rep
-
-
-def _add_batches(into: dict[tuple[str, str], Batch], res: SheetResult) -> None:
-    """A sheet's accepted rows as stored rows, with the count of warnings each row carries."""
-    cols = res.columns
-    assert cols is not None
-    warned: dict[int, int] = defaultdict(int)
-    for p in res.problems:
-        if p.severity == "warning":
-            warned[p.row] += 1
-    cols["warnings"] = [warned.get(n, 0) for n in cols["row_number"]]
-    for place, batch in batches(cols).items():
-        have = into.get(place)
-        if have is None:
-            into[place] = batch
-        else:  # the same village on two sheets of one file: one snapshot
-            have.extend(batch)
 
 
 def _worker_count(paths: list[Path]) -> int:

@@ -1,4 +1,5 @@
-"""Finding the register inside a sheet: the header row under title rows, and the columns.
+"""Finding the table inside a sheet: the header row under title rows, the columns, and
+the record rows below it; for every kind of sheet, as its schema declares.
 
 Hand-made sheets put one or two title rows above the header, sometimes a second header
 row for groups of columns, and a totals row or a signature line below the data.
@@ -16,7 +17,6 @@ from laborcli.sheets.reading import Cell, RawSheet
 from laborcli.sheets.schema import SheetSchema
 
 HEADER_SCAN_ROWS = 30
-MIN_HEADER_MATCHES = 3
 TOTAL_WORDS = ("合计", "小计", "总计", "总数", "共计")
 _TOTAL_CHARS = frozenset("计数計數")
 FOOTER_WORDS = (
@@ -32,8 +32,6 @@ FOOTER_WORDS = (
     "注:",
     "注：",
 )
-# Columns whose content identifies a person; a totals word there marks a totals row.
-_ID_KEYS = ("township", "village", "group", "household_id", "relation", "name", "id_number")
 
 
 @dataclass(slots=True)
@@ -56,13 +54,14 @@ def _header_matches(row: list[Cell], schema: SheetSchema) -> int:
 
 
 def locate(sheet: RawSheet, schema: SheetSchema) -> Table | None:
-    """The table of a sheet, or None when no row looks like a header naming 姓名."""
+    """The table of a sheet, or None when no row looks like the kind's header (for a
+    village sheet, a row naming 姓名 and two more of its columns)."""
     best_i, best_n = -1, 0
     for i, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
         n = _header_matches(row, schema)
         if n > best_n:
             best_i, best_n = i, n
-    if best_n < MIN_HEADER_MATCHES:
+    if best_n < min(schema.info.min_header_matches, len(schema.columns)):
         return None
     lookup = schema.header_lookup
     columns: dict[str, int] = {}
@@ -87,7 +86,7 @@ def locate(sheet: RawSheet, schema: SheetSchema) -> Table | None:
         else:
             columns[key] = j
             headers[key] = text
-    if "name" not in columns:
+    if any(k not in columns for k in schema.info.header_keys):
         return None
     return table
 
@@ -103,9 +102,15 @@ def _combine(row: list[Cell], other: list[Cell], lookup: dict[str, str]) -> list
     return out
 
 
-def is_totals_row(row: list[Cell], table: Table) -> bool:
-    """A 合计/小计 row: a totals word where a person's identifying cells would be."""
-    idx = [table.columns[k] for k in _ID_KEYS if k in table.columns] + table.unmapped
+def _record_columns(table: Table, schema: SheetSchema) -> list[int]:
+    """The columns that say whose row it is, and the unknown ones: a totals word there
+    marks a totals row."""
+    return [table.columns[k] for k in schema.info.record_keys if k in table.columns] + table.unmapped
+
+
+def is_totals_row(row: list[Cell], table: Table, schema: SheetSchema) -> bool:
+    """A 合计/小计 row: a totals word where a record's identifying cells would be."""
+    idx = _record_columns(table, schema)
     for j in idx:
         if j < len(row):
             v = row[j]
@@ -116,28 +121,28 @@ def is_totals_row(row: list[Cell], table: Table) -> bool:
 
 
 @dataclass(slots=True)
-class PersonRows:
-    """The person rows of a table, held column by column (validation works on columns)."""
+class RecordRows:
+    """The record rows of a table, held column by column (validation works on columns)."""
 
-    numbers: list[int]  # the Excel row number of each person row
-    columns: list[Sequence[Cell]]  # columns[j][i]: sheet column j of person row i (None if short)
+    numbers: list[int]  # the Excel row number of each record row
+    columns: list[Sequence[Cell]]  # columns[j][i]: sheet column j of record row i (None if short)
     width: int
 
     def column(self, j: int) -> list[Cell]:
-        """Sheet column j of every person row; None throughout when the sheet has no such column."""
+        """Sheet column j of every record row; None throughout when the sheet has no such column."""
         if j >= self.width:
             return [None] * len(self.numbers)
         return list(self.columns[j])
 
 
-def person_rows(raw: RawSheet, table: Table, schema: SheetSchema) -> PersonRows:
-    """Every person row under the header, as columns: blank rows, totals, footers and
+def record_rows(raw: RawSheet, table: Table, schema: SheetSchema) -> RecordRows:
+    """Every record row under the header, as columns: blank rows, totals, footers and
     repeated headers left out.
 
     The sheet is turned into columns once. The four row tests run only on the rows that
-    could fail one of them, found through each column's distinct values: a row with a name
-    that is not a header word and no totals character in its identifying cells is a person
-    row. Testing every row cost a second per 100,000.
+    could fail one of them, found through each column's distinct values: a row whose record
+    key (姓名 for a village sheet) is no header word, with no totals character in its
+    identifying cells, is a record; testing every row would cost a Python call per row.
     """
     start = table.header_row
     body = raw.rows[start:]
@@ -147,9 +152,10 @@ def person_rows(raw: RawSheet, table: Table, schema: SheetSchema) -> PersonRows:
     columns: list[Sequence[Cell]] = list(zip(*body, strict=True)) if body else []
     suspects: set[int] = set()
     lookup = schema.header_lookup
-    name_j = table.columns["name"]
+    key = schema.info.record_key
+    name_j = table.columns[key]
     if name_j < width:
-        chars = schema.header_chars["name"]
+        chars = schema.header_chars[key]
         odd = {
             v
             for v in set(columns[name_j])
@@ -160,7 +166,7 @@ def person_rows(raw: RawSheet, table: Table, schema: SheetSchema) -> PersonRows:
                     not v.strip()
                     or (
                         (not chars.isdisjoint(v) or not unicodedata.is_normalized("NFKC", v))
-                        and lookup.get(fold(v)) == "name"
+                        and lookup.get(fold(v)) == key
                     )
                 )
             )
@@ -169,7 +175,7 @@ def person_rows(raw: RawSheet, table: Table, schema: SheetSchema) -> PersonRows:
             suspects.update(i for i, v in enumerate(columns[name_j]) if v in odd)
     else:
         suspects.update(range(len(body)))
-    for j in [table.columns[k] for k in _ID_KEYS if k in table.columns] + table.unmapped:
+    for j in _record_columns(table, schema):
         if j >= width:
             continue
         if not _may_hold_totals(columns[j]):
@@ -181,15 +187,15 @@ def person_rows(raw: RawSheet, table: Table, schema: SheetSchema) -> PersonRows:
         i
         for i in suspects
         if is_blank_row(body[i])
-        or is_totals_row(body[i], table)
-        or is_footer_row(body[i], table)
+        or is_totals_row(body[i], table, schema)
+        or is_footer_row(body[i], table, schema)
         or is_repeated_header(body[i], table, schema)
     }
     numbers = list(range(start + 1, start + 1 + len(body)))
     if drop:
         numbers = without(numbers, drop)
         columns = [without(c, drop) for c in columns]
-    return PersonRows(numbers, columns, width)
+    return RecordRows(numbers, columns, width)
 
 
 def _may_hold_totals(column: Sequence[Cell]) -> bool:
@@ -214,9 +220,9 @@ def without(seq: Sequence[Any], drop: Collection[int]) -> list[Any]:
     return out
 
 
-def is_footer_row(row: list[Cell], table: Table) -> bool:
-    """A signature or note line under the table (填报人: ..., 说明: ...), with no name."""
-    name_j = table.columns["name"]
+def is_footer_row(row: list[Cell], table: Table, schema: SheetSchema) -> bool:
+    """A signature or note line under the table (填报人: ..., 说明: ...), with no record key."""
+    name_j = table.columns[schema.info.record_key]
     if name_j < len(row) and not is_blank(row[name_j]):
         return False
     texts = [fold(str(v)) for v in row if not is_blank(v)]
@@ -230,6 +236,7 @@ def is_blank_row(row: list[Cell]) -> bool:
 
 def is_repeated_header(row: list[Cell], table: Table, schema: SheetSchema) -> bool:
     """The header printed again further down (pages pasted together)."""
-    name_j = table.columns["name"]
+    key = schema.info.record_key
+    name_j = table.columns[key]
     v = row[name_j] if name_j < len(row) else None
-    return isinstance(v, str) and schema.header_lookup.get(fold(v)) == "name"
+    return isinstance(v, str) and schema.header_lookup.get(fold(v)) == key

@@ -1,60 +1,109 @@
-"""Problems found in sheets are data: a stable code, a place, the value and a message.
+"""Problems found in sheets are data: a stable code, a level and place, the value, a
+message and a fix.
 
-Codes are kebab-case and never change meaning; the catalogue below is the single source
-of their messages (Chinese and English) and of the advice on how to fix them, and it
-generates ``docs/problem-codes.md``.
+Codes are kebab-case and never change meaning; :class:`ProblemCode` names every one (a
+misspelt code fails type checking), and the catalogue below is the single source of
+their messages and advice in Chinese and English. It generates ``docs/problem-codes.md``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 from laborcli.i18n import lang
 
 Severity = Literal["error", "warning"]
+# Where a problem sits: the whole file (or sheet), one row, or one cell of a row.
+Level = Literal["file", "row", "cell"]
+
+
+class ProblemCode(StrEnum):
+    """Every kind of problem laborcli reports; the values are the stable codes in the JSON."""
+
+    FILE_UNREADABLE = "file-unreadable"
+    NO_HEADER = "no-header"
+    COLUMN_MISSING = "column-missing"
+    COLUMN_DUPLICATE = "column-duplicate"
+    AS_OF_CONFLICT = "as-of-conflict"
+    FILE_TOO_LARGE = "file-too-large"
+    BATCH_IMPLAUSIBLE = "batch-implausible"
+    CELL_ERROR = "cell-error"
+    NAME_MISSING = "name-missing"
+    VILLAGE_MISSING = "village-missing"
+    STATUS_MISSING = "status-missing"
+    STATUS_UNKNOWN = "status-unknown"
+    CAPACITY_UNKNOWN = "capacity-unknown"
+    YESNO_UNKNOWN = "yesno-unknown"
+    INCOME_INVALID = "income-invalid"
+    DATE_UNREADABLE = "date-unreadable"
+    ID_STORED_AS_NUMBER = "id-stored-as-number"
+    ID_MISSING = "id-missing"
+    ID_FORMAT = "id-format"
+    ID_PROVINCE = "id-province"
+    ID_BIRTH_DATE = "id-birth-date"
+    ID_CHECK_DIGIT = "id-check-digit"
+    ID_DUPLICATE_IN_SHEET = "id-duplicate-in-sheet"
+    GENDER_MISMATCH = "gender-mismatch"
+    GENDER_UNKNOWN = "gender-unknown"
+    BIRTH_MISMATCH = "birth-mismatch"
+    PHONE_INVALID = "phone-invalid"
+    NUMBER_INVALID = "number-invalid"
+    TARGET_VILLAGE_UNKNOWN = "target-village-unknown"
+    TARGET_INVALID = "target-invalid"
+    AGE_UNKNOWN = "age-unknown"
+    VALUE_MISSING = "value-missing"
+    VALUE_UNKNOWN = "value-unknown"
+
+
+P = ProblemCode
 
 
 @dataclass(frozen=True, slots=True)
 class Code:
-    """One kind of problem: its default severity and its texts."""
+    """One kind of problem: its default severity, its level and its texts."""
 
-    code: str
+    code: ProblemCode
     severity: Severity
     zh: str
     en: str
     fix_zh: str
     fix_en: str
+    level: Level = "cell"
 
 
 _CODES: list[Code] = [
     # --- file level
     Code(
-        "file-unreadable",
+        P.FILE_UNREADABLE,
         "error",
         "文件无法读取",
         "the file cannot be read",
         "请确认文件是完整的 .xlsx/.xls/.csv 文件, 重新导出后再试",
         "save it again as .xlsx, .xls or .csv",
+        level="file",
     ),
     Code(
-        "no-header",
+        P.NO_HEADER,
         "error",
         "找不到表头行(需包含 姓名 等列)",
         "no header row found (it must name 姓名 and more)",
         "请使用标准模板 (laborcli template) 的表头",
         "use the headers of the standard template",
+        level="file",
     ),
     Code(
-        "column-missing",
+        P.COLUMN_MISSING,
         "error",
         "缺少必需的列",
         "a required column is missing",
         "请在表头中加入该列",
         "add the column to the header",
+        level="file",
     ),
     Code(
-        "column-duplicate",
+        P.COLUMN_DUPLICATE,
         "warning",
         "表头中该列出现了多次, 只使用第一列",
         "the column appears twice; the first is used",
@@ -62,58 +111,71 @@ _CODES: list[Code] = [
         "remove the duplicate column",
     ),
     Code(
-        "as-of-conflict",
+        P.AS_OF_CONFLICT,
         "warning",
         "文件名中的月份与 --as-of 不一致",
         "the month in the file name differs from --as-of",
         "请核对统计月份",
         "check the month",
+        level="file",
     ),
     Code(
-        "file-too-large",
+        P.FILE_TOO_LARGE,
         "error",
         "文件过大或解压后体积异常, 拒绝读取",
         "the file is too large or inflates suspiciously",
         "请拆分文件或检查文件来源",
         "split the file or check where it came from",
+        level="file",
     ),
     Code(
-        "batch-implausible",
+        P.BATCH_IMPLAUSIBLE,
         "error",
         "该表的身份证号大多已在其他村的表中, 疑似同一张表报成了两个村或把乡镇汇总表当作村表导入, 未导入",
         "most valid IDs of this sheet are already in other villages' sheets (the same sheet filed "
         "twice, or a township sheet imported as a village); not imported",
         "请核对文件所属的乡镇和村; 确认无误时加 --force 重新导入",
         "check which village the file belongs to; if it is right, import again with --force",
+        level="file",
     ),
     # --- row errors
     Code(
-        "cell-error",
+        P.CELL_ERROR,
         "error",
         "单元格是 Excel 错误值",
         "the cell holds an Excel error value",
         "公式出错 (#N/A、#DIV/0! 等), 请改正公式或直接填写数值",
         "a formula failed (#N/A, #DIV/0!, ...): fix it or type the value",
     ),
-    Code("name-missing", "error", "姓名为空", "the name is empty", "请填写姓名", "fill in the name"),
     Code(
-        "village-missing",
+        P.NAME_MISSING,
+        "error",
+        "姓名为空",
+        "the name is empty",
+        "请填写姓名",
+        "fill in the name",
+        level="row",
+    ),
+    Code(
+        P.VILLAGE_MISSING,
         "error",
         "村(社区)为空, 命令行也未指定",
         "no village in the row or on the command line",
         "请填写村(社区)列, 或在命令中用 --village 指定",
         "fill in the village or pass --village",
+        level="row",
     ),
     Code(
-        "status-missing",
+        P.STATUS_MISSING,
         "error",
         "就业状态为空",
         "the employment status is empty",
         "请从下拉列表中选择就业状态",
         "choose a status from the list",
+        level="row",
     ),
     Code(
-        "status-unknown",
+        P.STATUS_UNKNOWN,
         "error",
         "就业状态不在规定的取值中",
         "the employment status is not in the vocabulary",
@@ -121,7 +183,7 @@ _CODES: list[Code] = [
         "use one of the statuses of the template",
     ),
     Code(
-        "capacity-unknown",
+        P.CAPACITY_UNKNOWN,
         "error",
         "劳动能力不在规定的取值中",
         "the labour capacity is not in the vocabulary",
@@ -129,7 +191,7 @@ _CODES: list[Code] = [
         "use one of the capacities of the template",
     ),
     Code(
-        "yesno-unknown",
+        P.YESNO_UNKNOWN,
         "error",
         "是/否 栏填写的值无法识别",
         "a yes/no cell holds something else",
@@ -137,7 +199,7 @@ _CODES: list[Code] = [
         "write 是 or 否",
     ),
     Code(
-        "income-invalid",
+        P.INCOME_INVALID,
         "error",
         "月收入不是非负数字",
         "the income is not a non-negative number",
@@ -145,7 +207,7 @@ _CODES: list[Code] = [
         "write a number such as 4500",
     ),
     Code(
-        "date-unreadable",
+        P.DATE_UNREADABLE,
         "error",
         "日期无法识别",
         "the date cannot be read",
@@ -153,7 +215,7 @@ _CODES: list[Code] = [
         "write it as 2021-03-05",
     ),
     Code(
-        "id-stored-as-number",
+        P.ID_STORED_AS_NUMBER,
         "error",
         "身份证号码以数字格式保存, 后几位已丢失",
         "the ID was stored by Excel as a number: its last digits are lost",
@@ -162,7 +224,7 @@ _CODES: list[Code] = [
     ),
     # --- row warnings
     Code(
-        "id-missing",
+        P.ID_MISSING,
         "warning",
         "身份证号码为空, 身份无法核验",
         "the ID is empty: identity unverified",
@@ -170,7 +232,7 @@ _CODES: list[Code] = [
         "fill in the ID",
     ),
     Code(
-        "id-format",
+        P.ID_FORMAT,
         "warning",
         "身份证号码位数或字符不对 (应为18位)",
         "the ID is not 18 characters of digits and X",
@@ -178,7 +240,7 @@ _CODES: list[Code] = [
         "check the ID",
     ),
     Code(
-        "id-province",
+        P.ID_PROVINCE,
         "warning",
         "身份证号码前两位不是有效的省份代码",
         "the ID does not start with a province code",
@@ -186,7 +248,7 @@ _CODES: list[Code] = [
         "check the ID",
     ),
     Code(
-        "id-birth-date",
+        P.ID_BIRTH_DATE,
         "warning",
         "身份证号码中的出生日期无效",
         "the birth date inside the ID is not a real date",
@@ -194,7 +256,7 @@ _CODES: list[Code] = [
         "check digits 7-14 of the ID",
     ),
     Code(
-        "id-check-digit",
+        P.ID_CHECK_DIGIT,
         "warning",
         "身份证号码校验位不符, 可能有录入错误",
         "the ID's check digit is wrong: probably a typo",
@@ -202,7 +264,7 @@ _CODES: list[Code] = [
         "compare the ID digit by digit",
     ),
     Code(
-        "id-duplicate-in-sheet",
+        P.ID_DUPLICATE_IN_SHEET,
         "warning",
         "同一身份证号码在本表中出现多次",
         "the same ID appears more than once in the sheet",
@@ -210,7 +272,7 @@ _CODES: list[Code] = [
         "remove the duplicate row",
     ),
     Code(
-        "gender-mismatch",
+        P.GENDER_MISMATCH,
         "warning",
         "性别与身份证号码不一致",
         "the gender disagrees with the ID",
@@ -218,7 +280,7 @@ _CODES: list[Code] = [
         "check the gender or the ID",
     ),
     Code(
-        "gender-unknown",
+        P.GENDER_UNKNOWN,
         "warning",
         "性别无法识别 (应为 男/女)",
         "the gender is neither 男 nor 女",
@@ -226,7 +288,7 @@ _CODES: list[Code] = [
         "write 男 or 女",
     ),
     Code(
-        "birth-mismatch",
+        P.BIRTH_MISMATCH,
         "warning",
         "出生日期与身份证号码不一致",
         "the birth date disagrees with the ID",
@@ -234,7 +296,7 @@ _CODES: list[Code] = [
         "check the birth date or the ID",
     ),
     Code(
-        "phone-invalid",
+        P.PHONE_INVALID,
         "warning",
         "联系电话不是11位手机号或带区号的固定电话",
         "the phone is neither an 11-digit mobile nor a landline with area code",
@@ -242,7 +304,7 @@ _CODES: list[Code] = [
         "check the phone number",
     ),
     Code(
-        "number-invalid",
+        P.NUMBER_INVALID,
         "warning",
         "应为整数, 已忽略该值",
         "a whole number was expected; the value is ignored",
@@ -250,15 +312,16 @@ _CODES: list[Code] = [
         "write a whole number",
     ),
     Code(
-        "target-village-unknown",
+        P.TARGET_VILLAGE_UNKNOWN,
         "error",
         "任务表中的村在数据库中没有任何花名册",
         "the targets name a village with no sheet",
         "请核对乡镇和村名, 或先导入该村的花名册",
         "check the names, or import the village's sheet first",
+        level="row",
     ),
     Code(
-        "target-invalid",
+        P.TARGET_INVALID,
         "error",
         "年度任务数不是非负整数",
         "the target is not a whole number",
@@ -266,12 +329,29 @@ _CODES: list[Code] = [
         "write a whole number such as 30",
     ),
     Code(
-        "age-unknown",
+        P.AGE_UNKNOWN,
         "warning",
         "无法确定年龄 (身份证号码和出生日期都不可用)",
         "the age is unknown (no usable ID or birth date)",
         "请补填出生日期或身份证号码",
         "fill in the birth date or ID",
+        level="row",
+    ),
+    Code(
+        P.VALUE_MISSING,
+        "error",
+        "必填项为空",
+        "a required cell is empty",
+        "请填写该项",
+        "fill in the cell",
+    ),
+    Code(
+        P.VALUE_UNKNOWN,
+        "error",
+        "不是该列可选的值",
+        "not one of the column's values",
+        "请从下拉列表或模板的取值列表中选择",
+        "choose one of the values of the template's list",
     ),
 ]
 
@@ -280,16 +360,19 @@ CODES: dict[str, Code] = {c.code: c for c in _CODES}
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One problem at one place; ``row`` is numbered as Excel shows it (1-based)."""
+    """One problem at one place; ``row`` is numbered as Excel shows it (1-based, 0 for the
+    file as a whole)."""
 
-    code: str
+    code: ProblemCode
     severity: Severity
     sheet: str
     row: int
     column: str | None
     value: str | None
-    message: str
+    message: str  # what is wrong and how to fix it, in one sentence (cli.md's ``message``)
     pii: str | None = None  # "id" or "phone" when the value is a personal identifier
+    level: Level = "cell"
+    fix: str = ""  # how to fix it, on its own
 
     def shown_value(self, show_pii: bool = False) -> str | None:
         """The value as outputs show it: identifiers masked unless asked for."""
@@ -300,20 +383,22 @@ class Problem:
         return mask_id(self.value) if self.pii == "id" else mask_phone(self.value)
 
     def as_json(self, show_pii: bool = False) -> dict[str, object]:
-        """The shape of cli.md's ``problems`` entries."""
+        """The shape of cli.md's ``problems`` entries, plus ``level`` and ``fix``."""
         return {
             "sheet": self.sheet,
             "row": self.row,
             "column": self.column,
             "severity": self.severity,
-            "code": self.code,
+            "code": str(self.code),
             "message": self.message,
             "value": self.shown_value(show_pii),
+            "level": self.level,
+            "fix": self.fix,
         }
 
 
 def make_problem(
-    code: str,
+    code: ProblemCode,
     *,
     sheet: str,
     row: int,
@@ -332,7 +417,7 @@ def make_problem(
     fix = c.fix_en if en else c.fix_zh
     severity: Severity = "error" if strict else c.severity
     return Problem(
-        code=code,
+        code=c.code,
         severity=severity,
         sheet=sheet,
         row=row,
@@ -340,6 +425,8 @@ def make_problem(
         value=value,
         message=f"{text}; {fix}",
         pii=pii,
+        level=c.level if c.level != "cell" or column else "row",
+        fix=fix,
     )
 
 
@@ -350,9 +437,9 @@ def catalogue_markdown() -> str:
         "",
         "Generated from `laborcli.sheets.problems`; do not edit by hand.",
         "",
-        "| code | severity | meaning | how to fix |",
-        "|---|---|---|---|",
+        "| code | severity | level | meaning | how to fix |",
+        "|---|---|---|---|---|",
     ]
     for c in _CODES:
-        lines.append(f"| `{c.code}` | {c.severity} | {c.zh} ({c.en}) | {c.fix_zh} ({c.fix_en}) |")
+        lines.append(f"| `{c.code}` | {c.severity} | {c.level} | {c.zh} ({c.en}) | {c.fix_zh} ({c.fix_en}) |")
     return "\n".join(lines) + "\n"

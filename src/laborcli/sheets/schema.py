@@ -1,41 +1,90 @@
-"""The declarative sheet definition (schemas/village_sheet.toml) as validated models.
+"""A sheet kind, declared: the TOML schema in ``schemas/`` as validated models.
 
-A county adapts headers, aliases and vocabularies by copying the TOML file; the code only
-knows the column keys and kinds. Lookups fold case-insensitive noise (spaces, full-width
-characters, line breaks) so that hand-typed headers and values still match.
+A kind names its columns (keys, standard headers, aliases, types), its vocabularies, how
+its header row is recognised and which cells are required; a county adapts headers,
+aliases and vocabularies by copying the TOML file. Code knows only the column keys, and
+a kind that needs rules across columns names a rule set (see ``RULE_SETS``). Lookups fold
+case-insensitive noise (spaces, full-width characters, line breaks) so that hand-typed
+headers and values still match.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import tomllib
+from collections.abc import Callable
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from types import ModuleType
+from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from laborcli.errors import SchemaError
 from laborcli.sheets.cells import fold
+from laborcli.sheets.problems import ProblemCode
 
-Kind = Literal[
-    "text", "name", "id_number", "gender", "date", "yesno", "integer", "income", "phone", "status", "capacity"
-]
+ColumnType = Literal["text", "name", "id_number", "date", "yesno", "integer", "money", "phone", "vocabulary"]
 
-REQUIRED_KEYS = ("name", "employment_status")
+# Column types of schema files written before sheet kinds (a county's copy of the old
+# village sheet): the type they are now, and the problem code of a value not in the list.
+_LEGACY_TYPES: dict[str, tuple[str, ProblemCode | None]] = {
+    "income": ("money", None),
+    "status": ("vocabulary", ProblemCode.STATUS_UNKNOWN),
+    "capacity": ("vocabulary", ProblemCode.CAPACITY_UNKNOWN),
+    "gender": ("vocabulary", ProblemCode.GENDER_UNKNOWN),
+}
+
+# Rule sets a kind may name in ``[sheet] rules``: cross-column rules and the stored form,
+# in Python. A name, not a module path, so a schema file cannot make laborcli import code.
+RULE_SETS = {"village": "laborcli.roster.rules"}
+
+SHIPPED_KINDS = ("village", "targets")
 
 
 class Column(BaseModel):
     """One column of the sheet."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
     key: str
     header: str
     aliases: list[str] = Field(default_factory=list)
-    kind: Kind = "text"
+    type: ColumnType = Field(default="text", validation_alias=AliasChoices("type", "kind"))
     vocabulary: str | None = None
     required: bool = False
     width: int = 12
+    # Problem codes of this column, where it has its own: an empty required cell, a value
+    # not in a closed vocabulary, a value its type cannot read.
+    missing: ProblemCode | None = None
+    unknown: ProblemCode | None = None
+    invalid: ProblemCode | None = None
+    minimum: float | None = None  # a smaller number is ``invalid``
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            t = data.get("type", data.get("kind"))
+            if t in _LEGACY_TYPES:
+                new, unknown = _LEGACY_TYPES[t]
+                data = {k: v for k, v in data.items() if k not in ("type", "kind")} | {"type": new}
+                if unknown is not None:
+                    data.setdefault("unknown", unknown)
+        return data
+
+    @property
+    def closed(self) -> bool:
+        """Whether a value outside the vocabulary is a problem (text columns only fold to it)."""
+        return self.type in ("vocabulary", "yesno") and self.vocabulary is not None
+
+    @property
+    def unknown_code(self) -> ProblemCode:
+        """The problem of a value not in the list."""
+        if self.unknown is not None:
+            return self.unknown
+        return ProblemCode.YESNO_UNKNOWN if self.type == "yesno" else ProblemCode.VALUE_UNKNOWN
 
 
 class Term(BaseModel):
@@ -57,14 +106,60 @@ class Vocabulary(BaseModel):
     terms: list[Term]
 
 
-class SheetSchema(BaseModel):
-    """The whole sheet definition."""
+class SheetInfo(BaseModel):
+    """How a kind of sheet is recognised and checked as a whole."""
 
-    model_config = ConfigDict(frozen=True, ignored_types=(cached_property,))
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: str
+    # A header row names all of these, and at least ``min_header_matches`` columns.
+    header_keys: list[str]
+    min_header_matches: int = 3
+    # The column every record fills: a row without it that looks like a header, totals or
+    # a signature line is not a record.
+    row_key: str | None = None
+    # Columns where a totals word (合计, 小计) marks a totals row.
+    record_keys: list[str] = Field(default_factory=list)
+    # Without these columns no row can be kept: the sheet is refused (column-missing).
+    required_columns: list[str] = Field(default_factory=list)
+    # Required cells, checked in this order (then columns marked ``required``).
+    required: list[str] = Field(default_factory=list)
+    rules: str | None = None  # a name of RULE_SETS
+    template_sheet: str = "Sheet1"
+    instructions: list[str] = Field(default_factory=list)
+
+    @property
+    def record_key(self) -> str:
+        """The column that marks a record."""
+        return self.row_key or self.header_keys[0]
+
+
+class SheetRules(Protocol):
+    """A kind's rules across columns (a module named in ``RULE_SETS``)."""
+
+    NEEDS: tuple[str, ...]
+    row_rules: Callable[..., None]
+    derive: Callable[..., dict[str, list[Any]]]
+
+
+class SheetSchema(BaseModel):
+    """A whole sheet kind."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_property,))
     name: str
     version: int = 1
+    sheet: SheetInfo | None = None
     columns: list[Column]
-    vocabularies: dict[str, Vocabulary]
+    vocabularies: dict[str, Vocabulary] = Field(default_factory=dict)
+
+    @property
+    def info(self) -> SheetInfo:
+        """The kind's sheet rules; a schema written before kinds is a village sheet."""
+        return self.sheet or _village_info()
+
+    @property
+    def kind(self) -> str:
+        """The kind's name."""
+        return self.info.kind
 
     @cached_property
     def by_key(self) -> dict[str, Column]:
@@ -91,54 +186,109 @@ class SheetSchema(BaseModel):
             out.setdefault(key, set()).update(text)
         return {k: frozenset(v) for k, v in out.items()}
 
+    @cached_property
+    def required_keys(self) -> list[str]:
+        """Keys whose empty cell is a problem, in the order they are checked."""
+        keys = [k for k in self.info.required if k in self.by_key]
+        return keys + [c.key for c in self.columns if c.required and c.key not in keys]
+
+    @cached_property
+    def _lookups(self) -> dict[str, dict[str, Term]]:
+        # Held by the schema itself: a lookup is never handed to another schema.
+        out: dict[str, dict[str, Term]] = {}
+        for name, vocab in self.vocabularies.items():
+            table: dict[str, Term] = {}
+            for t in vocab.terms:
+                for a in t.aliases:
+                    table.setdefault(fold(a), t)
+                    table.setdefault(fold(a).lower(), t)
+            for t in vocab.terms:
+                table[fold(t.term)] = t
+            out[name] = table
+        return out
+
     def lookup(self, vocabulary: str) -> dict[str, Term]:
         """Folded term or alias -> term, for one vocabulary."""
-        return _vocab_lookup(self, vocabulary)
+        return self._lookups[vocabulary]
 
     def terms(self, vocabulary: str) -> list[str]:
         """The standard terms of a vocabulary, in order (the template's dropdowns)."""
         return [t.term for t in self.vocabularies[vocabulary].terms]
 
+    def is_required(self, key: str) -> bool:
+        """Whether an empty cell of this column is a problem."""
+        return key in self.required_keys
 
-_LOOKUPS: dict[tuple[int, str], dict[str, Term]] = {}
+    def rules(self) -> SheetRules | None:
+        """The kind's rule set, if it names one (imported when first asked for: a worker
+        process receives the schema, not the module)."""
+        name = self.info.rules
+        if name is None:
+            return None
+        module: ModuleType = importlib.import_module(RULE_SETS[name])
+        return module
 
 
-def _vocab_lookup(schema: SheetSchema, vocabulary: str) -> dict[str, Term]:
-    key = (id(schema), vocabulary)
-    if key not in _LOOKUPS:
-        table: dict[str, Term] = {}
-        for t in schema.vocabularies[vocabulary].terms:
-            for a in t.aliases:
-                table.setdefault(fold(a), t)
-                table.setdefault(fold(a).lower(), t)
-        for t in schema.vocabularies[vocabulary].terms:
-            table[fold(t.term)] = t
-        _LOOKUPS[key] = table
-    return _LOOKUPS[key]
+def kind_path(kind: str) -> Path:
+    """The shipped schema of a kind: inside the wheel, or ``schemas/`` of a source checkout."""
+    name = f"{kind}_sheet.toml"
+    packaged = resources.files("laborcli").joinpath(f"schemas/{name}")
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "schemas" / name
 
 
 def default_schema_path() -> Path:
-    """The shipped schema: inside the wheel, or ``schemas/`` of a source checkout."""
-    packaged = resources.files("laborcli").joinpath("schemas/village_sheet.toml")
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "schemas" / "village_sheet.toml"
+    """The shipped village sheet."""
+    return kind_path("village")
 
 
-def load_schema(path: Path | None = None) -> SheetSchema:
-    """Read and check a sheet definition; the default is the shipped standard sheet."""
-    p = path or default_schema_path()
+def load_schema(path: Path | None = None, kind: str | None = None) -> SheetSchema:
+    """Read and check a sheet kind: ``path``, else the shipped schema of ``kind`` (default:
+    the village sheet)."""
+    p = path or kind_path(kind or "village")
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
         schema = SheetSchema.model_validate(data)
     except FileNotFoundError as e:
         raise SchemaError(f"schema file not found: {p}") from e
-    except (tomllib.TOMLDecodeError, ValidationError) as e:
+    except tomllib.TOMLDecodeError as e:
         raise SchemaError(f"{p}: not a valid sheet definition: {str(e).splitlines()[0]}") from e
-    missing = [k for k in (*REQUIRED_KEYS, "village", "id_number") if k not in schema.by_key]
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise SchemaError(f"{p}: not a valid sheet definition: {where}: {first['msg']}") from e
+    _check(schema, p)
+    return schema
+
+
+def _check(schema: SheetSchema, p: Path) -> None:
+    """Every key the kind's rules name is a column, every vocabulary named exists."""
+    info = schema.info
+    if info.rules is not None and info.rules not in RULE_SETS:
+        raise SchemaError(f"{p}: unknown rule set {info.rules!r} (known: {', '.join(RULE_SETS)})")
+    rules = schema.rules()
+    needed = [
+        *info.header_keys,
+        *info.record_keys,
+        *info.required_columns,
+        *info.required,
+        *([info.row_key] if info.row_key else []),
+        *(rules.NEEDS if rules is not None else ()),
+    ]
+    missing = sorted({k for k in needed if k not in schema.by_key})
     if missing:
         raise SchemaError(f"{p}: the sheet definition lacks the columns {', '.join(missing)}")
     for c in schema.columns:
         if c.vocabulary and c.vocabulary not in schema.vocabularies:
             raise SchemaError(f"{p}: column {c.key} names an unknown vocabulary {c.vocabulary}")
-    return schema
+        if c.type in ("vocabulary", "yesno") and not c.vocabulary:
+            raise SchemaError(f"{p}: column {c.key} is of type {c.type} but names no vocabulary")
+
+
+@functools.cache
+def _village_info() -> SheetInfo:
+    """The shipped village sheet's ``[sheet]``: a county's copy of the sheet written before
+    kinds existed has none and is a village sheet."""
+    data = tomllib.loads(kind_path("village").read_text(encoding="utf-8"))
+    return SheetInfo.model_validate(data["sheet"])

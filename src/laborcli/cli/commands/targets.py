@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 from laborcli.cli.options import Format, FormatOpt
 from laborcli.cli.output import err, out, print_csv, print_json, state
 from laborcli.errors import UsageError
+from laborcli.i18n import pick
 
 app = typer.Typer(help="Annual targets per village (年度转移就业任务数).")
 
@@ -29,7 +30,7 @@ def import_targets(
 
     st = state(ctx)
     if not file.is_file():
-        raise UsageError(f"文件不存在: {file}")
+        raise UsageError(pick(f"文件不存在: {file}", f"no such file: {file}"))
     reg = open_reg(st)
     with reg.writing() as conn:
         rep, values = read_targets(file, year, known_villages(conn))
@@ -40,7 +41,7 @@ def import_targets(
                 "path": rep.path,
                 "year": year,
                 "rows_read": rep.rows_read,
-                "imported": rep.imported,
+                "imported": rep.rows_imported,
                 "problems": [p.as_json() for p in rep.problems],
             }
         )
@@ -48,7 +49,7 @@ def import_targets(
         head = ["sheet", "row", "column", "severity", "code", "value", "message"]
         print_csv(head, [[p.as_json()[k] for k in head] for p in rep.problems])
     else:
-        out.print(f"{year} 年任务: 读取 {rep.rows_read} 行, 导入 {rep.imported} 个村")
+        out.print(f"{year} 年任务: 读取 {rep.rows_read} 行, 导入 {rep.rows_imported} 个村")
         for p in rep.problems:
             err.print(f"[red]{file.name}, 第{p.row}行: {p.message} [{p.value or ''}][/red]")
     if rep.problems:

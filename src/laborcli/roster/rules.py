@@ -1,0 +1,167 @@
+"""The village sheet's own rules, beyond its columns' types: the ID against the birth date
+and gender typed beside it, an ID listed twice in one sheet, and the stored form of a row
+(the flags the figures count by, the person key). The sheet kind ``village``
+(schemas/village_sheet.toml) names this rule set; docs/rules.md gives the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter, defaultdict
+from typing import Any
+
+from laborcli.identity.keys import unverified_key, verified_key
+from laborcli.roster.rowform import Batch, batches
+from laborcli.sheets.cells import fold
+from laborcli.sheets.problems import ProblemCode
+from laborcli.sheets.reading import Cell
+from laborcli.sheets.validating import SheetData, SheetResult
+
+P = ProblemCode
+
+# The columns these rules read.
+NEEDS = (
+    "township",
+    "village",
+    "household_id",
+    "name",
+    "id_number",
+    "gender",
+    "birth_date",
+    "employment_status",
+    "labour_capacity",
+    "poor_household",
+    "relocated",
+)
+YESNO_KEYS = ("poor_household", "relocated", "monitored", "organised")
+
+
+def row_rules(sd: SheetData) -> None:
+    """Rules across a row: agreement with the ID, repeats in the sheet.
+
+    Each rule first finds its rows with one comprehension over whole columns; only those
+    rows are looked at one by one.
+    """
+    v = sd.val
+    v["township"] = [t or "" for t in v["township"]]
+    _cross_checks(sd)
+    ids = sd.ids["id_number"]
+    valid_ids = [idn for idn, ok in zip(v["id_number"], ids.valid, strict=True) if ok]
+    repeated = {idn for idn, count in Counter(valid_ids).items() if count > 1}
+    if repeated:
+        seen: dict[str, int] = {}
+        for i, (idn, ok) in enumerate(zip(v["id_number"], ids.valid, strict=True)):
+            if ok and idn in repeated:
+                first = seen.get(idn)
+                if first is not None:
+                    sd.add(i, P.ID_DUPLICATE_IN_SHEET, "id_number", idn, f"同第{first}行")
+                else:
+                    seen[idn] = sd.row_nos[i]
+
+
+def _cross_checks(sd: SheetData) -> None:
+    """Gender and birth date against a valid ID."""
+    v = sd.val
+    ids = sd.ids["id_number"]
+    valid, gender, id_gender = ids.valid, v["gender"], ids.gender
+    for i in [
+        i
+        for i, (ok, g, id_g) in enumerate(zip(valid, gender, id_gender, strict=True))
+        if ok and g != id_g and id_g and g in ("男", "女")
+    ]:
+        sd.add(i, P.GENDER_MISMATCH, "gender", gender[i], f"身份证显示为{id_gender[i]}")
+    birth, id_birth = v["birth_date"], ids.birth
+    raw_birth = sd.raw.get("birth_date", [None] * sd.n)
+    for i in [
+        i
+        for i, (ok, b, id_b) in enumerate(zip(valid, birth, id_birth, strict=True))
+        if ok and b != id_b and b is not None and id_b
+    ]:
+        b, id_b = birth[i], id_birth[i]
+        if not isinstance(b, dt.date) or id_b is None:
+            continue
+        # A sheet with only 出生年月 (YYYYMM read as the 1st) agrees when year and month do.
+        month_only = b.day == 1 and _month_only(raw_birth[i])
+        if not (month_only and (b.year, b.month) == (id_b.year, id_b.month)):
+            sd.add(i, P.BIRTH_MISMATCH, "birth_date", b.isoformat(), f"身份证显示为{id_b.isoformat()}")
+
+
+def derive(sd: SheetData) -> dict[str, list[Any]]:
+    """The stored columns: parsed fields plus what the figures need, computed once.
+
+    Per-status and per-capacity flags are looked up by term, a dictionary lookup in C
+    per row.
+    """
+    v = sd.val
+    ids = sd.ids["id_number"]
+    v["id_raw"], v["id_valid"] = ids.raw, ids.valid
+    v["birth_eff"] = [ib if ib is not None else b for ib, b in zip(ids.birth, v["birth_date"], strict=True)]
+    for i in [i for i, b in enumerate(v["birth_eff"]) if b is None]:
+        sd.add(i, P.AGE_UNKNOWN, None, None)
+    v["gender_eff"] = [
+        ig or (g if g in ("男", "女") else None) for ig, g in zip(ids.gender, v["gender"], strict=True)
+    ]
+    statuses = v["employment_status"]
+    terms = sd.schema.vocabularies["employment_status"].terms
+    # A status that is no term (empty, or text that is no status) counts as in the labour
+    # force, neither transferred nor outside (docs/rules.md, "The labour force").
+    for key, flag, other in (
+        ("transferred", "transferred", False),
+        ("outside", "outside", False),
+        ("status_in_lf", "labour_force", True),
+    ):
+        by_term = {t.term: bool(getattr(t, flag)) for t in terms}
+        v[key] = list(map(by_term.get, statuses, itertools.repeat(other)))
+    excluded = {t.term: bool(t.excluded) for t in sd.schema.vocabularies["labour_capacity"].terms}
+    v["capacity_excluded"] = list(map(excluded.get, v["labour_capacity"], itertools.repeat(False)))
+    v["poor"] = [p == "是" or r == "是" for p, r in zip(v["poor_household"], v["relocated"], strict=True)]
+    yes_no: dict[Any, bool | None] = {None: None, "是": True}
+    for k in YESNO_KEYS:
+        v[k] = list(map(yes_no.get, v[k], itertools.repeat(False)))
+    v["person_key"] = [
+        verified_key(idn) if ok else _unverified(v, i)
+        for i, (idn, ok) in enumerate(zip(v["id_number"], ids.valid, strict=True))
+    ]
+    return v
+
+
+def store(into: dict[tuple[str, str], Batch], res: SheetResult) -> None:
+    """A sheet's accepted rows as stored rows by village, with the count of warnings each
+    row carries (done where the file is read: in a worker process for a large import)."""
+    cols = res.columns
+    assert cols is not None
+    warned: dict[int, int] = defaultdict(int)
+    for p in res.problems:
+        if p.severity == "warning":
+            warned[p.row] += 1
+    cols["warnings"] = [warned.get(n, 0) for n in cols["row_number"]]
+    for place, batch in batches(cols).items():
+        have = into.get(place)
+        if have is None:
+            into[place] = batch
+        else:  # the same village on two sheets of one file: one snapshot
+            have.extend(batch)
+
+
+def _unverified(v: dict[str, list[Any]], i: int) -> str:
+    return unverified_key(
+        township=v["township"][i],
+        village=v["village"][i],
+        household_id=v["household_id"][i],
+        name=v["name"][i],
+        id_text=v["id_number"][i],
+        birth=v["birth_eff"][i],
+    )
+
+
+def _month_only(raw: Cell) -> bool:
+    if not isinstance(raw, str):
+        return False
+    f = fold(raw)
+    digits = "".join(ch for ch in f if ch.isdigit())
+    return (
+        (len(digits) == 6 and f.isdigit())
+        or (f.endswith("月") and "日" not in f)
+        or (f.count(".") == 1 or f.count("-") == 1 or f.count("/") == 1)
+    )
