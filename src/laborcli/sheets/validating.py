@@ -427,13 +427,15 @@ class SheetData:
                 self.val[key] = [v or default for v in self.val[key]]
 
     def required_cells(self) -> None:
-        """An empty required cell is a problem, unless the cell is already reported as a
-        value the column cannot take (not in its list, or not readable as its type)."""
+        """An empty required cell is a problem, unless the cell is already reported as an
+        error of a value the column cannot take (not in its list, not readable as its type):
+        a value ignored with a warning leaves the cell empty, which is still an error."""
         for key in self.schema.required_keys:
             col = self.schema.by_key[key]
             code = col.missing or P.VALUE_MISSING
             reported = {c for c in (col.unknown_code if col.closed else None, col.invalid) if c}
             reported |= {c for c in [CODES_BY_TYPE.get(col.type)] if c}
+            reported = {c for c in reported if CODES[c].severity == "error"}
             for i in [i for i, v in enumerate(self.val[key]) if v is None or v == ""]:
                 if not any(f[0] in reported and f[1] == key for f in self.found.get(i, ())):
                     self.add(i, code, key, None)
