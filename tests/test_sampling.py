@@ -282,6 +282,12 @@ def test_headers_and_aliases_are_the_schemas() -> None:
         assert all(lookup[a] == key for a in aliases)
 
 
+def test_clean_sheets_have_the_schemas_headers_in_its_order(tmp_path: Path) -> None:
+    s = generate_county(tmp_path, 200, ["2026-11"], seed=1, messy=False, fmt="csv", villages=1)
+    header = read_book(tmp_path / s.files[0]).sheets[0].rows[0]
+    assert header == [c.header for c in load_schema().columns]
+
+
 def test_homophones_sound_the_same() -> None:
     for a, b in HOMOPHONES.items():
         assert name_pinyin(a) == name_pinyin(b), (a, b)
