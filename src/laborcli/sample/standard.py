@@ -1,9 +1,10 @@
-"""The standard sheet as the generator writes it: read from schemas/village_sheet.toml.
+"""The standard sheet and policy as the generator uses them, read from schemas/.
 
-The shipped schema is the one home of the column keys, their order and headers, and of
-what each status and labour capacity counts as; the generator never repeats them. A
-county's own ``--schema`` does not reach here, so the same seed always writes the same
-files.
+The shipped schema (village_sheet.toml) is the one home of the column keys, their order
+and headers, and of what each status and labour capacity counts as; the shipped policy
+(policy.toml) of the labour-force ages. The generator never repeats them. A county's own
+``--schema`` or ``--policy`` does not reach here, so the same seed always writes the
+same files and the same answer key.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from laborcli.policy import load_policy
 from laborcli.sheets.schema import load_schema
 
 
@@ -24,12 +26,14 @@ class Standard:
     not_labour_force: frozenset[str]  # statuses outside the labour force (students, conscripts)
     idle: frozenset[str]  # statuses of labour not transferred (farming, no work, other)
     excluded_capacity: frozenset[str]  # capacities that take a person out of the labour force
+    ages: dict[bool, tuple[int, int]]  # male or not -> inclusive labour-force ages in full years
 
 
 @functools.cache
 def standard() -> Standard:
-    """The shipped schema's columns and rules (read once per process)."""
+    """The shipped schema's columns and rules, and the shipped policy's ages (read once per process)."""
     schema = load_schema()
+    lf = load_policy().labour_force
     statuses = schema.vocabularies["employment_status"].terms
     return Standard(
         keys=tuple(c.key for c in schema.columns),
@@ -40,4 +44,5 @@ def standard() -> Standard:
         excluded_capacity=frozenset(
             t.term for t in schema.vocabularies["labour_capacity"].terms if t.excluded
         ),
+        ages={True: (lf.min_age_male, lf.max_age_male), False: (lf.min_age_female, lf.max_age_female)},
     )

@@ -123,11 +123,12 @@ class CountySummary:
 
 
 def in_labour_force(p: Person, d: dt.date, std: Standard) -> bool:
-    """Whether ``p`` is labour on ``d``: 16 to 60, able to work, not a student or conscript."""
+    """Whether ``p`` is labour on ``d``: of working age, able to work, not a student or conscript."""
+    low, high = std.ages[p.male]
     return (
         p.status not in std.not_labour_force
         and p.capacity not in std.excluded_capacity
-        and 16 <= age_at(p.birth, d) <= 60
+        and low <= age_at(p.birth, d) <= high
     )
 
 
