@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from laborcli.sample.places import VillagePlan
     from laborcli.sample.standard import Standard
     from laborcli.sample.summary import MonthSummary
-    from laborcli.sample.township import Job, Township
+    from laborcli.sample.township import Township
     from laborcli.sample.villages import Village
 
 
@@ -64,16 +64,15 @@ def person_row(
 
 
 def write_village(
-    job: Job,
-    t: Township,
-    v: Village,
-    month: str,
-    as_of: dt.date,
-    rng: random.Random,
-    ms: MonthSummary,
-    valid_ids: set[str],
+    t: Township, v: Village, month: str, as_of: dt.date, ms: MonthSummary, valid_ids: set[str]
 ) -> tuple[str, int]:
-    """Write one village's sheet for one month; count what the import must find in it."""
+    """Write one village's sheet for one month; count in ``ms`` what the import must find in it.
+
+    ``valid_ids`` collects the valid IDs listed in the township this month (a person listed
+    twice with the same ID is counted once); returns the file's path under the output
+    folder and its size.
+    """
+    job, rng = t.job, t.rng
     style = v.style
     plan = v.plan
     fmt = job.fmt

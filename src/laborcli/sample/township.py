@@ -81,7 +81,6 @@ def run_township(job: Job) -> JobResult:
     for vp in job.villages:
         t.villages.append(build_village(t, vp))
     add_duplicates(t)
-    rng = t.rng
     files: list[str] = []
     size = 0
     months: list[MonthSummary] = []
@@ -100,7 +99,7 @@ def run_township(job: Job) -> JobResult:
         ms = MonthSummary(month=month, as_of=as_of)
         valid_ids: set[str] = set()
         for v in t.villages:
-            rel, nbytes = write_village(job, t, v, month, as_of, rng, ms, valid_ids)
+            rel, nbytes = write_village(t, v, month, as_of, ms, valid_ids)
             files.append(rel)
             size += nbytes
             ms.files += 1
