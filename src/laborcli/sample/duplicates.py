@@ -98,7 +98,7 @@ def add_duplicates(t: Township) -> None:
                 r -= rate
             if not kind or (kind != "in_sheet" and n < 2):
                 continue
-            alike = sound_alike(p.name) if kind == "homophone" else None
+            alike = _sound_alike(p.name) if kind == "homophone" else None
             if kind == "homophone" and alike is None:
                 continue
             tgt = v if kind == "in_sheet" else t.villages[target_i]
@@ -141,7 +141,7 @@ def _add_copy(t: Township, p: Person, kind: str, tgt: Village, tgt_i: int, alike
     )
 
 
-def sound_alike(name: str) -> str | None:
+def _sound_alike(name: str) -> str | None:
     """The same name with one given-name character replaced by a same-sounding one (张丽 → 张莉).
 
     The table holds only characters whose toneless pinyin is unambiguous, so the names

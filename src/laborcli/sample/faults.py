@@ -58,7 +58,7 @@ ROW_ERRORS: dict[str, float] = {
     "status-missing": 0.0003,
 }
 
-FULLWIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９ＸＸ")
+_FULLWIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９ＸＸ")
 
 
 def person_fault(rng: Rng, style: Style, p: Person, bstyle: str) -> None:
@@ -86,7 +86,7 @@ def person_fault(rng: Rng, style: Style, p: Person, bstyle: str) -> None:
     elif quirk == "id_typo":
         p.id_cell, p.id_valid = typo(rng, id18), False
     elif quirk == "id_fullwidth":
-        p.id_cell = id18.translate(FULLWIDTH)
+        p.id_cell = id18.translate(_FULLWIDTH)
     elif quirk == "id_spaces":
         p.id_cell = rng.pick((f"{id18[:6]} {id18[6:14]} {id18[14:]}", f"{id18} ", f" {id18}"))
     elif quirk == "id_15":

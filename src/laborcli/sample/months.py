@@ -36,7 +36,7 @@ def month_index(month: str) -> int:
     return int(y) * 12 + int(m) - 1
 
 
-def month_of_index(i: int) -> str:
+def _month_of_index(i: int) -> str:
     """The YYYY-MM of a ``month_index``."""
     return f"{i // 12:04d}-{i % 12 + 1:02d}"
 
@@ -60,7 +60,7 @@ def month_list(
             end = t.year * 12 + t.month - 2
         else:
             end = month_index(_norm_month(last))
-        return [month_of_index(i) for i in range(end - months + 1, end + 1)]
+        return [_month_of_index(i) for i in range(end - months + 1, end + 1)]
     out = sorted({_norm_month(m) for m in months})
     if not out:
         raise UsageError(pick("没有指定月份", "no month given"))

@@ -26,7 +26,7 @@ _SURNAME_WEIGHTS = tuple(1.0 / (i + 6) for i in range(len(SURNAMES)))
 MALE_CHARS = (
     "国建明华文军平志伟勇强刚林海斌涛杰波辉鹏超磊浩宇俊峰鑫龙成德富贵忠荣福祥云飞洪兵江松立昌学光永发才金兴"
 )
-FEMALE_CHARS = "秀英芳丽莉兰梅红华玲燕霞琴敏静娟艳萍凤琳婷雪慧玉珍桂芬云丹倩欣怡颖洁婧美春月琼菊"
+_FEMALE_CHARS = "秀英芳丽莉兰梅红华玲燕霞琴敏静娟艳萍凤琳婷雪慧玉珍桂芬云丹倩欣怡颖洁婧美春月琼菊"
 
 _ETHNIC_MAIN = (("汉族", 70), ("彝族", 14), ("苗族", 10), ("回族", 3), ("布依族", 3))
 SKILLS = (
@@ -213,7 +213,7 @@ def person_name(t: Township, male: bool, surname: str | None = None) -> str:
     """A name of one or two given characters, with the household's surname or a drawn one."""
     rng = t.rng
     s = surname or SURNAME_PICK(rng)
-    chars = MALE_CHARS if male else FEMALE_CHARS
+    chars = MALE_CHARS if male else _FEMALE_CHARS
     if rng.random() < 0.3:
         return s + rng.pick(chars)
     return s + rng.pick(chars) + rng.pick(chars)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from laborcli.sample.villages import Village
 
 
-def person_row(
+def _person_row(
     p: Person, style: Style, v: VillagePlan, c: Copy | None, std: Standard
 ) -> dict[str, SheetCell]:
     """A person's cells by column key, "" for a 序号 column (before the village's choice and order of columns)."""
@@ -94,7 +94,7 @@ def write_village(
         body.append(list(pick_cells(cells)))
 
     for p in v.people:
-        cells = person_row(p, style, plan, None, std)
+        cells = _person_row(p, style, plan, None, std)
         code = ""
         if error_rates and not p.quirk and not p.dup:
             r = rng.random()
@@ -119,10 +119,10 @@ def write_village(
                 problems[q] += 1
         emit(cells)
         for c in copies_after.get(id(p), ()):
-            emit(person_row(p, style, plan, c, std))
+            emit(_person_row(p, style, plan, c, std))
             problems["id-duplicate-in-sheet"] += 1
     for c in tail:
-        emit(person_row(c.person, style, plan, c, std))
+        emit(_person_row(c.person, style, plan, c, std))
         if c.id_valid:
             valid_ids.add(c.person.id18)
         else:
@@ -136,7 +136,7 @@ def write_village(
     for i, row in enumerate(body):
         if style.keys and style.keys[0] == "":
             row[0] = i + 1
-    rows = decorate(rng, style, plan, job.plan.county, month, body, len(style.keys))
+    rows = _decorate(rng, style, plan, job.plan.county, month, body, len(style.keys))
     name = f"{plan.township}_{plan.village}_{month}.{fmt}"
     rel = f"{month}/{name}"
     path = job.out_dir / month / name
@@ -153,7 +153,7 @@ def write_village(
     return rel, len(data)
 
 
-def decorate(
+def _decorate(
     rng: random.Random,
     style: Style,
     plan: VillagePlan,

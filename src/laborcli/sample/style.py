@@ -44,7 +44,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "organiser": ("带头人", "劳务经纪人"),
 }
 # Columns a village may leave out of its sheet without changing any figure.
-DROPPABLE = ("monitored", "training_wish", "job_intention", "organiser", "remarks", "skills")
+_DROPPABLE = ("monitored", "training_wish", "job_intention", "organiser", "remarks", "skills")
 
 
 @dataclass(slots=True)
@@ -70,7 +70,7 @@ class Style:
     encoding: str
 
 
-BIRTH_STYLES = (
+_BIRTH_STYLES = (
     ("date", 40),
     ("dot", 12),
     ("iso", 10),
@@ -81,11 +81,11 @@ BIRTH_STYLES = (
     ("compact", 5),
     ("serial", 4),
 )
-JOB_STYLES = (("date", 40), ("dot", 12), ("ym_dot", 14), ("cn_ym", 10), ("ym", 10), ("iso", 8), ("cn", 6))
+_JOB_STYLES = (("date", 40), ("dot", 12), ("ym_dot", 14), ("cn_ym", 10), ("ym", 10), ("iso", 8), ("cn", 6))
 FULL_DATE_STYLES = frozenset(("date", "dot", "iso", "slash", "cn", "compact", "serial"))
 
-BIRTH_STYLE_PICK = Pick(BIRTH_STYLES)
-JOB_STYLE_PICK = Pick(JOB_STYLES)
+BIRTH_STYLE_PICK = Pick(_BIRTH_STYLES)
+JOB_STYLE_PICK = Pick(_JOB_STYLES)
 
 
 def date_text(d: dt.date, style: str) -> SheetCell:
@@ -139,7 +139,7 @@ def make_style(rng: random.Random, messy: bool, fmt: Fmt) -> Style:
             encoding="utf-8-sig",
         )
     if rng.random() < 0.12:
-        for k in rng.sample(DROPPABLE, rng.randint(1, 3)):
+        for k in rng.sample(_DROPPABLE, rng.randint(1, 3)):
             i = keys.index(k)
             del keys[i], headers[i]
     for i, k in enumerate(keys):
@@ -176,8 +176,8 @@ def make_style(rng: random.Random, messy: bool, fmt: Fmt) -> Style:
         yes=yes,
         no=no,
         status_alias=alias,
-        birth_style=weighted(rng, [(k, w) for k, w in BIRTH_STYLES if k != "serial"]),
-        job_style=weighted(rng, JOB_STYLES),
+        birth_style=weighted(rng, [(k, w) for k, w in _BIRTH_STYLES if k != "serial"]),
+        job_style=weighted(rng, _JOB_STYLES),
         income_style=weighted(rng, (("int", 70), ("yuan", 12), ("comma", 10), ("float", 8))),
         lower_x=rng.random() < 0.3,
         phone_numbers=rng.random() < 0.15 and fmt == "xlsx",  # same draws for every format
