@@ -3,7 +3,7 @@
     python scripts/make_sample_data.py
 
 Three townships, twelve villages, 2,000 persons, the sheets of 2026-10 and 2026-11 and
-the 2026 targets, written by ``laborcli.sample.generate`` with a fixed seed, so running this
+the 2026 targets, written by ``laborcli.sample.generate_county`` with a fixed seed, so running this
 again gives the same bytes. The seed is one under which every kind of fault and of
 duplicate occurs at least once; the script refuses to write a county that lacks one
 (after a change to the generator, try the next seeds). ``sample_data/README.md`` is the
@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from laborcli.sample.generate import DUPLICATES, ERRORS, WARNINGS, CountySummary, generate_county
+from laborcli.sample import DUPLICATES, ERRORS, WARNINGS, CountySummary, generate_county
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "sample_data"

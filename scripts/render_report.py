@@ -31,38 +31,10 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from laborcli.sheets.idcard import check_digit
+from laborcli.sheets.schema import load_schema
 
 ROOT = Path(__file__).resolve().parents[1]
-HEADERS = [
-    "乡镇(街道)",
-    "村(社区)",
-    "村民小组",
-    "户编号",
-    "与户主关系",
-    "家庭人口数",
-    "姓名",
-    "身份证号码",
-    "性别",
-    "出生日期",
-    "民族",
-    "文化程度",
-    "联系电话",
-    "是否脱贫户",
-    "是否易地搬迁户",
-    "是否监测对象",
-    "劳动能力",
-    "技能特长",
-    "培训意愿",
-    "就业意愿",
-    "就业状态",
-    "务工地点",
-    "就业单位",
-    "务工开始时间",
-    "月收入(元)",
-    "是否组织化输出",
-    "输出组织者",
-    "备注",
-]
+HEADERS = [c.header for c in load_schema().columns]
 # A made-up county: township -> villages (names of the usual kinds, none real on purpose).
 COUNTY = {
     "青山镇": ["青山社区", "龙井村", "石板村"],

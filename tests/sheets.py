@@ -11,37 +11,11 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from laborcli.sheets.idcard import check_digit
+from laborcli.sheets.schema import load_schema
 
-STANDARD = [
-    "乡镇(街道)",
-    "村(社区)",
-    "村民小组",
-    "户编号",
-    "与户主关系",
-    "家庭人口数",
-    "姓名",
-    "身份证号码",
-    "性别",
-    "出生日期",
-    "民族",
-    "文化程度",
-    "联系电话",
-    "是否脱贫户",
-    "是否易地搬迁户",
-    "是否监测对象",
-    "劳动能力",
-    "技能特长",
-    "培训意愿",
-    "就业意愿",
-    "就业状态",
-    "务工地点",
-    "就业单位",
-    "务工开始时间",
-    "月收入(元)",
-    "是否组织化输出",
-    "输出组织者",
-    "备注",
-]
+# Standard headers in the template's order, from the shipped schema (their one home).
+HEADER = {c.key: c.header for c in load_schema().columns}
+STANDARD = list(HEADER.values())
 
 
 def make_id(birth: dt.date, seq: int = 1, male: bool = True, area: str = "530627") -> str:
@@ -77,36 +51,37 @@ def person(
     birth_cell: object | None = None,
 ) -> dict[str, object]:
     """One row of a standard sheet as {header: value}."""
-    return {
-        "乡镇(街道)": township,
-        "村(社区)": village,
-        "村民小组": group,
-        "户编号": household,
-        "与户主关系": relation,
-        "家庭人口数": 1,
-        "姓名": name,
-        "身份证号码": make_id(birth, seq, male) if id_number is None else id_number,
-        "性别": gender if gender is not None else ("男" if male else "女"),
-        "出生日期": birth if birth_cell is None else birth_cell,
-        "民族": "汉族",
-        "文化程度": "初中",
-        "联系电话": phone,
-        "是否脱贫户": poor,
-        "是否易地搬迁户": relocated,
-        "是否监测对象": "否",
-        "劳动能力": capacity,
-        "技能特长": "",
-        "培训意愿": "",
-        "就业意愿": "",
-        "就业状态": status,
-        "务工地点": "",
-        "就业单位": "",
-        "务工开始时间": job_start,
-        "月收入(元)": income,
-        "是否组织化输出": organised,
-        "输出组织者": "",
-        "备注": "",
+    by_key: dict[str, object] = {
+        "township": township,
+        "village": village,
+        "group": group,
+        "household_id": household,
+        "relation": relation,
+        "household_size": 1,
+        "name": name,
+        "id_number": make_id(birth, seq, male) if id_number is None else id_number,
+        "gender": gender if gender is not None else ("男" if male else "女"),
+        "birth_date": birth if birth_cell is None else birth_cell,
+        "ethnicity": "汉族",
+        "education": "初中",
+        "phone": phone,
+        "poor_household": poor,
+        "relocated": relocated,
+        "monitored": "否",
+        "labour_capacity": capacity,
+        "skills": "",
+        "training_wish": "",
+        "job_intention": "",
+        "employment_status": status,
+        "work_place": "",
+        "employer": "",
+        "job_start": job_start,
+        "monthly_income": income,
+        "organised": organised,
+        "organiser": "",
+        "remarks": "",
     }
+    return {header: by_key[key] for key, header in HEADER.items()}
 
 
 def write_xlsx(

@@ -26,9 +26,7 @@ from laborcli.errors import UsageError
 from laborcli.identity.names import name_pinyin
 from laborcli.registry import open_registry
 from laborcli.roster.state import current_rows
-from laborcli.sample.generate import (
-    _HOMOPHONES,
-    COLUMNS,
+from laborcli.sample import (
     DUPLICATES,
     ERRORS,
     WARNINGS,
@@ -38,6 +36,8 @@ from laborcli.sample.generate import (
     plan_county,
     xlsx_bytes,
 )
+from laborcli.sample.duplicates import HOMOPHONES
+from laborcli.sample.style import HEADER_ALIASES
 from laborcli.sheets.idcard import check_digit, check_id
 from laborcli.sheets.reading import read_book
 from laborcli.sheets.schema import load_schema
@@ -275,14 +275,21 @@ def test_generated_ids_are_valid_and_agree_with_gender(tmp_path: Path) -> None:
 
 
 def test_headers_and_aliases_are_the_schemas() -> None:
-    lookup = load_schema().header_lookup
-    for key, header, aliases in COLUMNS:
-        assert lookup[header] == key
+    schema = load_schema()
+    lookup = schema.header_lookup
+    for key, aliases in HEADER_ALIASES.items():
+        assert lookup[schema.by_key[key].header] == key
         assert all(lookup[a] == key for a in aliases)
 
 
+def test_clean_sheets_have_the_schemas_headers_in_its_order(tmp_path: Path) -> None:
+    s = generate_county(tmp_path, 200, ["2026-11"], seed=1, messy=False, fmt="csv", villages=1)
+    header = read_book(tmp_path / s.files[0]).sheets[0].rows[0]
+    assert header == [c.header for c in load_schema().columns]
+
+
 def test_homophones_sound_the_same() -> None:
-    for a, b in _HOMOPHONES.items():
+    for a, b in HOMOPHONES.items():
         assert name_pinyin(a) == name_pinyin(b), (a, b)
         for name in (f"张{a}", f"李秀{a}", f"王{a}华"):
             assert name_pinyin(name) == name_pinyin(name.replace(a, b)), name

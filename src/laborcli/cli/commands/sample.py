@@ -5,12 +5,15 @@ from __future__ import annotations
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from laborcli.cli.output import err, out, pct, print_json, progress, state, table
 from laborcli.i18n import pick
+
+if TYPE_CHECKING:
+    from laborcli.sample import CountySummary
 
 app = typer.Typer()
 
@@ -67,45 +70,50 @@ def sample(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
 ) -> None:
     """Write <乡镇>_<村>_<YYYY-MM> sheets for every village and month, ready for `laborcli import`."""
-    from laborcli.sample.generate import count_files, generate_county, month_list
+    from laborcli.sample import prepare_county
 
     st = state(ctx)
-    names = month_list(months, last)
-    total = count_files(persons, names, targets=targets, townships=townships, villages=villages, seed=seed)
+    run = prepare_county(
+        output,
+        persons,
+        months,
+        seed,
+        messy,
+        fmt.value,
+        last=last,
+        targets=targets,
+        townships=townships,
+        villages=villages,
+        workers=workers,
+    )
     started = time.perf_counter()
-    with progress(st, total, pick("生成", "generating")) as bar:
-        summary = generate_county(
-            output,
-            persons,
-            names,
-            seed=seed,
-            messy=messy,
-            fmt=fmt.value,
-            targets=targets,
-            townships=townships,
-            villages=villages,
-            workers=workers,
-            on_file=lambda n: bar.advance(n),
-        )
+    with progress(st, run.file_count, pick("生成", "generating")) as bar:
+        summary = run.write(on_file=bar.advance)
     elapsed = time.perf_counter() - started
     if as_json:
         print_json(summary.as_json())
         return
-    rows = []
-    for m in summary.months:
-        rows.append(
-            (
-                m.month,
-                m.files,
-                m.rows,
-                m.rows_rejected,
-                sum(n for k, n in m.problems.items() if not _is_error(k)),
-                m.persons_counted,
-                m.labour_force,
-                m.transferred,
-                pct(m.transfer_rate),
-            )
+    _render(summary)
+    if not st.quiet:
+        err.print(f"→ {output} ({summary.bytes_written / 1e6:.1f} MB, {elapsed:.1f} s)")
+
+
+def _render(summary: CountySummary) -> None:
+    """The county's table of months, its duplicates and its targets, on stdout."""
+    rows = [
+        (
+            m.month,
+            m.files,
+            m.rows,
+            m.rows_rejected,
+            m.warnings,
+            m.persons_counted,
+            m.labour_force,
+            m.transferred,
+            pct(m.transfer_rate),
         )
+        for m in summary.months
+    ]
     out.print(
         table(
             pick(
@@ -133,17 +141,10 @@ def sample(
     if dups:
         out.print(pick(f"重复登记: {dups}", f"listed twice: {dups}"))
     if summary.targets_file:
+        total = sum(summary.targets.values())
         out.print(
             pick(
-                f"任务表: {summary.targets_file} ({summary.targets_year} 年, 合计 {sum(summary.targets.values())})",
-                f"targets: {summary.targets_file} ({summary.targets_year}, total {sum(summary.targets.values())})",
+                f"任务表: {summary.targets_file} ({summary.targets_year} 年, 合计 {total})",
+                f"targets: {summary.targets_file} ({summary.targets_year}, total {total})",
             )
         )
-    if not st.quiet:
-        err.print(f"→ {output} ({summary.bytes_written / 1e6:.1f} MB, {elapsed:.1f} s)")
-
-
-def _is_error(code: str) -> bool:
-    from laborcli.sample.generate import ERRORS
-
-    return code in ERRORS
