@@ -33,13 +33,19 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 @dataclass
 class AppState:
-    """Global options, kept on the Typer context."""
+    """Global options, kept on the Typer context.
+
+    ``cli.main`` makes it and hands it to the command line as click's ``obj``, so it
+    learns ``--debug`` from here after the command; ``gc_paused`` says that the console
+    script started with the cycle collector paused (``entry.run``).
+    """
 
     db: str | None = None
     schema: str | None = None
     policy: str | None = None
     quiet: bool = False
     debug: bool = False
+    gc_paused: bool = False
     opened: list[Any] = field(default_factory=list)
 
     def close(self) -> None:
