@@ -25,6 +25,7 @@ from rich.table import Table
 
 from laborcli.dates import parse_as_of
 from laborcli.exports.safe import csv_safe
+from laborcli.i18n import pick
 
 out = Console(highlight=False)
 # Messages on stderr stay one line each (cron logs, grep), whatever the width.
@@ -167,4 +168,9 @@ def progress(st: AppState, total: int, label: str) -> Iterator[Any]:
 def pii_notice(show_pii: bool) -> None:
     """Say on stderr that identifiers are shown whole, so nobody forgets it."""
     if show_pii:
-        err.print("[yellow]注意: 输出包含完整的身份证号码和电话 (--show-pii)[/yellow]")
+        err.print(
+            pick(
+                "[yellow]注意: 输出包含完整的身份证号码和电话 (--show-pii)[/yellow]",
+                "[yellow]note: the output carries whole ID numbers and phones (--show-pii)[/yellow]",
+            )
+        )

@@ -9,6 +9,7 @@ import typer
 
 from laborcli.cli.options import Format, FormatOpt
 from laborcli.cli.output import err, state
+from laborcli.i18n import pick
 
 app = typer.Typer(help="The registry itself: info, upgrade, backup.")
 
@@ -31,7 +32,7 @@ def upgrade(ctx: typer.Context) -> None:
     st = state(ctx)
     before, after = upgrade_registry(st.db)
     if not st.quiet:
-        err.print(f"结构版本: {before or '(空)'} → {after}")
+        err.print(pick(f"结构版本: {before or '(空)'} → {after}", f"schema: {before or '(empty)'} → {after}"))
 
 
 @app.command("backup")

@@ -9,6 +9,7 @@ import typer
 
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii
 from laborcli.cli.output import as_of_or_today, err, pii_notice, state, working
+from laborcli.i18n import pick
 from laborcli.privacy import Mask
 
 app = typer.Typer(
@@ -65,4 +66,4 @@ def apply(
     with reg.writing() as conn:
         n = record(conn, pairs, source=file.name)
     if not st.quiet:
-        err.print(f"已记录 {n} 条判定 ({file.name})")
+        err.print(pick(f"已记录 {n} 条判定 ({file.name})", f"recorded {n} decisions ({file.name})"))
