@@ -53,9 +53,10 @@ def rates_table(res: Rates, by: Level) -> Table:
     shown = SHOWN if out.width >= WIDE_FROM else [f for f in SHOWN if f.key in NARROW]
     heads = [pick(*PLACES[k]) for k in keys] + [pick(f.short or f.label, f.en) for f in shown]
     body = [[r[k] for k in keys] + [_cell(f, r) for f in shown] for r in res.rows]
-    body.append(
-        ["[bold]合计[/bold]", *[""] * (len(keys) - 1)][: len(keys)] + [_cell(f, res.total) for f in shown]
-    )
+    total: list[object] = [""] * len(keys)  # the county total has no place column to name it
+    if keys:
+        total[0] = f"[bold]{pick('合计', 'total')}[/bold]"
+    body.append(total + [_cell(f, res.total) for f in shown])
     d = res.as_of.isoformat()
     return table(
         pick(f"转移就业情况 (截至 {d})", f"Transfer employment as of {d}"),
