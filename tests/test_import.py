@@ -646,3 +646,14 @@ def test_an_import_runs_with_the_cycle_collector_paused_and_other_commands_get_i
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_import_module_leaves_the_database_layer_unloaded_until_a_registry_is_used() -> None:
+    """import_sheets forks the workers before the registry is opened: for that to spare them
+    SQLAlchemy, importing the module that starts them must not load it."""
+    import subprocess
+    import sys
+
+    code = "import sys, laborcli.roster.importing; print('sqlalchemy' in sys.modules)"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.stdout.strip() == "False", r.stderr

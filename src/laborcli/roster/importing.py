@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -117,7 +116,7 @@ def import_sheets(
     dry_run: bool = False,
     force: bool = False,
     dedup: DedupPolicy | None = None,
-    watch: Callable[[], AbstractContextManager[Callable[[FileReport], None]]] | None = None,
+    watch: Callable[[], contextlib.AbstractContextManager[Callable[[FileReport], None]]] | None = None,
 ) -> RunReport:
     """`laborcli import` from its start: the files' dates, the workers, the registry, the import.
 
