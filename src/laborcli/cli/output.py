@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -26,6 +26,9 @@ from rich.table import Table
 from laborcli.dates import parse_as_of
 from laborcli.exports.safe import csv_safe
 from laborcli.i18n import pick
+
+if TYPE_CHECKING:
+    from laborcli.registry import Registry
 
 out = Console(highlight=False)
 # Messages on stderr stay one line each (cron logs, grep), whatever the width.
@@ -47,7 +50,7 @@ class AppState:
     quiet: bool = False
     debug: bool = False
     gc_paused: bool = False
-    opened: list[Any] = field(default_factory=list)
+    opened: list[Registry] = field(default_factory=list)
 
     def close(self) -> None:
         """Release every registry this invocation opened."""
