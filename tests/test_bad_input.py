@@ -26,6 +26,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
+from laborcli.cli.app import main
 from tests.conftest import Cli
 from tests.sheets import STANDARD, csv_text, person, write_xlsx
 
@@ -484,3 +485,29 @@ def test_rejected_file_reason_is_one_stderr_line_under_cron(tmp_path: Path) -> N
     assert r.returncode == 1, r.stderr
     lines = [line for line in r.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and str(path) in lines[0] and "the file is empty" in lines[0], lines
+
+
+# --- --debug: the traceback instead of the one line, read from the options, not from argv
+
+
+def test_debug_shows_the_traceback_of_a_users_error(tmp_path: Path) -> None:
+    from laborcli.errors import NotFound
+
+    db = str(tmp_path / "r.db")
+    assert main(["--db", db, "household", "H404"]) == 1
+    with pytest.raises(NotFound):
+        main(["--debug", "--db", db, "household", "H404"])
+
+
+def test_debug_as_the_value_of_an_option_is_not_the_debug_option(tmp_path: Path) -> None:
+    db = str(tmp_path / "r.db")
+    assert main(["--db", db, "household", "--", "--debug"]) == 1  # a household numbered "--debug"
+
+
+def test_not_found_is_english_with_laborcli_lang_en(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LABORCLI_LANG", "en")
+    assert main(["--db", str(tmp_path / "r.db"), "household", "H404"]) == 1
+    err = capsys.readouterr().err
+    assert "no such household" in err and not any("\u4e00" <= c <= "\u9fff" for c in err)

@@ -161,3 +161,30 @@ def test_a_full_disk_under_a_commands_own_output_is_one_line_and_exit_code_2(tmp
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "no space left" in lines[0], r.stderr
+
+
+def test_the_console_script_tells_main_that_it_paused_the_collector() -> None:
+    spy = (
+        "import gc, sys\n"
+        "import laborcli.cli.app as app\n"
+        "def main(argv=None, *, gc_paused=False):\n"
+        "    print(gc_paused, gc.isenabled())\n"
+        "    return 0\n"
+        "app.main = main\n"
+        "from laborcli.cli.entry import run\n"
+        "run()\n"
+    )
+    r = subprocess.run([sys.executable, "-c", spy], capture_output=True, text=True, timeout=60, env=_ENV)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["True", "False"]
+
+
+def test_the_app_does_not_import_the_console_script() -> None:
+    r = subprocess.run(
+        [sys.executable, "-c", "import sys, laborcli.cli.app; print('laborcli.cli.entry' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_ENV,
+    )
+    assert r.stdout.strip() == "False", r.stderr

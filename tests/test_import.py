@@ -629,20 +629,32 @@ def test_an_import_runs_with_the_cycle_collector_paused_and_other_commands_get_i
     """The console script starts with it paused (laborcli.cli.entry); only an import keeps it so."""
     import gc
 
-    from laborcli.cli import entry as _entry
+    def paused_main(*argv: str) -> int:
+        """main as the console script calls it, having paused the collector."""
+        capsys.readouterr()
+        return main(list(argv), gc_paused=True)
 
     f = _sheet(tmp_path, "甲镇_一村_2026-11.xlsx", [_p(A), _p(B)])
     db = str(tmp_path / "gc.db")
     gc.disable()
     try:
-        _entry.paused = True  # as the console script leaves it
-        assert _main(capsys, "--db", db, "import", str(f))[0] == 0
+        assert paused_main("--db", db, "import", str(f)) == 0
         assert not gc.isenabled()
-        assert _main(capsys, "--db", db, "rates", "--as-of", "2026-11-30")[0] == 0
-        assert gc.isenabled() and not _entry.paused
+        assert paused_main("--db", db, "rates", "--as-of", "2026-11-30") == 0
+        assert gc.isenabled()
         gc.disable()  # a host that keeps it off on purpose is left alone
         assert _main(capsys, "--db", db, "rates", "--as-of", "2026-11-30")[0] == 0
         assert not gc.isenabled()
     finally:
-        _entry.paused = False
         gc.enable()
+
+
+def test_the_import_module_leaves_the_database_layer_unloaded_until_a_registry_is_used() -> None:
+    """import_sheets forks the workers before the registry is opened: for that to spare them
+    SQLAlchemy, importing the module that starts them must not load it."""
+    import subprocess
+    import sys
+
+    code = "import sys, laborcli.roster.importing; print('sqlalchemy' in sys.modules)"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.stdout.strip() == "False", r.stderr

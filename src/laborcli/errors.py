@@ -19,6 +19,12 @@ class UsageError(LaborError):
     exit_code = 2
 
 
+class NotFound(LaborError):
+    """Nothing in the registry matches the person or household asked for."""
+
+    exit_code = 1
+
+
 class InputFileError(LaborError):
     """A file cannot be read as a sheet at all (not a spreadsheet, corrupt, encrypted)."""
 

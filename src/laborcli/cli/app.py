@@ -14,7 +14,6 @@ from typing import Annotated
 import typer
 
 from laborcli import __version__
-from laborcli.cli import entry as _entry
 from laborcli.cli.commands import (
     db,
     dedup,
@@ -32,6 +31,7 @@ from laborcli.cli.commands import (
 )
 from laborcli.cli.output import AppState, err
 from laborcli.errors import LaborError
+from laborcli.i18n import pick
 
 app = typer.Typer(
     name="laborcli",
@@ -76,18 +76,22 @@ def main_options(
     ] = False,
 ) -> None:
     """Global options come before the command: laborcli --db county.db rates."""
+    st = ctx.obj if isinstance(ctx.obj, AppState) else AppState()
+    st.db, st.schema, st.policy, st.quiet, st.debug = db, schema, policy, quiet, debug
     # The console script starts with the cycle collector paused. An import keeps it so:
     # millions of cells and rows without a cycle among them, which the collector only
     # walked again and again (see checking.gc_paused). Every other command gets it back.
-    if _entry.paused and ctx.invoked_subcommand != "import":
+    if st.gc_paused and ctx.invoked_subcommand != "import":
         gc.enable()
-        _entry.paused = False
-    ctx.obj = AppState(db=db, schema=schema, policy=policy, quiet=quiet, debug=debug)
-    ctx.call_on_close(ctx.obj.close)
+        st.gc_paused = False
+    ctx.obj = st
+    ctx.call_on_close(st.close)
 
 
+# Each command module has its own Typer: the ones without a name add their commands at
+# the top level, the named ones are command groups.
 for module in (template, validate, imports, rates, households, rank, history, sample):
-    app.registered_commands.extend(module.app.registered_commands)
+    app.add_typer(module.app)
 app.add_typer(targets.app, name="targets")
 app.add_typer(dedup.app, name="dedup")
 app.add_typer(db.app, name="db")
@@ -95,25 +99,30 @@ app.add_typer(export.app, name="export")
 app.add_typer(people.app, name="people")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the command and turn a LaborError into one line and its exit code."""
+def main(argv: list[str] | None = None, *, gc_paused: bool = False) -> int:
+    """Entry point: run the command and turn a LaborError into one line and its exit code.
+
+    ``gc_paused``: the caller paused the cycle collector; commands other than ``import``
+    turn it back on.
+    """
     args = sys.argv[1:] if argv is None else argv
+    st = AppState(gc_paused=gc_paused)
     try:
-        app(args=args, prog_name="laborcli")
+        app(args=args, prog_name="laborcli", obj=st)
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except LaborError as e:
-        if "--debug" in args:
+        if st.debug:
             raise
         err.print(f"[red]laborcli: {e}[/red]", soft_wrap=True, markup=True)
         return e.exit_code
     except KeyboardInterrupt:
-        err.print("[red]已中断 (interrupted)[/red]")
+        err.print(pick("[red]已中断[/red]", "[red]interrupted[/red]"))
         return 130
     except OSError as e:
         # A full disk while writing the output or an export: the user's to fix, in one line.
         # (A reader that went away, `| head`, is exit 1 without a word: click's own rule.)
-        if e.errno not in _DISK_FULL or "--debug" in args:
+        if e.errno not in _DISK_FULL or st.debug:
             raise
         where = f" {e.filename}" if e.filename else ""
         err.print(

@@ -14,11 +14,11 @@ if TYPE_CHECKING:
     from laborcli.sheets.checking import Settings
 
 
-def open_reg(st: AppState) -> Registry:
-    """The registry named by --db / LABORCLI_DB / ./laborcli.db."""
+def open_reg(st: AppState, *, create: bool = True, check_version: bool = True) -> Registry:
+    """The registry named by --db / LABORCLI_DB / ./laborcli.db, closed with the command."""
     from laborcli.registry import open_registry
 
-    reg = open_registry(st.db)
+    reg = open_registry(st.db, create=create, check_version=check_version)
     st.opened.append(reg)
     return reg
 

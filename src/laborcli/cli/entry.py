@@ -2,12 +2,13 @@
 
 Starting the command imports a few thousand modules' worth of objects (typer, pydantic,
 rich, SQLAlchemy), none of them garbage; the cycle collector walked them again and again,
-a tenth of the start-up, so it is paused until the command knows what it runs (see
-``cli.main_options``).
+a tenth of the start-up, so it is paused until the command knows what it runs: ``run``
+tells ``cli.app.main`` that it paused it, and ``cli.app.main_options`` turns it back on
+for every command but ``import``.
 
 Ending it, the interpreter would take those modules apart again one object at a time and
-run the collector over what is left: 0.1 to 0.15 s after an import of 100,000 rows, at
-the end of the run where nothing else overlaps it. A process that is exiting has nothing
+run the collector over what is left, at the end of the run where nothing else overlaps
+it. A process that is exiting has nothing
 to free, so the script leaves with ``os._exit`` once everything it owns is closed (see
 ``leave``).
 """
@@ -22,17 +23,14 @@ import sys
 import threading
 from typing import NoReturn
 
-paused = False  # whether run() paused the collector (cli.main_options turns it back on)
-
 
 def run() -> NoReturn:
     """Run the command named on the command line and exit with its code."""
-    global paused
     paused = gc.isenabled()
     gc.disable()
-    from laborcli.cli.app import main
+    from laborcli.cli.app import main  # after the pause: loading it is what the pause is for
 
-    leave(main())
+    leave(main(gc_paused=paused))
 
 
 def leave(code: int) -> NoReturn:

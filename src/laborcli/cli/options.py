@@ -1,4 +1,4 @@
-"""Options shared by several commands, declared once."""
+"""Options shared by several commands, and the closed sets of values options take."""
 
 from __future__ import annotations
 
@@ -16,6 +16,50 @@ class Format(StrEnum):
     csv = "csv"
 
 
+class Level(StrEnum):
+    """The places a figure is counted by (`rates --by`)."""
+
+    county = "county"
+    township = "township"
+    village = "village"
+    group = "group"
+
+
+class RankBy(StrEnum):
+    """The places ranked on the Friday lists (`rank --by`)."""
+
+    village = "village"
+    township = "township"
+
+
+class Metric(StrEnum):
+    """What the Friday lists rank on (`rank --metric`)."""
+
+    completion = "completion"
+    transfer_rate = "transfer_rate"
+
+
+class Mode(StrEnum):
+    """How an imported sheet changes the registry (`import --mode`)."""
+
+    snapshot = "snapshot"
+    update = "update"
+
+
+class SplitBy(StrEnum):
+    """One report workbook per place (`export report --split-by`)."""
+
+    township = "township"
+
+
+class PeopleFormat(StrEnum):
+    """File format of the register export (`export people --format`)."""
+
+    csv = "csv"
+    xlsx = "xlsx"
+    parquet = "parquet"
+
+
 AsOf = Annotated[
     str | None, typer.Option("--as-of", help="Reference date (2026-11-30) or month (2026-11); default today.")
 ]
@@ -25,3 +69,10 @@ ShowPii = Annotated[
 ]
 TownshipOpt = Annotated[str | None, typer.Option("--township", help="Only this township (乡镇).")]
 VillageOpt = Annotated[str | None, typer.Option("--village", help="Only this village (村/社区).")]
+SheetTownship = Annotated[
+    str | None, typer.Option("--township", help="Township for sheets without a 乡镇 column.")
+]
+SheetVillage = Annotated[
+    str | None, typer.Option("--village", help="Village for sheets without a 村(社区) column.")
+]
+Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]

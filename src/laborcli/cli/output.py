@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -25,6 +25,10 @@ from rich.table import Table
 
 from laborcli.dates import parse_as_of
 from laborcli.exports.safe import csv_safe
+from laborcli.i18n import pick
+
+if TYPE_CHECKING:
+    from laborcli.registry import Registry
 
 out = Console(highlight=False)
 # Messages on stderr stay one line each (cron logs, grep), whatever the width.
@@ -33,14 +37,20 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 @dataclass
 class AppState:
-    """Global options, kept on the Typer context."""
+    """Global options, kept on the Typer context.
+
+    ``cli.main`` makes it and hands it to the command line as click's ``obj``, so it
+    learns ``--debug`` from here after the command; ``gc_paused`` says that the console
+    script started with the cycle collector paused (``entry.run``).
+    """
 
     db: str | None = None
     schema: str | None = None
     policy: str | None = None
     quiet: bool = False
     debug: bool = False
-    opened: list[Any] = field(default_factory=list)
+    gc_paused: bool = False
+    opened: list[Registry] = field(default_factory=list)
 
     def close(self) -> None:
         """Release every registry this invocation opened."""
@@ -161,4 +171,9 @@ def progress(st: AppState, total: int, label: str) -> Iterator[Any]:
 def pii_notice(show_pii: bool) -> None:
     """Say on stderr that identifiers are shown whole, so nobody forgets it."""
     if show_pii:
-        err.print("[yellow]注意: 输出包含完整的身份证号码和电话 (--show-pii)[/yellow]")
+        err.print(
+            pick(
+                "[yellow]注意: 输出包含完整的身份证号码和电话 (--show-pii)[/yellow]",
+                "[yellow]note: the output carries whole ID numbers and phones (--show-pii)[/yellow]",
+            )
+        )

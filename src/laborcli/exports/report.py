@@ -34,28 +34,13 @@ from laborcli.privacy import Mask
 from laborcli.registry.engine import Registry
 from laborcli.registry.store import registry_stamp
 from laborcli.registry.tables import imports, problems, snapshots
+from laborcli.roster import catalogue
+from laborcli.roster.catalogue import INT, PCT
 from laborcli.roster.figures import Rates, figure_table, rates, rates_of_table, unverified_by_village
 from laborcli.roster.households import Household, collect
 from laborcli.roster.state import current_row_count
 
-PCT = "0.0%"
-INT = "#,##0"
-FIGURES = [
-    ("labour_force", "劳动力", INT),
-    ("transferred", "转移就业", INT),
-    ("transfer_rate", "转移就业率", PCT),
-    ("outside_county", "县外转移", INT),
-    ("organised_outside", "组织化县外输出", INT),
-    ("organised_rate", "组织化程度", PCT),
-    ("poor_labour_force", "脱贫劳动力", INT),
-    ("poor_transferred", "脱贫劳动力转移", INT),
-    ("households", "有劳动力家庭", INT),
-    ("zero_employment_households", "零就业家庭", INT),
-    ("coverage", "户有一人就业率", PCT),
-    ("new_transfers", "新增转移就业", INT),
-    ("unknown_age", "年龄不详", INT),
-    ("unverified", "身份未核验", INT),
-]
+FIGURES = [(f.key, f.label, f.number_format) for f in catalogue.FIGURES]
 RED_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
 
 

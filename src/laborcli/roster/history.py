@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from laborcli.errors import NotFound
+from laborcli.i18n import pick
 from laborcli.registry.tables import imports, links, rows, snapshots
 from laborcli.sheets.idcard import convert_15_to_18, normalise_id
+
+if TYPE_CHECKING:
+    from laborcli.registry import Registry
 
 TRACKED = (
     "township",
@@ -111,3 +116,16 @@ def household_history(conn: Connection, household_id: str) -> list[Entry]:
     entries = _entries(conn, sa.and_(every_snapshot, rows.c.household_id == household_id.strip()))
     _diff(entries)
     return entries
+
+
+def purge(reg: Registry, ident: str, reason: str) -> int:
+    """Delete every row of the person with this ID (right to deletion), logged with
+    ``reason``; the number of rows deleted. :class:`NotFound` when there were none."""
+    from laborcli.registry.admin import purge_person
+
+    with reg.writing() as conn:
+        keys = sorted(person_keys(conn, ident))
+        n = sum(purge_person(conn, k, reason) for k in keys if k.startswith(("id:", "nk:")))
+    if n == 0:
+        raise NotFound(pick("没有找到此人, 未删除任何记录", "no such person: nothing was deleted"))
+    return n

@@ -3,6 +3,9 @@
 Files are read and validated by ``checking`` (in worker processes for a large import)
 and written here, each file whole or not at all. A file whose exact bytes were imported
 before for the same date and mode is reported ``unchanged`` and not read again.
+
+The database layer (SQLAlchemy, the registry's modules) is loaded only when a registry is
+used, so that ``import_sheets`` can start the workers before it (see there).
 """
 
 from __future__ import annotations
@@ -11,15 +14,11 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Literal
-
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING, Literal
 
 from laborcli import __version__
 from laborcli.dates import as_of_from_name
 from laborcli.policy import DedupPolicy
-from laborcli.registry import Registry, store
-from laborcli.roster.plausibility import implausible_batches
 from laborcli.sheets.checking import (
     Checker,
     FileReport,
@@ -33,14 +32,21 @@ from laborcli.sheets.checking import (
 from laborcli.sheets.problems import ProblemCode, make_problem
 from laborcli.sheets.reading import file_sha256
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from laborcli.registry import Registry
+
 __all__ = [
     "Checker",
     "FileReport",
     "RunReport",
     "Settings",
     "Status",
+    "annotate_run",
     "check_file",
     "import_files",
+    "import_sheets",
     "resolve_as_of",
     "validate_files",
 ]
@@ -62,6 +68,55 @@ def validate_files(
         if on_file:
             on_file(rep)
     return run
+
+
+def annotate_run(run: RunReport, folder: Path) -> Iterator[Path]:
+    """Write a copy of each checked sheet with its problem cells marked into ``folder``,
+    yielding each copy's path once written (``validate --annotate``)."""
+    from laborcli.sheets.annotate import annotate_book  # openpyxl only when asked
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in run.files:
+        if f.book is not None:
+            yield annotate_book(f, folder)
+
+
+def import_sheets(
+    paths: list[Path],
+    settings: Settings,
+    open_registry: Callable[[], Registry],
+    *,
+    as_of: dt.date | None = None,
+    mode: Mode = "snapshot",
+    dry_run: bool = False,
+    force: bool = False,
+    dedup: DedupPolicy | None = None,
+    watch: Callable[[], contextlib.AbstractContextManager[Callable[[FileReport], None]]] | None = None,
+) -> RunReport:
+    """`laborcli import` from its start: the files' dates, the workers, the registry, the import.
+
+    The order is the point. A file without a month fails first, before any work. The
+    workers are forked on the files next, before the database layer is loaded and before
+    any thread runs (``watch``'s progress bar starts after them), so they read while this
+    process opens the registry (``open_registry``) and looks up which files were imported
+    before. ``watch`` gives what to call after each file.
+    """
+    resolve_as_of(paths, as_of)
+    with Checker(paths, settings) as checker:
+        reg = open_registry()
+        with watch() if watch is not None else contextlib.nullcontext(None) as on_file:
+            return import_files(
+                reg,
+                paths,
+                settings,
+                as_of=as_of,
+                mode=mode,
+                dry_run=dry_run,
+                on_file=on_file,
+                force=force,
+                dedup=dedup,
+                checker=checker,
+            )
 
 
 def import_files(
@@ -169,6 +224,8 @@ def _already_imported(
     Hashing is a hundred times faster than parsing, so a re-run of last night's cron job
     over a folder of unchanged sheets costs seconds, not the whole import again.
     """
+    from laborcli.registry import store
+
     out: dict[Path, tuple[str, tuple[int, int, int, int]]] = {}
     with reg.reading() as conn:
         for p in paths:
@@ -191,6 +248,9 @@ def _import_one(
 ) -> FileReport:
     """Write one checked file (or say why not); its rows are dropped afterwards either way,
     so that a run keeps its reports, not every row."""
+    from laborcli.registry import store
+    from laborcli.roster.plausibility import implausible_batches
+
     try:
         path = Path(rep.path)
         named = as_of_from_name(path.name)

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    pass
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii, TownshipOpt, VillageOpt
-from laborcli.cli.output import (
-    as_of_or_today,
-    err,
-    out,
-    pii_notice,
-    print_csv,
-    print_json,
-    state,
-    table,
-    working,
-)
+from laborcli.cli.output import as_of_or_today, err, pii_notice, state, working
 from laborcli.privacy import Mask
 
 app = typer.Typer()
@@ -47,7 +35,7 @@ def households(
 ) -> None:
     """Households with at least one labour-force member, with members and their status."""
     from laborcli.cli.context import open_reg, policy
-    from laborcli.roster.households import household_json
+    from laborcli.cli.views.households import show_households
     from laborcli.roster.households import households as list_households
 
     st = state(ctx)
@@ -65,61 +53,4 @@ def households(
         write_households(hs, export, d, mask, zero_only=zero_employment)
         if not st.quiet:
             err.print(f"→ {export}")
-    if fmt is Format.json:
-        print_json({"as_of": d.isoformat(), "rows": [household_json(h, mask) for h in hs]})
-    elif fmt is Format.csv:
-        print_csv(
-            [
-                "township",
-                "village",
-                "household_id",
-                "labour_force",
-                "transferred",
-                "name",
-                "id_number",
-                "phone",
-                "relation",
-                "employment_status",
-                "in_labour_force",
-            ],
-            [
-                [
-                    h.township,
-                    h.village,
-                    h.household_id,
-                    h.labour_force,
-                    h.transferred,
-                    m.name,
-                    mask.id(m.id_number),
-                    mask.phone(m.phone),
-                    m.relation,
-                    m.employment_status,
-                    m.in_labour_force,
-                ]
-                for h in hs
-                for m in h.members
-            ],
-        )
-    elif export is None:
-        title = (
-            "零就业家庭" if zero_employment else "有劳动力家庭"
-        ) + f" (截至 {d.isoformat()}, 共 {len(hs)} 户)"
-        out.print(
-            table(
-                title,
-                ["乡镇", "村(社区)", "户编号", "劳动力", "成员 (就业状态)"],
-                [
-                    [
-                        h.township,
-                        h.village,
-                        h.household_id,
-                        h.labour_force,
-                        "; ".join(
-                            f"{m.name} {mask.id(m.id_number) or ''} {m.employment_status}" for m in h.members
-                        ),
-                    ]
-                    for h in hs
-                ],
-                right=(3,),
-            )
-        )
+    show_households(hs, d, mask, fmt, zero_only=zero_employment, table_too=export is None)

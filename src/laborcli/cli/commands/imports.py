@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from laborcli.cli.options import Format, FormatOpt, ShowPii
-from laborcli.cli.output import pii_notice, print_json, progress, state
+from laborcli.cli.options import Format, FormatOpt, Mode, SheetTownship, SheetVillage, ShowPii, Strict
+from laborcli.cli.output import pii_notice, state
 from laborcli.dates import parse_as_of
 
 app = typer.Typer()
@@ -24,20 +24,16 @@ def import_(
         ),
     ] = None,
     mode: Annotated[
-        str,
+        Mode,
         typer.Option(
             "--mode",
             help="snapshot: each sheet is the village's complete register; update: rows update only the persons they name.",
         ),
-    ] = "snapshot",
+    ] = Mode.snapshot,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report, write nothing.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
-    township: Annotated[
-        str | None, typer.Option("--township", help="Township for sheets without a 乡镇 column.")
-    ] = None,
-    village: Annotated[
-        str | None, typer.Option("--village", help="Village for sheets without a 村(社区) column.")
-    ] = None,
+    strict: Strict = False,
+    township: SheetTownship = None,
+    village: SheetVillage = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -51,43 +47,24 @@ def import_(
 ) -> None:
     """Import village sheets; each file is imported whole or not at all."""
     from laborcli.cli.context import open_reg, policy, settings
-    from laborcli.cli.files import on_file_line, print_problems_csv, render_run, say_rejected
-    from laborcli.sheets.checking import Checker, resolve_as_of
+    from laborcli.cli.views.runs import file_progress, show_run
+    from laborcli.roster.importing import import_sheets
     from laborcli.sheets.reading import expand_paths
 
     st = state(ctx)
     pii_notice(show_pii)
-    if mode not in ("snapshot", "update"):
-        raise typer.BadParameter("--mode must be snapshot or update")
     files = expand_paths(paths)
-    date = parse_as_of(as_of) if as_of else None
-    resolve_as_of(files, date)  # a file without a month fails here, before any work
-    cfg = settings(st, strict=strict, township=township, village=village)
-    # The workers start on the files before the database layer is loaded, and before the
-    # progress bar's thread (they are forked).
-    with Checker(files, cfg) as checker:
-        from laborcli.roster.importing import import_files
-
-        reg = open_reg(st)
-        with progress(st, len(files), "导入") as bar:
-            run = import_files(
-                reg,
-                files,
-                cfg,
-                as_of=date,
-                mode=mode,  # type: ignore[arg-type]
-                dry_run=dry_run,
-                on_file=lambda f: bar.advance(1, info=on_file_line(f)),
-                force=force,
-                dedup=policy(st).dedup,
-                checker=checker,
-            )
-    if fmt is Format.json:
-        print_json(run.as_json(show_pii))
-    elif fmt is Format.csv:
-        print_problems_csv(run, show_pii)
-    else:
-        render_run(run, show_pii)
-    say_rejected(run)
+    run = import_sheets(
+        files,
+        settings(st, strict=strict, township=township, village=village),
+        lambda: open_reg(st),
+        as_of=parse_as_of(as_of) if as_of else None,
+        mode=mode.value,
+        dry_run=dry_run,
+        force=force,
+        dedup=policy(st).dedup,
+        watch=lambda: file_progress(st, len(files), "导入"),
+    )
+    show_run(run, fmt, show_pii)
     if run.has_problems:
         raise typer.Exit(1)

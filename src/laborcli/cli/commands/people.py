@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    pass
 from laborcli.cli.output import err, state
-from laborcli.errors import LaborError
+from laborcli.i18n import pick
 
 app = typer.Typer(help="Personal data: deletion on request.")
 
@@ -25,16 +23,13 @@ def purge(
 ) -> None:
     """Remove every row of a person from the registry and record that it was done."""
     from laborcli.cli.context import open_reg
-    from laborcli.registry.admin import purge_person
-    from laborcli.roster.history import person_keys
+    from laborcli.roster.history import purge as purge_person
 
     st = state(ctx)
-    if not yes and not typer.confirm("永久删除此人的全部记录?"):
+    if not yes and not typer.confirm(
+        pick("永久删除此人的全部记录?", "Delete every record of this person for good?")
+    ):
         raise typer.Exit(1)
-    with open_reg(st).writing() as conn:
-        keys = sorted(person_keys(conn, ident))
-        n = sum(purge_person(conn, k, reason) for k in keys if k.startswith(("id:", "nk:")))
-    if n == 0:
-        raise LaborError("没有找到此人, 未删除任何记录 (no such person)")
+    n = purge_person(open_reg(st), ident, reason)
     if not st.quiet:
-        err.print(f"已删除 {n} 行, 并记入删除日志")
+        err.print(pick(f"已删除 {n} 行, 并记入删除日志", f"deleted {n} rows, recorded in the purge log"))

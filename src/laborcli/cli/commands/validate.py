@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    pass
-from laborcli.cli.options import Format, FormatOpt, ShowPii
-from laborcli.cli.output import err, pii_notice, print_json, progress, state
+from laborcli.cli.options import Format, FormatOpt, SheetTownship, SheetVillage, ShowPii, Strict
+from laborcli.cli.output import err, pii_notice, state
 
 app = typer.Typer()
 
@@ -26,44 +24,27 @@ def validate(
             help="Write a copy of each sheet with problem cells coloured and commented into this folder.",
         ),
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
-    township: Annotated[
-        str | None, typer.Option("--township", help="Township for sheets without a 乡镇 column.")
-    ] = None,
-    village: Annotated[
-        str | None, typer.Option("--village", help="Village for sheets without a 村(社区) column.")
-    ] = None,
+    strict: Strict = False,
+    township: SheetTownship = None,
+    village: SheetVillage = None,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,
 ) -> None:
     """Check sheets against the schema and report every problem; writes nothing to the registry."""
     from laborcli.cli.context import settings
-    from laborcli.cli.files import on_file_line, print_problems_csv, render_run, say_rejected
-    from laborcli.roster.importing import validate_files
-    from laborcli.sheets.annotate import annotate_book
+    from laborcli.cli.views.runs import file_progress, show_run
+    from laborcli.roster.importing import annotate_run, validate_files
     from laborcli.sheets.reading import expand_paths
 
     st = state(ctx)
     pii_notice(show_pii)
     files = expand_paths(paths)
     cfg = settings(st, strict=strict, township=township, village=village)
-    with progress(st, len(files), "检查") as bar:
-        run = validate_files(
-            files, cfg, on_file=lambda f: bar.advance(1, info=on_file_line(f)), keep_book=annotate is not None
-        )
-    if annotate is not None:
-        annotate.mkdir(parents=True, exist_ok=True)
-        for f in run.files:
-            if f.book is not None:
-                target = annotate_book(f, annotate)
-                if not st.quiet:
-                    err.print(f"→ {target}")
-    if fmt is Format.json:
-        print_json(run.as_json(show_pii))
-    elif fmt is Format.csv:
-        print_problems_csv(run, show_pii)
-    else:
-        render_run(run, show_pii)
-    say_rejected(run)
+    with file_progress(st, len(files), "检查") as on_file:
+        run = validate_files(files, cfg, on_file=on_file, keep_book=annotate is not None)
+    for target in annotate_run(run, annotate) if annotate is not None else ():
+        if not st.quiet:
+            err.print(f"→ {target}")
+    show_run(run, fmt, show_pii)
     if run.has_problems or any(f.errors for f in run.files):
         raise typer.Exit(1)

@@ -1,11 +1,14 @@
-"""Rendering of validate/import reports, shared by both commands."""
+"""The reports of validate and import, shared by both commands."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from laborcli.cli.output import err, out, print_csv, table
+from laborcli.cli.options import Format
+from laborcli.cli.output import AppState, err, out, print_csv, print_json, progress, table
 from laborcli.i18n import pick
 
 if TYPE_CHECKING:
@@ -13,6 +16,24 @@ if TYPE_CHECKING:
     from laborcli.sheets.checking import FileReport
 
 STATUS_ZH = {"imported": "已导入", "unchanged": "未变化", "rejected": "拒收", "checked": "已检查"}
+
+
+def show_run(run: RunReport, fmt: Format, show_pii: bool) -> None:
+    """The report in the asked format on stdout, then the files not read at all on stderr."""
+    if fmt is Format.json:
+        print_json(run.as_json(show_pii))
+    elif fmt is Format.csv:
+        print_problems_csv(run, show_pii)
+    else:
+        render_run(run, show_pii)
+    say_rejected(run)
+
+
+@contextmanager
+def file_progress(st: AppState, total: int, label: str) -> Iterator[Callable[[FileReport], None]]:
+    """A progress bar over files; yields what to call after each file."""
+    with progress(st, total, label) as bar:
+        yield lambda f: bar.advance(1, info=on_file_line(f))
 
 
 def print_problems_csv(run: RunReport, show_pii: bool) -> None:
