@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from laborcli.policy import Policy
     from laborcli.registry import Registry
     from laborcli.sheets.checking import Settings
+    from laborcli.sheets.schema import SheetSchema
 
 
 def open_reg(st: AppState, *, create: bool = True, check_version: bool = True) -> Registry:
@@ -30,15 +31,31 @@ def policy(st: AppState) -> Policy:
     return load_policy(Path(st.policy) if st.policy else None)
 
 
-def settings(
-    st: AppState, *, strict: bool = False, township: str | None = None, village: str | None = None
-) -> Settings:
-    """How sheets are read: the schema (--schema) and the row options."""
-    from laborcli.sheets.checking import Settings
+def sheet_schema(st: AppState, kind: str | None = None) -> SheetSchema:
+    """The schema of a kind of sheet: --schema when it is of that kind (or no kind is
+    asked for), else the shipped one; the village sheet by default."""
     from laborcli.sheets.schema import load_schema
 
+    if st.schema:
+        own = load_schema(Path(st.schema))
+        if kind is None or own.kind == kind:
+            return own
+    return load_schema(kind=kind)
+
+
+def settings(
+    st: AppState,
+    *,
+    strict: bool = False,
+    township: str | None = None,
+    village: str | None = None,
+    kind: str | None = None,
+) -> Settings:
+    """How sheets are read: the kind's schema and the row options."""
+    from laborcli.sheets.checking import Settings
+
     return Settings(
-        schema=load_schema(Path(st.schema) if st.schema else None),
+        schema=sheet_schema(st, kind),
         strict=strict,
         defaults={k: v for k, v in (("township", township), ("village", village)) if v},
         today=dt.date.today(),

@@ -52,6 +52,13 @@ class SplitBy(StrEnum):
     township = "township"
 
 
+class SheetKind(StrEnum):
+    """The shipped sheet kinds (schemas/*_sheet.toml)."""
+
+    village = "village"
+    targets = "targets"
+
+
 class PeopleFormat(StrEnum):
     """File format of the register export (`export people --format`)."""
 
@@ -76,3 +83,11 @@ SheetVillage = Annotated[
     str | None, typer.Option("--village", help="Village for sheets without a 村(社区) column.")
 ]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
+KindOpt = Annotated[
+    SheetKind | None,
+    typer.Option(
+        "--kind",
+        help="The kind of sheet: village (村花名册, the default) or targets (年度任务表); "
+        "--schema FILE of the same kind replaces the shipped one.",
+    ),
+]

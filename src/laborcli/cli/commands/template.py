@@ -1,4 +1,4 @@
-"""`laborcli template`: the blank standard village sheet."""
+"""`laborcli template`: the blank sheet of a kind (the village sheet by default)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from laborcli.cli.options import KindOpt
 from laborcli.cli.output import err, state
 
 app = typer.Typer()
@@ -15,15 +16,21 @@ app = typer.Typer()
 @app.command("template")
 def template(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the .xlsx template.")] = Path(
-        "村劳动力信息统计表.xlsx"
-    ),
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Where to write the .xlsx template (default: <sheet name>.xlsx)."
+        ),
+    ] = None,
+    kind: KindOpt = None,
 ) -> None:
-    """Write the blank village sheet with dropdowns, text-formatted ID column and instructions."""
-    from laborcli.cli.context import settings
+    """Write the blank sheet with dropdowns, text-formatted ID column and instructions."""
+    from laborcli.cli.context import sheet_schema
     from laborcli.sheets.template import write_template
 
     st = state(ctx)
-    write_template(settings(st).schema, output)
+    schema = sheet_schema(st, kind)
+    output = output or Path(f"{schema.name}.xlsx")
+    write_template(schema, output)
     if not st.quiet:
         err.print(f"→ {output}")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from laborcli.cli.options import Format, FormatOpt, SheetTownship, SheetVillage, ShowPii, Strict
+from laborcli.cli.options import Format, FormatOpt, KindOpt, SheetTownship, SheetVillage, ShowPii, Strict
 from laborcli.cli.output import err, pii_notice, state
 
 app = typer.Typer()
@@ -27,10 +27,11 @@ def validate(
     strict: Strict = False,
     township: SheetTownship = None,
     village: SheetVillage = None,
+    kind: KindOpt = None,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,
 ) -> None:
-    """Check sheets against the schema and report every problem; writes nothing to the registry."""
+    """Check sheets against their kind's schema and report every problem; writes nothing to the registry."""
     from laborcli.cli.context import settings
     from laborcli.cli.views.runs import file_progress, show_run
     from laborcli.roster.importing import annotate_run, validate_files
@@ -39,7 +40,7 @@ def validate(
     st = state(ctx)
     pii_notice(show_pii)
     files = expand_paths(paths)
-    cfg = settings(st, strict=strict, township=township, village=village)
+    cfg = settings(st, strict=strict, township=township, village=village, kind=kind)
     with file_progress(st, len(files), "检查") as on_file:
         run = validate_files(files, cfg, on_file=on_file, keep_book=annotate is not None)
     for target in annotate_run(run, annotate) if annotate is not None else ():

@@ -39,14 +39,7 @@ def file_progress(st: AppState, total: int, label: str) -> Iterator[Callable[[Fi
 def print_problems_csv(run: RunReport, show_pii: bool) -> None:
     """``--format csv`` of validate and import: one line per problem, with its file and status."""
     head = ["file", "status", "sheet", "row", "column", "severity", "code", "value", "message"]
-    print_csv(
-        head,
-        [
-            [f.path.rsplit("/", 1)[-1], f.status, *(p.as_json(show_pii)[k] for k in head[2:])]
-            for f in run.files
-            for p in f.problems
-        ],
-    )
+    print_csv(head, [[rec[k] for k in head] for rec in run.flatten(show_pii)])
 
 
 def render_run(run: RunReport, show_pii: bool, max_problems: int = 30) -> None:
