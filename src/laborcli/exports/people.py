@@ -60,11 +60,7 @@ def people_frame(
         rec["是否劳动力"] = "是" if m["_lf"] else "否"
         rec["是否转移就业"] = "是" if (m["_lf"] and m["transferred"]) else "否"
         rec["重复登记组"] = cluster_of.get(m["pkey"])
-        rec["人员键"] = (
-            m["pkey"]
-            if mask.show_pii or not str(m["pkey"]).startswith("id:")
-            else "id:" + (mask.id(str(m["pkey"])[3:]) or "")
-        )
+        rec["人员键"] = mask.key(m["pkey"])
         recs.append(rec)
     return pd.DataFrame.from_records(recs, columns=[c.header for c in schema.columns] + DERIVED)
 
