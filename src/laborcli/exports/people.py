@@ -10,6 +10,7 @@ import pandas as pd
 from openpyxl import Workbook
 from sqlalchemy.engine import Connection
 
+from laborcli.dates import age_in_years
 from laborcli.errors import UsageError
 from laborcli.exports.safe import csv_safe
 from laborcli.exports.workbook import write_table
@@ -56,7 +57,7 @@ def people_frame(
                 v = mask.phone(v)
             rec[col.header] = v
         b = m["birth_eff"]
-        rec["年龄"] = None if b is None else d.year - b.year - ((d.month, d.day) < (b.month, b.day))
+        rec["年龄"] = None if b is None else age_in_years(b, d)
         rec["是否劳动力"] = "是" if m["_lf"] else "否"
         rec["是否转移就业"] = "是" if (m["_lf"] and m["transferred"]) else "否"
         rec["重复登记组"] = cluster_of.get(m["pkey"])
