@@ -8,7 +8,6 @@ over every as-of), 乡镇, 村 (coloured against the county rate), 零就业家�
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -37,6 +36,7 @@ from laborcli.registry.tables import imports, problems, snapshots
 from laborcli.roster.figures import Rates, figure_table, rates, rates_of_table, unverified_by_village
 from laborcli.roster.households import Household, collect
 from laborcli.roster.state import current_row_count
+from laborcli.roster.workers import start_context
 
 PCT = "0.0%"
 INT = "#,##0"
@@ -153,7 +153,7 @@ def gather_concurrently(
             return gather(conn, d, policy, township)
     url = reg.url.render_as_string(hide_password=False)
     try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=start_context(holds_connections=True))
     except OSError:  # no processes to be had: do it in turn
         with reg.reading() as conn:
             return gather(conn, d, policy, township)
