@@ -933,7 +933,7 @@ def test_report_review_is_redone_when_the_registry_changed_meanwhile(
     the figures' transaction, and the report is the same as one computed in turn."""
     import datetime as dt
 
-    import laborcli.exports.report as report
+    import laborcli.roster.report_data as report
     from laborcli.policy import Policy
     from laborcli.registry.engine import open_registry
 
