@@ -21,9 +21,10 @@ from laborcli import __version__
 from laborcli.exports.households import member_cells
 from laborcli.exports.safe import set_cell
 from laborcli.exports.workbook import print_setup, write_table
+from laborcli.policy import LabourForceAges
 from laborcli.privacy import Mask
 from laborcli.roster.figures import Rates
-from laborcli.roster.report_data import ReportData
+from laborcli.roster.report_data import Definitions, ReportData
 
 # The commands import these from here until they import them from roster.report_data.
 from laborcli.roster.report_data import gather as gather
@@ -230,17 +231,33 @@ def _quality_sheet(ws: Any, data: ReportData) -> None:
             ws.cell(row=i, column=4 if q["stale"] else 7).fill = RED_FILL
 
 
+def _ages_text(a: LabourForceAges) -> str:
+    """The age bounds of the policy: one range, or one per gender when they differ."""
+    if {(a.min_age_male, a.max_age_male), (a.min_age_female, a.max_age_female)} == {(a.min_age, a.max_age)}:
+        return f"统计日年满{a.min_age}周岁至{a.max_age}周岁"
+    return (
+        f"统计日年满: 男 {a.min_age_male}周岁至{a.max_age_male}周岁, 女 {a.min_age_female}周岁至"
+        f"{a.max_age_female}周岁, 性别不详 {a.min_age}周岁至{a.max_age}周岁"
+    )
+
+
+def _labour_force_text(defs: Definitions) -> str:
+    parts = [f"{_ages_text(defs.ages)} (按县政策文件)"]
+    if defs.excluded_capacities:
+        parts.append(f"劳动能力不是{'/'.join(defs.excluded_capacities)}")
+    if defs.not_labour_force:
+        parts.append(f"且不是{'或'.join(defs.not_labour_force)}")
+    return ", ".join(parts)
+
+
 def _notes(ws: Any, data: ReportData) -> None:
     lines = [
         ("统计日期", data.as_of.isoformat()),
         ("范围", data.township or "全县"),
         ("生成工具", f"laborcli {__version__}"),
         ("生成时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
-        (
-            "口径: 劳动力",
-            "统计日年满16周岁至60周岁 (按县政策文件), 劳动能力不是丧失劳动力/无劳动能力, 且不是在校学生或服兵役",
-        ),
-        ("口径: 转移就业", "就业状态为 县外务工、县内务工、公益性岗位、扶贫车间、自主创业、灵活就业 之一"),
+        ("口径: 劳动力", _labour_force_text(data.definitions)),
+        ("口径: 转移就业", f"就业状态为 {'、'.join(data.definitions.transferred)} 之一"),
         ("口径: 组织化程度", "有组织输出的县外务工人数 / 县外务工人数"),
         ("口径: 零就业家庭", "有劳动力但无一人转移就业的家庭 (按户编号)"),
         (

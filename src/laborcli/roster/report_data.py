@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from laborcli.identity import Cluster, find_clusters
-from laborcli.policy import DedupPolicy, Policy
+from laborcli.policy import DedupPolicy, LabourForceAges, Policy
 from laborcli.registry.engine import Registry
 from laborcli.registry.store import registry_stamp
 from laborcli.registry.tables import imports, problems
@@ -27,6 +27,29 @@ from laborcli.roster.figures import Rates, figure_table, rates, rates_of_table, 
 from laborcli.roster.households import Household, collect
 from laborcli.roster.state import current_row_count, latest_snapshots
 from laborcli.roster.workers import start_context
+from laborcli.sheets.schema import SheetSchema, load_schema
+
+
+@dataclass(frozen=True, slots=True)
+class Definitions:
+    """What the figures count, as the policy and the sheet definition in force say."""
+
+    ages: LabourForceAges
+    transferred: tuple[str, ...]  # employment statuses that are transfer employment
+    not_labour_force: tuple[str, ...]  # employment statuses outside the labour force
+    excluded_capacities: tuple[str, ...]  # labour capacities outside the labour force
+
+
+def definitions(policy: Policy, schema: SheetSchema) -> Definitions:
+    """The definitions of the 说明 sheet, in the sheet definition's order of terms."""
+    statuses = schema.vocabularies["employment_status"].terms
+    capacities = schema.vocabularies["labour_capacity"].terms
+    return Definitions(
+        ages=policy.labour_force,
+        transferred=tuple(t.term for t in statuses if t.transferred),
+        not_labour_force=tuple(t.term for t in statuses if not t.labour_force),
+        excluded_capacities=tuple(t.term for t in capacities if t.excluded),
+    )
 
 
 @dataclass(slots=True)
@@ -43,6 +66,7 @@ class ReportData:
     zero: list[Household]
     quality: list[dict[str, Any]]
     sources: list[tuple[str, str, dt.date]]
+    definitions: Definitions
 
 
 def as_of_dates(conn: Connection) -> list[dt.date]:
@@ -56,11 +80,14 @@ def gather(
     policy: Policy,
     township: str | None = None,
     clusters: list[Cluster] | Callable[[], list[Cluster]] | None = None,
+    schema: SheetSchema | None = None,
 ) -> ReportData:
     """Compute the report's figures in the registry.
 
     ``clusters`` (the duplicate review, for the 数据质量 sheet) may be given, or a function
-    that gives them once the figures are done (see ``gather_concurrently``).
+    that gives them once the figures are done (see ``gather_concurrently``). ``schema``
+    is the sheet definition in force (the shipped one by default), whose vocabularies
+    the 说明 sheet cites.
     """
     ages = policy.labour_force
     dates = [x for x in as_of_dates(conn) if x <= d]
@@ -95,6 +122,7 @@ def gather(
         zero=zero,
         quality=_quality(conn, d, township, clusters, unverified),
         sources=_sources(conn, d, township),
+        definitions=definitions(policy, schema or load_schema()),
     )
 
 
@@ -108,6 +136,7 @@ def gather_concurrently(
     policy: Policy,
     township: str | None = None,
     min_rows: int = CONCURRENT_FROM_ROWS,
+    schema: SheetSchema | None = None,
 ) -> ReportData:
     """``gather`` with the duplicate review computed meanwhile in a second process.
 
@@ -120,13 +149,13 @@ def gather_concurrently(
     """
     with reg.reading() as conn:
         if current_row_count(conn, d) < min_rows:
-            return gather(conn, d, policy, township)
+            return gather(conn, d, policy, township, schema=schema)
     url = reg.url.render_as_string(hide_password=False)
     try:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=start_context(holds_connections=True))
     except OSError:  # no processes to be had: do it in turn
         with reg.reading() as conn:
-            return gather(conn, d, policy, township)
+            return gather(conn, d, policy, township, schema=schema)
     with pool:
         fut = pool.submit(_review, url, d, policy.dedup)
         with reg.reading() as conn:
@@ -139,7 +168,7 @@ def gather_concurrently(
                     return find_clusters(conn, d, policy.dedup)
                 return found if theirs == stamp else find_clusters(conn, d, policy.dedup)
 
-            return gather(conn, d, policy, township, clusters=clusters)
+            return gather(conn, d, policy, township, clusters=clusters, schema=schema)
 
 
 def _review(url: str, d: dt.date, dedup: DedupPolicy) -> tuple[tuple[object, ...], list[Cluster]]:
