@@ -29,6 +29,10 @@ class SchemaError(UsageError):
     """The sheet definition or policy file is malformed."""
 
 
+class PolicyError(SchemaError):
+    """The policy file cannot be used: missing, not TOML, an unknown key or a wrong type."""
+
+
 class RegistryError(LaborError):
     """The registry cannot be used (locked, unreachable, newer schema)."""
 
