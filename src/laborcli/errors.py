@@ -37,9 +37,3 @@ class RegistryError(LaborError):
     """The registry cannot be used (locked, unreachable, newer schema)."""
 
     exit_code = 3
-
-
-class ImplausibleBatchError(LaborError):
-    """An imported file looks like another village's sheet; refused unless forced."""
-
-    exit_code = 1

@@ -14,8 +14,8 @@ from sqlalchemy.engine import Connection
 
 from laborcli.errors import UsageError
 from laborcli.identity.keys import id_of
-from laborcli.registry import migrate
 from laborcli.registry.engine import Registry, display_url
+from laborcli.registry.migrate import HEAD, current_revision
 from laborcli.registry.tables import decisions, imports, links, problems, purges, rows, snapshots, targets
 
 
@@ -32,12 +32,12 @@ def info(reg: Registry) -> dict[str, Any]:
                 sa.select(snapshots.c.township, snapshots.c.village).distinct().subquery()
             )
         ).scalar()
-        rev = migrate.current_revision(conn)
+        rev = current_revision(conn)
     out: dict[str, Any] = {
         "url": display_url(reg.url),
         "backend": reg.dialect,
         "schema": rev,
-        "tool_schema": migrate.HEAD,
+        "tool_schema": HEAD,
         "tables": counts,
         "villages": int(villages or 0),
         "first_as_of": lo,
