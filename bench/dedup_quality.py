@@ -24,6 +24,7 @@ import random
 import time
 from dataclasses import dataclass
 
+from laborcli.identity.keys import UNVERIFIED_PREFIX, is_verified, verified_key
 from laborcli.identity.matching import Rec, candidate_pairs, score
 from laborcli.identity.names import name_pinyin, surname_keys
 from laborcli.policy import DedupPolicy
@@ -93,7 +94,7 @@ def generate(persons: int, dup_share: float, seed: int) -> Truth:
                 *place,
                 name,
                 idn,
-                key.startswith("id:"),
+                is_verified(key),
                 birth,
                 gender,
                 phone,
@@ -117,7 +118,7 @@ def generate(persons: int, dup_share: float, seed: int) -> Truth:
             name = _name(rng, surname)
             gender = "男" if male else "女"
             add(
-                f"id:{idn}",
+                verified_key(idn),
                 (township, village),
                 name,
                 idn,
@@ -131,7 +132,7 @@ def generate(persons: int, dup_share: float, seed: int) -> Truth:
                 if other not in used:
                     used.add(other)
                     place = rng.choice(villages)
-                    add(f"id:{other}", place, name, other, birth, gender, None, f"H{len(recs):07d}")
+                    add(verified_key(other), place, name, other, birth, gender, None, f"H{len(recs):07d}")
     originals = list(recs)
     pairs: set[tuple[int, int]] = set()
     kinds, weights = zip(*KINDS, strict=True)
@@ -162,7 +163,16 @@ def generate(persons: int, dup_share: float, seed: int) -> Truth:
             continue  # the change happened to give another valid ID: not a duplicate we can see
         phone = orig.phone if rng.random() < 0.5 else None
         hh = f"H{len(recs):07d}"
-        add(f"nk:{len(recs)}", (township, village), name, idn or None, orig.birth, orig.gender, phone, hh)
+        add(
+            UNVERIFIED_PREFIX + str(len(recs)),
+            (township, village),
+            name,
+            idn or None,
+            orig.birth,
+            orig.gender,
+            phone,
+            hh,
+        )
         pairs.add((orig.idx, len(recs) - 1))
     return Truth(recs, pairs)
 

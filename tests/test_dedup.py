@@ -741,3 +741,21 @@ def test_a_confirmed_same_person_can_be_split_again_by_a_later_review(
     # Either the decision is taken back (张丽 and 张莉 are two again) or refused with a reason.
     refused = code in (1, 2) and err.strip() != "" and "\n" not in err.strip()
     assert refused or _figures(cli, AS_OF)["县"] == (13, 6), (code, err)
+
+
+# --------------------------------------------------------------------------------------
+# Person keys
+# --------------------------------------------------------------------------------------
+
+
+def test_a_person_key_says_whether_it_carries_a_verified_id() -> None:
+    from laborcli.identity.keys import id_of, is_person_key, is_verified, unverified_key, verified_key
+
+    idn = make_id(dt.date(1990, 5, 1))
+    key = verified_key(idn)
+    assert is_person_key(key) and is_verified(key) and id_of(key) == idn
+    other = unverified_key(
+        township="甲镇", village="一村", household_id="H001", name="张三", id_text="5227", birth=None
+    )
+    assert is_person_key(other) and not is_verified(other) and id_of(other) is None
+    assert not is_person_key(idn)  # a bare ID is no key: `people purge` looks it up first

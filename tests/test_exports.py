@@ -561,6 +561,70 @@ def test_notes_sheet_lists_the_source_files(report: Workbook) -> None:
     } <= set(texts)
 
 
+def _notes(wb: Workbook) -> dict[str, str]:
+    ws = wb["说明"]
+    return {str(r[0].value): str(r[1].value) for r in ws.iter_rows(min_row=header_row(ws) + 1) if r[0].value}
+
+
+def test_notes_sheet_states_the_shipped_definitions(report: Workbook) -> None:
+    notes = _notes(report)
+    assert notes["口径: 劳动力"] == (
+        "统计日年满16周岁至60周岁 (按县政策文件), 劳动能力不是丧失劳动力/无劳动能力, 且不是在校学生或服兵役"
+    )
+    assert (
+        notes["口径: 转移就业"]
+        == "就业状态为 县外务工、县内务工、公益性岗位、扶贫车间、自主创业、灵活就业 之一"
+    )
+
+
+def test_notes_sheet_states_the_age_bounds_of_the_policy_in_force(built: Built) -> None:
+    from laborcli.policy import default_policy_path
+
+    policy = built.dir / "women_to_55.toml"
+    text = default_policy_path().read_text(encoding="utf-8")
+    policy.write_text(text.replace("max_age_female = 60", "max_age_female = 55"), encoding="utf-8")
+    out = built.dir / "report_55.xlsx"
+    r = built.cli("--policy", str(policy), "export", "report", "--as-of", NOV, "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert _notes(load_workbook(out))["口径: 劳动力"].startswith(
+        "统计日年满: 男 16周岁至60周岁, 女 16周岁至55周岁, 性别不详 16周岁至60周岁 (按县政策文件)"
+    )
+
+
+def test_notes_sheet_states_the_transferred_statuses_of_the_schema_in_force(built: Built) -> None:
+    from laborcli.exports.report import write_report
+    from laborcli.policy import Policy
+    from laborcli.privacy import Mask
+    from laborcli.registry.engine import open_registry
+    from laborcli.roster.report_data import gather
+    from laborcli.sheets.schema import load_schema
+
+    schema = load_schema()
+    vocab = schema.vocabularies["employment_status"]
+    # A county that does not count 灵活就业 as transfer employment.
+    terms = [t.model_copy(update={"transferred": False}) if t.term == "灵活就业" else t for t in vocab.terms]
+    county = schema.model_copy(
+        update={
+            "vocabularies": {
+                **schema.vocabularies,
+                "employment_status": vocab.model_copy(update={"terms": terms}),
+            }
+        }
+    )
+    reg = open_registry(built.cli.db, create=False)
+    try:
+        with reg.reading() as conn:
+            data = gather(conn, dt.date.fromisoformat(NOV), Policy(), schema=county)
+    finally:
+        reg.close()
+    out = built.dir / "report_schema.xlsx"
+    write_report(data, out, Mask())
+    assert (
+        _notes(load_workbook(out))["口径: 转移就业"]
+        == "就业状态为 县外务工、县内务工、公益性岗位、扶贫车间、自主创业 之一"
+    )
+
+
 def test_report_for_one_township_equals_its_rates(built: Built) -> None:
     wb = load_workbook(built.export("report_jia.xlsx", "report", "--as-of", NOV, "--township", "甲镇"))
     assert wb.sheetnames == SHEETS
@@ -933,7 +997,7 @@ def test_report_review_is_redone_when_the_registry_changed_meanwhile(
     the figures' transaction, and the report is the same as one computed in turn."""
     import datetime as dt
 
-    import laborcli.exports.report as report
+    import laborcli.roster.report_data as report
     from laborcli.policy import Policy
     from laborcli.registry.engine import open_registry
 

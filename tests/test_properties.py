@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from laborcli.dates import age_in_years, years_before
 from laborcli.errors import LaborError
 from laborcli.privacy import Mask, mask_id, mask_phone
 from laborcli.roster.importing import Settings, check_file
@@ -191,6 +192,19 @@ def test_excel_serial_dates_round_trip(d: dt.date) -> None:
     serial = (d - EXCEL_EPOCH).days
     assert parse_date(serial) == d
     assert parse_date(str(serial)) == d
+
+
+@FAST
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2030, 12, 31)),
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31)),
+)
+def test_age_in_years_agrees_with_the_figures_age_bounds(birth: dt.date, d: dt.date) -> None:
+    assume(birth <= d)
+    age = age_in_years(birth, d)
+    # The figures test ages as birth <= the same day `age` years before, not `age + 1`.
+    assert birth <= years_before(d, age)
+    assert not birth <= years_before(d, age + 1)
 
 
 # --- headers ------------------------------------------------------------------------------

@@ -663,3 +663,20 @@ def test_an_in_memory_registry_has_no_log_to_copy() -> None:
         assert reg._checkpointing is None
     finally:
         reg.close()
+
+
+def test_importing_the_registry_changes_nothing_process_wide(tmp_path: Path) -> None:
+    """sqlite3's adapter for None (a faster bind of empty fields) is registered when a
+    SQLite registry is opened, not as a side effect of importing the registry modules."""
+    code = (
+        "import sqlite3\n"
+        "import laborcli.registry.store, laborcli.registry.admin, laborcli.roster.importing\n"
+        "key = (type(None), sqlite3.PrepareProtocol)\n"
+        "print(key in sqlite3.adapters)\n"
+        "from laborcli.registry import open_registry\n"
+        f"open_registry({str(tmp_path / 'r.db')!r}).close()\n"
+        "print(key in sqlite3.adapters)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["False", "True"]

@@ -20,6 +20,20 @@ def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def years_before(d: dt.date, years: int) -> dt.date:
+    """The same day ``years`` earlier; 29 February falls back to the 28th."""
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:
+        return d.replace(year=d.year - years, day=28)
+
+
+def age_in_years(birth: dt.date, d: dt.date) -> int:
+    """Full years of age on ``d``. Someone born on 29 February is a year older from
+    1 March in other years, as the figures' bounds (``years_before``) count it."""
+    return d.year - birth.year - ((d.month, d.day) < (birth.month, birth.day))
+
+
 def parse_as_of(text: str) -> dt.date:
     """--as-of: a date (2026-11-30) or a month (2026-11, meaning its last day)."""
     t = text.strip()

@@ -35,13 +35,11 @@ class SchemaError(UsageError):
     """The sheet definition or policy file is malformed."""
 
 
+class PolicyError(SchemaError):
+    """The policy file cannot be used: missing, not TOML, an unknown key or a wrong type."""
+
+
 class RegistryError(LaborError):
     """The registry cannot be used (locked, unreachable, newer schema)."""
 
     exit_code = 3
-
-
-class ImplausibleBatchError(LaborError):
-    """An imported file looks like another village's sheet; refused unless forced."""
-
-    exit_code = 1

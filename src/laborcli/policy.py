@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from laborcli.errors import SchemaError
+from laborcli.errors import PolicyError
+from laborcli.i18n import pick
+
+# A key the models do not declare is refused, not ignored: a misspelt
+# ``organised_placment_yuan`` would otherwise leave the default in force unnoticed.
+# Strict: "10" or 10.0 for a count is a mistake, not a number to convert (an integer
+# where a weight is expected is still a number).
+_STRICT = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
 class LabourForceAges(BaseModel):
     """Inclusive age bounds in full years, per gender, and for unknown gender."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = _STRICT
     min_age_male: int = 16
     max_age_male: int = 60
     min_age_female: int = 16
@@ -26,14 +34,15 @@ class LabourForceAges(BaseModel):
 class RankingPolicy(BaseModel):
     """How many villages each list holds at most."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = _STRICT
     top: int = 10
 
 
 class Subsidies(BaseModel):
-    """The Sandu county subsidy rules, in yuan."""
+    """The Sandu county subsidy rules, in yuan. No command reads them yet; they are
+    declared so that a policy file's ``[subsidies]`` is checked like the rest."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = _STRICT
     organised_placement_yuan: int = 200
     organised_placement_min_months: int = 3
     household_income_award_yuan: int = 1000
@@ -47,7 +56,7 @@ class Subsidies(BaseModel):
 class DedupPolicy(BaseModel):
     """Evidence weights and thresholds of probable-duplicate matching."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = _STRICT
     probable: float = 6.0
     name_same: float = 3.0
     name_homophone: float = 2.5
@@ -68,7 +77,7 @@ class DedupPolicy(BaseModel):
 class Policy(BaseModel):
     """The county policy file."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = _STRICT
     labour_force: LabourForceAges = LabourForceAges()
     ranking: RankingPolicy = RankingPolicy()
     subsidies: Subsidies = Subsidies()
@@ -84,11 +93,59 @@ def default_policy_path() -> Path:
 
 
 def load_policy(path: Path | None = None) -> Policy:
-    """Read a policy file; the default is the shipped one (domain.md's defaults)."""
+    """Read a policy file; the default is the shipped one (the defaults of the docs).
+
+    Unknown keys and values of the wrong type are refused with the key and the file named.
+    """
     p = path or default_policy_path()
     try:
-        return Policy.model_validate(tomllib.loads(p.read_text(encoding="utf-8")))
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError as e:
-        raise SchemaError(f"policy file not found: {p}") from e
-    except (tomllib.TOMLDecodeError, ValidationError) as e:
-        raise SchemaError(f"{p}: not a valid policy file: {str(e).splitlines()[0]}") from e
+        raise PolicyError(pick(f"找不到政策文件: {p}", f"policy file not found: {p}")) from e
+    except tomllib.TOMLDecodeError as e:
+        raise PolicyError(
+            pick(f"{p}: 不是有效的 TOML 文件: {e}", f"{p}: not a valid TOML file: {e}").splitlines()[0]
+        ) from e
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as e:
+        raise PolicyError(_why(p, e)) from e
+
+
+_EXPECTED = {
+    "int_type": ("整数", "a whole number"),
+    "float_type": ("数值", "a number"),
+    "model_type": ("一个小节 (TOML 表)", "a section (a TOML table)"),
+}
+
+
+def _why(path: Path, e: ValidationError) -> str:
+    """The first thing wrong with the file, on one line, naming the key."""
+    errors = e.errors()
+    first = errors[0]
+    key = ".".join(str(x) for x in first["loc"])
+    more = len(errors) - 1
+    if first["type"] == "extra_forbidden":
+        known = _known(first["loc"][:-1])
+        close = difflib.get_close_matches(str(first["loc"][-1]), known, n=1)
+        hint = pick(f" (是否应为 {close[0]}?)", f" (did you mean {close[0]}?)") if close else ""
+        msg = pick(f"{path}: 未知的设置项 {key}{hint}", f"{path}: unknown key {key}{hint}")
+    else:
+        zh, en = _EXPECTED.get(first["type"], (first["msg"], first["msg"]))
+        got = first["input"]
+        msg = pick(f"{path}: {key} 应为{zh}, 而不是 {got!r}", f"{path}: {key} must be {en}, not {got!r}")
+    if more:
+        msg += pick(f" (另有 {more} 处错误)", f" (and {more} more)")
+    return msg
+
+
+def _known(section: tuple[int | str, ...]) -> list[str]:
+    """The keys the policy declares at ``section`` (the top level for an empty one)."""
+    model: type[BaseModel] = Policy
+    for part in section:
+        field = model.model_fields.get(str(part))
+        sub = field.annotation if field else None
+        if not (isinstance(sub, type) and issubclass(sub, BaseModel)):
+            return []
+        model = sub
+    return list(model.model_fields)

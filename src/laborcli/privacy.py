@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from laborcli.identity.keys import id_of, verified_key
+
 
 @dataclass(frozen=True, slots=True)
 class Mask:
@@ -18,10 +20,10 @@ class Mask:
         return mask_id(value)
 
     def key(self, value: str) -> str:
-        """A person key: ``id:`` keys carry the ID, masked like any ID; others are opaque hashes."""
-        if self.show_pii or not value.startswith("id:"):
-            return value
-        return "id:" + mask_id(value[3:])
+        """A person key: a verified ID's key carries the ID, masked like any ID; the others
+        are opaque hashes."""
+        ident = None if self.show_pii else id_of(value)
+        return value if ident is None else verified_key(mask_id(ident))
 
     def phone(self, value: str | None) -> str | None:
         """A mobile as 138****5678."""

@@ -1,72 +1,18 @@
-"""The current register, one row per person, for analysts and other systems."""
+"""The current register (``roster.people``) as a file: csv, xlsx or parquet."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from sqlalchemy.engine import Connection
 
 from laborcli.errors import UsageError
 from laborcli.exports.safe import csv_safe
 from laborcli.exports.workbook import write_table
-from laborcli.identity import Cluster
-from laborcli.policy import LabourForceAges
-from laborcli.privacy import Mask
-from laborcli.roster.figures import labour_force_expr
-from laborcli.roster.state import current_rows
-from laborcli.sheets.schema import SheetSchema
 
-DERIVED = ["年龄", "是否劳动力", "是否转移就业", "重复登记组", "人员键"]
-
-
-def people_frame(
-    conn: Connection,
-    d: dt.date,
-    ages: LabourForceAges,
-    schema: SheetSchema,
-    mask: Mask,
-    clusters: list[Cluster],
-    township: str | None = None,
-) -> pd.DataFrame:
-    """Standard headers plus derived fields, identifiers masked unless asked."""
-    import sqlalchemy as sa
-
-    cur = current_rows(d, conn.dialect.name).subquery("cur")
-    q = sa.select(cur, labour_force_expr(cur.c, d, ages).label("_lf"))
-    if township:
-        q = q.where(cur.c.township == township)
-    q = q.order_by(cur.c.township, cur.c.village, cur.c.grp, cur.c.household_id, cur.c.row_number)
-    cluster_of = {r.pkey: c.cluster_id for c in clusters if c.decision != "different" for r in c.records}
-    recs: list[dict[str, Any]] = []
-    for r in conn.execute(q):
-        m = r._mapping
-        rec: dict[str, Any] = {}
-        for col in schema.columns:
-            key = "grp" if col.key == "group" else col.key
-            v = m.get(key) if key in m else None
-            if col.type == "yesno" and v is not None:
-                v = "是" if v else "否"
-            if col.key == "id_number":
-                v = mask.id(v)
-            elif col.key == "phone":
-                v = mask.phone(v)
-            rec[col.header] = v
-        b = m["birth_eff"]
-        rec["年龄"] = None if b is None else d.year - b.year - ((d.month, d.day) < (b.month, b.day))
-        rec["是否劳动力"] = "是" if m["_lf"] else "否"
-        rec["是否转移就业"] = "是" if (m["_lf"] and m["transferred"]) else "否"
-        rec["重复登记组"] = cluster_of.get(m["pkey"])
-        rec["人员键"] = (
-            m["pkey"]
-            if mask.show_pii or not str(m["pkey"]).startswith("id:")
-            else "id:" + (mask.id(str(m["pkey"])[3:]) or "")
-        )
-        recs.append(rec)
-    return pd.DataFrame.from_records(recs, columns=[c.header for c in schema.columns] + DERIVED)
+# The command imports it from here until it imports it from roster.people.
+from laborcli.roster.people import people_frame as people_frame
 
 
 def write_people(df: pd.DataFrame, path: Path, fmt: str) -> None:

@@ -3,253 +3,37 @@
 Sheets: 汇总 (county figures, month-on-month change, a line chart of the transfer rate
 over every as-of), 乡镇, 村 (coloured against the county rate), 零就业家庭, 脱贫劳动力,
 数据质量 (which village sheets are stale or dirty) and 说明 (sources, definitions).
+What they show is gathered by ``roster.report_data``; this module only writes it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-from collections import Counter, defaultdict
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
-from sqlalchemy.engine import Connection
 
 from laborcli import __version__
 from laborcli.exports.households import member_cells
 from laborcli.exports.safe import set_cell
 from laborcli.exports.workbook import print_setup, write_table
-from laborcli.identity import Cluster, find_clusters
-from laborcli.policy import DedupPolicy, Policy
+from laborcli.policy import LabourForceAges
 from laborcli.privacy import Mask
-from laborcli.registry.engine import Registry
-from laborcli.registry.store import registry_stamp
-from laborcli.registry.tables import imports, problems, snapshots
 from laborcli.roster import catalogue
 from laborcli.roster.catalogue import INT, PCT
-from laborcli.roster.figures import Rates, figure_table, rates, rates_of_table, unverified_by_village
-from laborcli.roster.households import Household, collect
-from laborcli.roster.state import current_row_count
+from laborcli.roster.figures import Rates
+from laborcli.roster.report_data import Definitions, ReportData
+
+# The commands import these from here until they import them from roster.report_data.
+from laborcli.roster.report_data import gather as gather
+from laborcli.roster.report_data import gather_concurrently as gather_concurrently
 
 FIGURES = [(f.key, f.label, f.number_format) for f in catalogue.FIGURES]
 RED_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
-
-
-@dataclass(slots=True)
-class ReportData:
-    """Everything the workbook shows, computed once."""
-
-    as_of: dt.date
-    township: str | None
-    county: Rates
-    previous: Rates | None
-    by_township: Rates
-    by_village: Rates
-    trend: list[tuple[dt.date, float | None]]
-    zero: list[Household]
-    quality: list[dict[str, Any]]
-    sources: list[tuple[str, str, dt.date]]
-
-
-def as_of_dates(conn: Connection) -> list[dt.date]:
-    """Every as-of date in the registry, oldest first."""
-    return [r[0] for r in conn.execute(sa.select(imports.c.as_of).distinct().order_by(imports.c.as_of))]
-
-
-def gather(
-    conn: Connection,
-    d: dt.date,
-    policy: Policy,
-    township: str | None = None,
-    clusters: list[Cluster] | Callable[[], list[Cluster]] | None = None,
-) -> ReportData:
-    """Compute the report's figures in the registry.
-
-    ``clusters`` (the duplicate review, for the 数据质量 sheet) may be given, or a function
-    that gives them once the figures are done (see ``gather_concurrently``).
-    """
-    ages = policy.labour_force
-    dates = [x for x in as_of_dates(conn) if x <= d]
-    # "This month" is the latest as-of on or before D; the previous is the one before it.
-    prev_d = dates[-2] if len(dates) >= 2 else None
-    # One computation of the current persons serves the three levels and the zero list.
-    with figure_table(conn, d, ages, township=township) as ft:
-        now = {by: rates_of_table(conn, ft, by) for by in ("county", "township", "village")}
-        zero = collect(conn, ft, True)
-        unverified = unverified_by_village(conn, ft)
-    county: dict[dt.date, Rates] = {d: now["county"]}
-
-    def county_at(x: dt.date) -> Rates:
-        if x not in county:
-            county[x] = rates(conn, x, "county", ages, township=township)
-        return county[x]
-
-    previous = county_at(prev_d) if prev_d else None
-    trend = [(x, county_at(x).total["transfer_rate"]) for x in dates]
-    if clusters is None:
-        clusters = find_clusters(conn, d, policy.dedup)
-    elif callable(clusters):
-        clusters = clusters()
-    return ReportData(
-        as_of=d,
-        township=township,
-        county=now["county"],
-        previous=previous,
-        by_township=now["township"],
-        by_village=now["village"],
-        trend=trend,
-        zero=zero,
-        quality=_quality(conn, d, township, clusters, unverified),
-        sources=_sources(conn, d, township),
-    )
-
-
-# Below this many current rows the review takes less than starting a second process.
-CONCURRENT_FROM_ROWS = 50_000
-
-
-def gather_concurrently(
-    reg: Registry,
-    d: dt.date,
-    policy: Policy,
-    township: str | None = None,
-    min_rows: int = CONCURRENT_FROM_ROWS,
-) -> ReportData:
-    """``gather`` with the duplicate review computed meanwhile in a second process.
-
-    Finding duplicates is Python work and the figures are mostly SQL; on two cores they
-    overlap (a thread would not: both want the interpreter lock). Each side reads in its
-    own transaction; if an import or a decision landed between the two (the registry's
-    stamp differs), the review is computed again in the figures' transaction, so the
-    workbook always describes one state of the registry. A registry of fewer than
-    ``min_rows`` current rows is done in turn.
-    """
-    with reg.reading() as conn:
-        if current_row_count(conn, d) < min_rows:
-            return gather(conn, d, policy, township)
-    url = reg.url.render_as_string(hide_password=False)
-    try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    except OSError:  # no processes to be had: do it in turn
-        with reg.reading() as conn:
-            return gather(conn, d, policy, township)
-    with pool:
-        fut = pool.submit(_review, url, d, policy.dedup)
-        with reg.reading() as conn:
-            stamp = registry_stamp(conn)
-
-            def clusters() -> list[Cluster]:
-                try:
-                    theirs, found = fut.result()
-                except (OSError, BrokenProcessPool):
-                    return find_clusters(conn, d, policy.dedup)
-                return found if theirs == stamp else find_clusters(conn, d, policy.dedup)
-
-            return gather(conn, d, policy, township, clusters=clusters)
-
-
-def _review(url: str, d: dt.date, dedup: DedupPolicy) -> tuple[tuple[object, ...], list[Cluster]]:
-    """The duplicate review and the stamp of the state it saw (run in a worker process)."""
-    from laborcli.registry.engine import open_registry
-
-    reg = open_registry(url, create=False)
-    try:
-        with reg.reading() as conn:
-            return registry_stamp(conn), find_clusters(conn, d, dedup)
-    finally:
-        reg.close()
-
-
-def _latest_snapshots(d: dt.date) -> sa.Subquery:
-    ranked = (
-        sa.select(
-            snapshots,
-            sa.func.row_number()
-            .over(
-                partition_by=(snapshots.c.township, snapshots.c.village),
-                order_by=(snapshots.c.as_of.desc(), snapshots.c.import_id.desc()),
-            )
-            .label("rn"),
-        )
-        .where(snapshots.c.mode == "snapshot", snapshots.c.as_of <= d)
-        .subquery()
-    )
-    return sa.select(ranked).where(ranked.c.rn == 1).subquery("latest")
-
-
-def _sources(conn: Connection, d: dt.date, township: str | None) -> list[tuple[str, str, dt.date]]:
-    latest = _latest_snapshots(d)
-    q = (
-        sa.select(imports.c.file_name, imports.c.sha256, imports.c.as_of)
-        .distinct()
-        .join(latest, latest.c.import_id == imports.c.id)
-        .order_by(imports.c.file_name)
-    )
-    if township:
-        q = q.where(latest.c.township == township)
-    return [(r[0], r[1], r[2]) for r in conn.execute(q)]
-
-
-def _quality(
-    conn: Connection,
-    d: dt.date,
-    township: str | None,
-    clusters: list[Cluster],
-    unverified: dict[tuple[str, str], int],
-) -> list[dict[str, Any]]:
-    latest = _latest_snapshots(d)
-    q = sa.select(
-        latest.c.township,
-        latest.c.village,
-        latest.c.as_of,
-        latest.c.rows,
-        latest.c.import_id,
-        imports.c.rows_rejected,
-        imports.c.file_name,
-    ).join(imports, imports.c.id == latest.c.import_id)
-    if township:
-        q = q.where(latest.c.township == township)
-    snaps = list(conn.execute(q))
-    codes: dict[int, Counter[str]] = defaultdict(Counter)
-    ids = [s.import_id for s in snaps]
-    for i in range(0, len(ids), 500):
-        for r in conn.execute(
-            sa.select(problems.c.import_id, problems.c.code, sa.func.count())
-            .where(problems.c.import_id.in_(ids[i : i + 500]), problems.c.severity == "warning")
-            .group_by(problems.c.import_id, problems.c.code)
-        ):
-            codes[r[0]][r[1]] += int(r[2])
-    pending: Counter[tuple[str, str]] = Counter()
-    for c in clusters:
-        if c.decision == "probable":
-            for place in {(r.township, r.village) for r in c.records}:
-                pending[place] += 1
-    out = []
-    for s in sorted(snaps, key=lambda s: (s.township, s.village)):
-        out.append(
-            {
-                "township": s.township,
-                "village": s.village,
-                "latest_sheet": s.as_of,
-                "file": s.file_name,
-                "rows_imported": s.rows,
-                "rows_rejected": s.rows_rejected,
-                "warnings": "; ".join(f"{k} {n}" for k, n in codes[s.import_id].most_common()),
-                "unverified": unverified.get((s.township, s.village), 0),
-                "pending_reviews": pending[(s.township, s.village)],
-                "stale": s.as_of < d,
-            }
-        )
-    return out
 
 
 def write_report(data: ReportData, path: Path, mask: Mask) -> None:
@@ -432,17 +216,33 @@ def _quality_sheet(ws: Any, data: ReportData) -> None:
             ws.cell(row=i, column=4 if q["stale"] else 7).fill = RED_FILL
 
 
+def _ages_text(a: LabourForceAges) -> str:
+    """The age bounds of the policy: one range, or one per gender when they differ."""
+    if {(a.min_age_male, a.max_age_male), (a.min_age_female, a.max_age_female)} == {(a.min_age, a.max_age)}:
+        return f"统计日年满{a.min_age}周岁至{a.max_age}周岁"
+    return (
+        f"统计日年满: 男 {a.min_age_male}周岁至{a.max_age_male}周岁, 女 {a.min_age_female}周岁至"
+        f"{a.max_age_female}周岁, 性别不详 {a.min_age}周岁至{a.max_age}周岁"
+    )
+
+
+def _labour_force_text(defs: Definitions) -> str:
+    parts = [f"{_ages_text(defs.ages)} (按县政策文件)"]
+    if defs.excluded_capacities:
+        parts.append(f"劳动能力不是{'/'.join(defs.excluded_capacities)}")
+    if defs.not_labour_force:
+        parts.append(f"且不是{'或'.join(defs.not_labour_force)}")
+    return ", ".join(parts)
+
+
 def _notes(ws: Any, data: ReportData) -> None:
     lines = [
         ("统计日期", data.as_of.isoformat()),
         ("范围", data.township or "全县"),
         ("生成工具", f"laborcli {__version__}"),
         ("生成时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
-        (
-            "口径: 劳动力",
-            "统计日年满16周岁至60周岁 (按县政策文件), 劳动能力不是丧失劳动力/无劳动能力, 且不是在校学生或服兵役",
-        ),
-        ("口径: 转移就业", "就业状态为 县外务工、县内务工、公益性岗位、扶贫车间、自主创业、灵活就业 之一"),
+        ("口径: 劳动力", _labour_force_text(data.definitions)),
+        ("口径: 转移就业", f"就业状态为 {'、'.join(data.definitions.transferred)} 之一"),
         ("口径: 组织化程度", "有组织输出的县外务工人数 / 县外务工人数"),
         ("口径: 零就业家庭", "有劳动力但无一人转移就业的家庭 (按户编号)"),
         (

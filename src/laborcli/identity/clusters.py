@@ -21,7 +21,7 @@ from laborcli.identity.matching import Match, Rec, candidate_pairs, score
 from laborcli.identity.unionfind import UnionFind
 from laborcli.policy import DedupPolicy
 from laborcli.privacy import Mask
-from laborcli.registry.tables import decisions, imports, rows
+from laborcli.registry.tables import decisions, imports
 from laborcli.roster.state import current_candidates
 
 Decision = Literal["same", "probable", "different"]
@@ -181,8 +181,3 @@ def find_clusters(conn: Connection, d: dt.date, w: DedupPolicy) -> list[Cluster]
         )
     )
     return out
-
-
-def person_count(conn: Connection) -> int:
-    """Rows in the registry (for the implausible-batch check's denominator)."""
-    return int(conn.execute(sa.select(sa.func.count()).select_from(rows)).scalar() or 0)

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from laborcli.errors import InputFileError
+from laborcli.identity.keys import is_verified
 from laborcli.identity.unionfind import UnionFind
 from laborcli.registry.tables import decisions, links, rows
 
@@ -78,7 +79,7 @@ def rebuild_links(conn: Connection) -> None:
     conn.execute(links.delete())
     values: list[dict[str, str]] = []
     for keys in comps.values():
-        canonical = min(keys, key=lambda k: (not k.startswith("id:"), k))
+        canonical = min(keys, key=lambda k: (not is_verified(k), k))
         values.extend({"person_key": k, "canonical": canonical} for k in keys if k != canonical)
     if values:
         conn.execute(links.insert(), values)

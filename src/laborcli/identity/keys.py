@@ -42,6 +42,11 @@ def unverified_key(
     return UNVERIFIED_PREFIX + hashlib.sha1("|".join(parts).encode()).hexdigest()[:20]
 
 
+def is_person_key(text: str) -> bool:
+    """Whether the text has the form of a person key at all (not, say, a bare ID)."""
+    return text.startswith((ID_PREFIX, UNVERIFIED_PREFIX))
+
+
 def is_verified(key: str) -> bool:
     """Whether the key is a valid ID's."""
     return key.startswith(ID_PREFIX)
@@ -49,4 +54,4 @@ def is_verified(key: str) -> bool:
 
 def id_of(key: str) -> str | None:
     """The ID a verified key holds; None for an unverified key."""
-    return key[len(ID_PREFIX) :] if key.startswith(ID_PREFIX) else None
+    return key[len(ID_PREFIX) :] if is_verified(key) else None

@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from laborcli.errors import UsageError
-from laborcli.registry import migrate
+from laborcli.identity.keys import id_of
 from laborcli.registry.engine import Registry, display_url
+from laborcli.registry.migrate import HEAD, current_revision
 from laborcli.registry.tables import decisions, imports, links, problems, purges, rows, snapshots, targets
 
 
@@ -31,12 +32,12 @@ def info(reg: Registry) -> dict[str, Any]:
                 sa.select(snapshots.c.township, snapshots.c.village).distinct().subquery()
             )
         ).scalar()
-        rev = migrate.current_revision(conn)
+        rev = current_revision(conn)
     out: dict[str, Any] = {
         "url": display_url(reg.url),
         "backend": reg.dialect,
         "schema": rev,
-        "tool_schema": migrate.HEAD,
+        "tool_schema": HEAD,
         "tables": counts,
         "villages": int(villages or 0),
         "first_as_of": lo,
@@ -92,7 +93,7 @@ def purge_person(conn: Connection, person_key: str, reason: str) -> int:
         for r in conn.execute(sa.select(rows.c.id_number, rows.c.id_raw, rows.c.phone).where(mine))
         for v in r
         if v
-    } | {k[3:] for k in keys if k.startswith("id:")}
+    } | {i for i in map(id_of, keys) if i}
     n = conn.execute(rows.delete().where(mine)).rowcount or 0
     if n == 0:
         return 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import sqlite3
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,14 +14,6 @@ from laborcli.roster.rowform import BOOLS, DATES, STORED, Batch
 from laborcli.sheets.problems import Problem
 
 _BATCH = 5000
-
-# Python's sqlite3 binds None through its adapter protocol (a key tuple, a dictionary miss
-# and two attribute lookups for every empty field), seven times the cost of binding an int;
-# a month of 100,000 rows holds 600,000 empty fields. Registered for None, an adapter is
-# found at the first step; dict.get (C, no Python frame) hands None back, bound as NULL as
-# before. The registration is process-wide and changes no value anyone stores.
-_NOTHING: dict[None, None] = {}
-sqlite3.register_adapter(type(None), _NOTHING.get)
 
 
 def find_import(conn: Connection, sha256: str, as_of: dt.date, mode: str) -> tuple[int, int, int, int] | None:

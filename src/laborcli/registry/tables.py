@@ -131,8 +131,6 @@ rows = sa.Table(
     ),
 )
 
-ROW_FIELDS = [c.name for c in rows.columns if c.name != "id"]
-
 problems = sa.Table(
     "problems",
     metadata,

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
+from laborcli.dates import years_before
 from laborcli.policy import LabourForceAges
 from laborcli.registry.tables import links, rows, snapshots
 from laborcli.roster.state import CurrentState, binary, drop_temporary
@@ -52,14 +53,6 @@ _PLAIN = (
     "unknown_age",
     "unverified",
 )
-
-
-def years_before(d: dt.date, years: int) -> dt.date:
-    """The same day ``years`` earlier; 29 February falls back to the 28th."""
-    try:
-        return d.replace(year=d.year - years)
-    except ValueError:
-        return d.replace(year=d.year - years, day=28)
 
 
 def _age_between(birth: ColumnElement[Any], d: dt.date, lo: int, hi: int) -> ColumnElement[bool]:

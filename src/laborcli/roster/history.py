@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from laborcli.errors import NotFound
 from laborcli.i18n import pick
+from laborcli.identity.keys import verified_key
 from laborcli.registry.tables import imports, links, rows, snapshots
 from laborcli.sheets.idcard import convert_15_to_18, normalise_id
 
@@ -54,8 +55,8 @@ def person_keys(conn: Connection, ident: str) -> set[str]:
     norm = normalise_id(ident)
     if len(norm) == 15 and norm.isdigit():  # a first-generation ID: the registry keeps 18 digits
         norm = convert_15_to_18(norm)
-    keys = {ident, "id:" + norm}
-    # Rows that carry this ID but failed a check have other keys; a verified one is "id:" + ID.
+    keys = {ident, verified_key(norm)}
+    # Rows that carry this ID but failed a check have other keys than a verified one.
     unverified = sa.select(rows.c.person_key).where(rows.c.id_valid == sa.false(), rows.c.id_number == norm)
     keys |= {r[0] for r in conn.execute(unverified.distinct())}
     canon = {r[0] for r in conn.execute(sa.select(links.c.canonical).where(links.c.person_key.in_(keys)))}

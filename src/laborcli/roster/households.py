@@ -14,9 +14,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from laborcli.dates import age_in_years
 from laborcli.policy import LabourForceAges
+from laborcli.privacy import Mask
 from laborcli.registry.tables import links, rows, snapshots
-from laborcli.roster.figures import FigureTable, figure_table, households_of, labour_force_expr, years_before
+from laborcli.roster.figures import FigureTable, figure_table, households_of, labour_force_expr
 from laborcli.roster.state import binary, person_key_expr
 
 
@@ -49,12 +51,6 @@ class Household:
     def zero_employment(self) -> bool:
         """Labour but nobody transferred."""
         return self.labour_force > 0 and self.transferred == 0
-
-
-def _age(birth: dt.date | None, d: dt.date) -> int | None:
-    if birth is None:
-        return None
-    return d.year - birth.year - ((d.month, d.day) < (birth.month, birth.day))
 
 
 def households(
@@ -133,12 +129,13 @@ def collect(conn: Connection, ft: FigureTable, zero_only: bool) -> list[Househol
             out.append(h)
         h.labour_force += in_lf
         h.transferred += is_tr
-        h.members.append(Member(name, idn, phone, status, rel, bool(in_lf), bool(is_tr), _age(birth, d)))
+        age = None if birth is None else age_in_years(birth, d)
+        h.members.append(Member(name, idn, phone, status, rel, bool(in_lf), bool(is_tr), age))
     return out
 
 
-def household_json(h: Household, mask: Any) -> dict[str, Any]:
-    """cli.md's households row; ``mask`` hides identifiers unless asked not to."""
+def household_json(h: Household, mask: Mask) -> dict[str, Any]:
+    """The households row of ``--format json``; ``mask`` hides identifiers unless asked not to."""
     return {
         "township": h.township,
         "village": h.village,
@@ -160,4 +157,4 @@ def household_json(h: Household, mask: Any) -> dict[str, Any]:
     }
 
 
-__all__ = ["Household", "Member", "household_json", "households", "years_before"]
+__all__ = ["Household", "Member", "household_json", "households"]

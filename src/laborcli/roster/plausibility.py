@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from laborcli.identity.keys import verified_key
 from laborcli.policy import DedupPolicy
 from laborcli.registry.tables import rows, snapshots
 from laborcli.roster.state import current_snapshot_ids
@@ -32,16 +33,16 @@ def _others_holding(
 ) -> dict[str, tuple[str, str]]:
     """For each of ``ids`` found in another village's current rows: one such village.
 
-    Looked up by person key ("id:" + a verified ID) in the person index, which also holds
-    the snapshot: no row is read.
+    Looked up by person key (a verified ID's) in the person index, which also holds the
+    snapshot: no row is read.
     """
     found: dict[str, tuple[str, str]] = {}
     for i in range(0, len(ids), _CHUNK):
-        keys = ["id:" + x for x in ids[i : i + _CHUNK]]
-        for key, snap in conn.execute(_HOLDERS, {"keys": keys}):
+        ident_of = {verified_key(x): x for x in ids[i : i + _CHUNK]}
+        for key, snap in conn.execute(_HOLDERS, {"keys": list(ident_of)}):
             where = current.get(snap)
             if where is not None and where != place:
-                found.setdefault(key[3:], where)
+                found.setdefault(ident_of[key], where)
     return found
 
 

@@ -45,15 +45,12 @@ def candidate_rows(as_of: dt.date) -> Select[tuple[object, ...]]:
     return sa.select(rows.c.id.label("row_id")).where(rows.c.snapshot_id.in_(sa.select(cur.c.id)))
 
 
-def current_snapshot_ids(as_of: dt.date) -> Select[tuple[object, ...]]:
-    """The snapshots whose rows describe someone at D (the same rule as ``candidate_rows``)."""
-    latest = (
+def latest_snapshots(as_of: dt.date, name: str = "latest") -> sa.Subquery:
+    """Each village's latest snapshot with as-of <= D, one ``snapshots`` row per village:
+    what the current state starts from (the latest import wins a tie of dates)."""
+    ranked = (
         sa.select(
-            snapshots.c.id,
-            snapshots.c.import_id,
-            snapshots.c.township,
-            snapshots.c.village,
-            snapshots.c.as_of,
+            snapshots,
             sa.func.row_number()
             .over(
                 partition_by=(snapshots.c.township, snapshots.c.village),
@@ -62,9 +59,15 @@ def current_snapshot_ids(as_of: dt.date) -> Select[tuple[object, ...]]:
             .label("rn"),
         )
         .where(snapshots.c.mode == "snapshot", snapshots.c.as_of <= as_of)
-        .subquery("latest")
+        .subquery()
     )
-    base = sa.select(latest).where(latest.c.rn == 1).subquery("base1")
+    return sa.select(*(ranked.c[c.name] for c in snapshots.columns)).where(ranked.c.rn == 1).subquery(name)
+
+
+def current_snapshot_ids(as_of: dt.date) -> Select[tuple[object, ...]]:
+    """The snapshots whose rows describe someone at D (the same rule as ``candidate_rows``):
+    each village's latest snapshot and the updates after it."""
+    base = latest_snapshots(as_of, "base1")
     upd = snapshots.alias("upd1")
     later = (
         sa.select(upd.c.id)

@@ -10,9 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import multiprocessing
 import os
-import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -23,6 +21,7 @@ from typing import Any, Literal
 from laborcli.dates import as_of_from_name
 from laborcli.errors import InputFileError, UsageError
 from laborcli.i18n import pick
+from laborcli.roster.workers import start_context
 from laborcli.sheets import idcard
 from laborcli.sheets.locating import locate
 from laborcli.sheets.problems import Problem, ProblemCode, make_problem
@@ -238,18 +237,6 @@ def _worker_start() -> None:
     gc.enable()
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """Fork where it is safe, else spawn.
-
-    A forked worker starts at once with everything imported; a spawned one imports
-    laborcli again (a second of processor per worker on an office PC). Forking a process
-    that runs other threads (a progress bar's) can deadlock the child, so then: spawn.
-    """
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
-
-
 class Checker:
     """Files read and validated ahead of the writer: in worker processes when the batch
     is large enough to pay, else one by one as they are asked for.
@@ -269,7 +256,7 @@ class Checker:
         if self.workers > 1:
             idcard.load_array_checks()
             self.pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=_pool_context(), initializer=_worker_start
+                max_workers=self.workers, mp_context=start_context(), initializer=_worker_start
             )
             for p in paths[: 2 * self.workers]:
                 self.ahead[p] = self._submit(p)

@@ -1,0 +1,60 @@
+"""The current register, one row per person, as a table for analysts and other systems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from laborcli.dates import age_in_years
+from laborcli.identity import Cluster
+from laborcli.policy import LabourForceAges
+from laborcli.privacy import Mask
+from laborcli.roster.figures import labour_force_expr
+from laborcli.roster.state import current_rows
+from laborcli.sheets.schema import SheetSchema
+
+DERIVED = ["年龄", "是否劳动力", "是否转移就业", "重复登记组", "人员键"]
+
+
+def people_frame(
+    conn: Connection,
+    d: dt.date,
+    ages: LabourForceAges,
+    schema: SheetSchema,
+    mask: Mask,
+    clusters: list[Cluster],
+    township: str | None = None,
+) -> pd.DataFrame:
+    """Standard headers plus derived fields, identifiers masked unless asked."""
+    cur = current_rows(d, conn.dialect.name).subquery("cur")
+    q = sa.select(cur, labour_force_expr(cur.c, d, ages).label("_lf"))
+    if township:
+        q = q.where(cur.c.township == township)
+    q = q.order_by(cur.c.township, cur.c.village, cur.c.grp, cur.c.household_id, cur.c.row_number)
+    cluster_of = {r.pkey: c.cluster_id for c in clusters if c.decision != "different" for r in c.records}
+    recs: list[dict[str, Any]] = []
+    for r in conn.execute(q):
+        m = r._mapping
+        rec: dict[str, Any] = {}
+        for col in schema.columns:
+            key = "grp" if col.key == "group" else col.key
+            v = m.get(key) if key in m else None
+            if col.type == "yesno" and v is not None:
+                v = "是" if v else "否"
+            if col.key == "id_number":
+                v = mask.id(v)
+            elif col.key == "phone":
+                v = mask.phone(v)
+            rec[col.header] = v
+        b = m["birth_eff"]
+        rec["年龄"] = None if b is None else age_in_years(b, d)
+        rec["是否劳动力"] = "是" if m["_lf"] else "否"
+        rec["是否转移就业"] = "是" if (m["_lf"] and m["transferred"]) else "否"
+        rec["重复登记组"] = cluster_of.get(m["pkey"])
+        rec["人员键"] = mask.key(m["pkey"])
+        recs.append(rec)
+    return pd.DataFrame.from_records(recs, columns=[c.header for c in schema.columns] + DERIVED)

@@ -1,0 +1,252 @@
+"""What the monthly report shows, gathered from the registry in one state of it.
+
+The workbook itself is written by ``exports.report``; everything it shows is computed
+here: the figures at three levels and over every as-of date, the zero-employment
+households, each village's latest sheet and its quality, and the source files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from laborcli.identity import Cluster, find_clusters
+from laborcli.policy import DedupPolicy, LabourForceAges, Policy
+from laborcli.registry.engine import Registry
+from laborcli.registry.store import registry_stamp
+from laborcli.registry.tables import imports, problems
+from laborcli.roster.figures import Rates, figure_table, rates, rates_of_table, unverified_by_village
+from laborcli.roster.households import Household, collect
+from laborcli.roster.state import current_row_count, latest_snapshots
+from laborcli.roster.workers import start_context
+from laborcli.sheets.schema import SheetSchema, load_schema
+
+
+@dataclass(frozen=True, slots=True)
+class Definitions:
+    """What the figures count, as the policy and the sheet definition in force say."""
+
+    ages: LabourForceAges
+    transferred: tuple[str, ...]  # employment statuses that are transfer employment
+    not_labour_force: tuple[str, ...]  # employment statuses outside the labour force
+    excluded_capacities: tuple[str, ...]  # labour capacities outside the labour force
+
+
+def definitions(policy: Policy, schema: SheetSchema) -> Definitions:
+    """The definitions of the 说明 sheet, in the sheet definition's order of terms."""
+    statuses = schema.vocabularies["employment_status"].terms
+    capacities = schema.vocabularies["labour_capacity"].terms
+    return Definitions(
+        ages=policy.labour_force,
+        transferred=tuple(t.term for t in statuses if t.transferred),
+        not_labour_force=tuple(t.term for t in statuses if not t.labour_force),
+        excluded_capacities=tuple(t.term for t in capacities if t.excluded),
+    )
+
+
+@dataclass(slots=True)
+class ReportData:
+    """Everything the workbook shows, computed once."""
+
+    as_of: dt.date
+    township: str | None
+    county: Rates
+    previous: Rates | None
+    by_township: Rates
+    by_village: Rates
+    trend: list[tuple[dt.date, float | None]]
+    zero: list[Household]
+    quality: list[dict[str, Any]]
+    sources: list[tuple[str, str, dt.date]]
+    definitions: Definitions
+
+
+def as_of_dates(conn: Connection) -> list[dt.date]:
+    """Every as-of date in the registry, oldest first."""
+    return [r[0] for r in conn.execute(sa.select(imports.c.as_of).distinct().order_by(imports.c.as_of))]
+
+
+def gather(
+    conn: Connection,
+    d: dt.date,
+    policy: Policy,
+    township: str | None = None,
+    clusters: list[Cluster] | Callable[[], list[Cluster]] | None = None,
+    schema: SheetSchema | None = None,
+) -> ReportData:
+    """Compute the report's figures in the registry.
+
+    ``clusters`` (the duplicate review, for the 数据质量 sheet) may be given, or a function
+    that gives them once the figures are done (see ``gather_concurrently``). ``schema``
+    is the sheet definition in force (the shipped one by default), whose vocabularies
+    the 说明 sheet cites.
+    """
+    ages = policy.labour_force
+    dates = [x for x in as_of_dates(conn) if x <= d]
+    # "This month" is the latest as-of on or before D; the previous is the one before it.
+    prev_d = dates[-2] if len(dates) >= 2 else None
+    # One computation of the current persons serves the three levels and the zero list.
+    with figure_table(conn, d, ages, township=township) as ft:
+        now = {by: rates_of_table(conn, ft, by) for by in ("county", "township", "village")}
+        zero = collect(conn, ft, True)
+        unverified = unverified_by_village(conn, ft)
+    county: dict[dt.date, Rates] = {d: now["county"]}
+
+    def county_at(x: dt.date) -> Rates:
+        if x not in county:
+            county[x] = rates(conn, x, "county", ages, township=township)
+        return county[x]
+
+    previous = county_at(prev_d) if prev_d else None
+    trend = [(x, county_at(x).total["transfer_rate"]) for x in dates]
+    if clusters is None:
+        clusters = find_clusters(conn, d, policy.dedup)
+    elif callable(clusters):
+        clusters = clusters()
+    return ReportData(
+        as_of=d,
+        township=township,
+        county=now["county"],
+        previous=previous,
+        by_township=now["township"],
+        by_village=now["village"],
+        trend=trend,
+        zero=zero,
+        quality=_quality(conn, d, township, clusters, unverified),
+        sources=_sources(conn, d, township),
+        definitions=definitions(policy, schema or load_schema()),
+    )
+
+
+# Below this many current rows the review takes less than starting a second process.
+CONCURRENT_FROM_ROWS = 50_000
+
+
+def gather_concurrently(
+    reg: Registry,
+    d: dt.date,
+    policy: Policy,
+    township: str | None = None,
+    min_rows: int = CONCURRENT_FROM_ROWS,
+    schema: SheetSchema | None = None,
+) -> ReportData:
+    """``gather`` with the duplicate review computed meanwhile in a second process.
+
+    Finding duplicates is Python work and the figures are mostly SQL; on two cores they
+    overlap (a thread would not: both want the interpreter lock). Each side reads in its
+    own transaction; if an import or a decision landed between the two (the registry's
+    stamp differs), the review is computed again in the figures' transaction, so the
+    workbook always describes one state of the registry. A registry of fewer than
+    ``min_rows`` current rows is done in turn.
+    """
+    with reg.reading() as conn:
+        if current_row_count(conn, d) < min_rows:
+            return gather(conn, d, policy, township, schema=schema)
+    url = reg.url.render_as_string(hide_password=False)
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=start_context(holds_connections=True))
+    except OSError:  # no processes to be had: do it in turn
+        with reg.reading() as conn:
+            return gather(conn, d, policy, township, schema=schema)
+    with pool:
+        fut = pool.submit(_review, url, d, policy.dedup)
+        with reg.reading() as conn:
+            stamp = registry_stamp(conn)
+
+            def clusters() -> list[Cluster]:
+                try:
+                    theirs, found = fut.result()
+                except (OSError, BrokenProcessPool):
+                    return find_clusters(conn, d, policy.dedup)
+                return found if theirs == stamp else find_clusters(conn, d, policy.dedup)
+
+            return gather(conn, d, policy, township, clusters=clusters, schema=schema)
+
+
+def _review(url: str, d: dt.date, dedup: DedupPolicy) -> tuple[tuple[object, ...], list[Cluster]]:
+    """The duplicate review and the stamp of the state it saw (run in a worker process)."""
+    from laborcli.registry.engine import open_registry
+
+    reg = open_registry(url, create=False)
+    try:
+        with reg.reading() as conn:
+            return registry_stamp(conn), find_clusters(conn, d, dedup)
+    finally:
+        reg.close()
+
+
+def _sources(conn: Connection, d: dt.date, township: str | None) -> list[tuple[str, str, dt.date]]:
+    """(file name, SHA-256, as-of) of the files whose sheets are the villages' latest."""
+    latest = latest_snapshots(d)
+    q = (
+        sa.select(imports.c.file_name, imports.c.sha256, imports.c.as_of)
+        .distinct()
+        .join(latest, latest.c.import_id == imports.c.id)
+        .order_by(imports.c.file_name)
+    )
+    if township:
+        q = q.where(latest.c.township == township)
+    return [(r[0], r[1], r[2]) for r in conn.execute(q)]
+
+
+def _quality(
+    conn: Connection,
+    d: dt.date,
+    township: str | None,
+    clusters: list[Cluster],
+    unverified: dict[tuple[str, str], int],
+) -> list[dict[str, Any]]:
+    """Each village's latest sheet: how old, how many rows kept and refused, its warnings
+    by code, its unverified persons and the duplicates still waiting for review."""
+    latest = latest_snapshots(d)
+    q = sa.select(
+        latest.c.township,
+        latest.c.village,
+        latest.c.as_of,
+        latest.c.rows,
+        latest.c.import_id,
+        imports.c.rows_rejected,
+        imports.c.file_name,
+    ).join(imports, imports.c.id == latest.c.import_id)
+    if township:
+        q = q.where(latest.c.township == township)
+    snaps = list(conn.execute(q))
+    codes: dict[int, Counter[str]] = defaultdict(Counter)
+    ids = [s.import_id for s in snaps]
+    for i in range(0, len(ids), 500):
+        for r in conn.execute(
+            sa.select(problems.c.import_id, problems.c.code, sa.func.count())
+            .where(problems.c.import_id.in_(ids[i : i + 500]), problems.c.severity == "warning")
+            .group_by(problems.c.import_id, problems.c.code)
+        ):
+            codes[r[0]][r[1]] += int(r[2])
+    pending: Counter[tuple[str, str]] = Counter()
+    for c in clusters:
+        if c.decision == "probable":
+            for place in {(r.township, r.village) for r in c.records}:
+                pending[place] += 1
+    out = []
+    for s in sorted(snaps, key=lambda s: (s.township, s.village)):
+        out.append(
+            {
+                "township": s.township,
+                "village": s.village,
+                "latest_sheet": s.as_of,
+                "file": s.file_name,
+                "rows_imported": s.rows,
+                "rows_rejected": s.rows_rejected,
+                "warnings": "; ".join(f"{k} {n}" for k, n in codes[s.import_id].most_common()),
+                "unverified": unverified.get((s.township, s.village), 0),
+                "pending_reviews": pending[(s.township, s.village)],
+                "stale": s.as_of < d,
+            }
+        )
+    return out
