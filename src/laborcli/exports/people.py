@@ -12,7 +12,6 @@ from laborcli.exports.safe import csv_safe
 from laborcli.exports.workbook import write_table
 
 # The command imports it from here until it imports it from roster.people.
-from laborcli.roster.people import people_frame as people_frame
 
 
 def write_people(df: pd.DataFrame, path: Path, fmt: str) -> None:

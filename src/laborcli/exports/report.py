@@ -28,10 +28,6 @@ from laborcli.roster.catalogue import INT, PCT
 from laborcli.roster.figures import Rates
 from laborcli.roster.report_data import Definitions, ReportData
 
-# The commands import these from here until they import them from roster.report_data.
-from laborcli.roster.report_data import gather as gather
-from laborcli.roster.report_data import gather_concurrently as gather_concurrently
-
 FIGURES = [(f.key, f.label, f.number_format) for f in catalogue.FIGURES]
 RED_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
 

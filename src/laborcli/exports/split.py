@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from laborcli.exports.report import gather, write_report
-from laborcli.identity import find_clusters
-from laborcli.policy import Policy
+from laborcli.exports.report import write_report
 from laborcli.privacy import Mask
-from laborcli.registry.engine import Registry
+from laborcli.roster.report_data import ReportData
 
 
-def township_reports(reg: Registry, output: Path, d: dt.date, policy: Policy, mask: Mask) -> Iterator[Path]:
-    """Write each township's report, yielding each path once written.
-
-    The duplicate review is found once for the county and shared by every workbook; the
-    townships are those of the county report, in its order.
-    """
-    with reg.reading() as conn:
-        clusters = find_clusters(conn, d, policy.dedup)
-        towns = [r["township"] for r in gather(conn, d, policy, clusters=clusters).by_township.rows]
-        for t in towns:
-            path = split_path(output, t)
-            write_report(gather(conn, d, policy, township=t, clusters=clusters), path, mask)
-            yield path
+def write_township_reports(
+    reports: Iterable[tuple[str, ReportData]], output: Path, mask: Mask
+) -> Iterator[Path]:
+    """Write each township's report, yielding each path once written."""
+    for township, data in reports:
+        path = split_path(output, township)
+        write_report(data, path, mask)
+        yield path
 
 
 def split_path(output: Path, township: str) -> Path:

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from laborcli.errors import NotFound
 from laborcli.i18n import pick
-from laborcli.identity.keys import verified_key
+from laborcli.identity.keys import is_person_key, verified_key
 from laborcli.registry.tables import imports, links, rows, snapshots
 from laborcli.sheets.idcard import convert_15_to_18, normalise_id
 
@@ -126,7 +126,7 @@ def purge(reg: Registry, ident: str, reason: str) -> int:
 
     with reg.writing() as conn:
         keys = sorted(person_keys(conn, ident))
-        n = sum(purge_person(conn, k, reason) for k in keys if k.startswith(("id:", "nk:")))
+        n = sum(purge_person(conn, k, reason) for k in keys if is_person_key(k))
     if n == 0:
         raise NotFound(pick("没有找到此人, 未删除任何记录", "no such person: nothing was deleted"))
     return n

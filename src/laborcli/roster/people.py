@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from laborcli.dates import age_in_years
-from laborcli.identity import Cluster
-from laborcli.policy import LabourForceAges
+from laborcli.identity import Cluster, find_clusters
+from laborcli.policy import LabourForceAges, Policy
 from laborcli.privacy import Mask
+from laborcli.registry.engine import Registry
 from laborcli.roster.figures import labour_force_expr
 from laborcli.roster.state import current_rows
 from laborcli.sheets.schema import SheetSchema
@@ -58,3 +59,12 @@ def people_frame(
         rec["人员键"] = mask.key(m["pkey"])
         recs.append(rec)
     return pd.DataFrame.from_records(recs, columns=[c.header for c in schema.columns] + DERIVED)
+
+
+def register(
+    reg: Registry, d: dt.date, policy: Policy, schema: SheetSchema, mask: Mask, township: str | None = None
+) -> pd.DataFrame:
+    """The current register as of ``d`` with each person's duplicate cluster (`export people`)."""
+    with reg.reading() as conn:
+        clusters = find_clusters(conn, d, policy.dedup)
+        return people_frame(conn, d, policy.labour_force, schema, mask, clusters, township=township)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -250,3 +250,15 @@ def _quality(
             }
         )
     return out
+
+
+def township_reports(
+    reg: Registry, d: dt.date, policy: Policy, schema: SheetSchema | None = None
+) -> Iterator[tuple[str, ReportData]]:
+    """Each township's report data, in the county report's order (`export report
+    --split-by township`). The duplicate review is found once for the county and shared."""
+    with reg.reading() as conn:
+        clusters = find_clusters(conn, d, policy.dedup)
+        county = gather(conn, d, policy, clusters=clusters, schema=schema)
+        for t in [r["township"] for r in county.by_township.rows]:
+            yield t, gather(conn, d, policy, township=t, clusters=clusters, schema=schema)

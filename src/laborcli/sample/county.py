@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import sys
-import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -14,6 +11,7 @@ from pathlib import Path
 
 from laborcli.errors import UsageError
 from laborcli.i18n import pick
+from laborcli.roster.workers import start_context
 from laborcli.sample.duplicates import DUPLICATES
 from laborcli.sample.months import month_end, month_list
 from laborcli.sample.places import CountyPlan, plan_county
@@ -145,7 +143,7 @@ def _write(run: CountyRun, on_file: Callable[[int], None] | None) -> CountySumma
     ]
     results: list[JobResult] = []
     if run.workers > 1 and len(jobs) > 1:
-        ctx = multiprocessing.get_context(_start_method())
+        ctx = start_context()
         with ProcessPoolExecutor(max_workers=min(run.workers, len(jobs)), mp_context=ctx) as pool:
             for r in pool.map(run_township, jobs):
                 results.append(r)
@@ -197,15 +195,3 @@ def _summarise(run: CountyRun, results: list[JobResult]) -> CountySummary:
         files=sorted(files),
         bytes_written=size,
     )
-
-
-def _start_method() -> str:
-    """fork where it is safe (Linux, no other thread), else spawn.
-
-    fork is cheap and works from any script; but a thread of the caller (a progress bar)
-    may hold the stderr lock at the fork, and the child flushes stderr on exit. spawn
-    re-imports the caller's main module, which is safe for the ``laborcli`` command.
-    """
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return "fork"
-    return "spawn"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from laborcli.dates import age_in_years
 from laborcli.sample.faults import typo
-from laborcli.sample.people import Person, age_at
+from laborcli.sample.people import Person
 from laborcli.sample.style import FULL_DATE_STYLES, date_text
 from laborcli.sample.writers import SheetCell
 
@@ -86,7 +87,7 @@ def add_duplicates(t: Township) -> None:
         for p in v.people:
             if p.quirk or not p.id_valid or p.birth_cell is None:
                 continue
-            age = age_at(p.birth, t.as_of0)
+            age = age_in_years(p.birth, t.as_of0)
             if not 18 <= age <= 60:
                 continue
             r = t.rng.random()

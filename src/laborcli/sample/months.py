@@ -8,10 +8,10 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from laborcli.dates import age_in_years
 from laborcli.errors import UsageError
 from laborcli.i18n import pick
 from laborcli.sample.jobs import intention, new_job_status, start_job, stop_job
-from laborcli.sample.people import age_at
 
 if TYPE_CHECKING:
     from laborcli.sample.township import Township
@@ -90,7 +90,7 @@ def evolve(t: Township, v: Village, cal_month: int, year: int, last_day: dt.date
             if rng.random() < p_return:
                 stop_job(t, p)
         elif p.status in std.idle and p.capacity not in std.excluded_capacity and rng.random() < p_start:
-            age = age_at(p.birth, last_day)
+            age = age_in_years(p.birth, last_day)
             if 16 <= age <= 60:
                 start = first + dt.timedelta(days=rng.below(last_day.day))
                 start_job(t, v, p, new_job_status(t, p, age), start)

@@ -11,6 +11,7 @@ import functools
 import random
 from typing import TYPE_CHECKING
 
+from laborcli.dates import years_before
 from laborcli.sample.draws import Pick
 from laborcli.sample.writers import SheetCell
 
@@ -183,30 +184,17 @@ def _weighted_sum(digits: str, offset: int = 0) -> int:
     return sum(int(c) * _WEIGHTS[offset + i] for i, c in enumerate(digits))
 
 
-def _years_before(d: dt.date, years: int) -> dt.date:
-    """The same day ``years`` earlier (28 February for 29 February)."""
-    try:
-        return d.replace(year=d.year - years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year - years, day=28)
-
-
 @functools.lru_cache(maxsize=4096)
 def _birth_range(d: dt.date, age: int) -> tuple[dt.date, int]:
     """The earliest birth date of someone ``age`` on ``d``, and how many days such births span."""
-    earliest = _years_before(d, age + 1) + dt.timedelta(days=1)
-    return earliest, (_years_before(d, age) - earliest).days + 1
+    earliest = years_before(d, age + 1) + dt.timedelta(days=1)
+    return earliest, (years_before(d, age) - earliest).days + 1
 
 
 def birth_for_age(rng: random.Random, d: dt.date, age: int) -> dt.date:
     """A birth date of someone exactly ``age`` full years old on ``d``."""
     earliest, span = _birth_range(d, age)
     return earliest + dt.timedelta(days=int(rng.random() * span))
-
-
-def age_at(birth: dt.date, d: dt.date) -> int:
-    """Full years of age on ``d``."""
-    return d.year - birth.year - ((d.month, d.day) < (birth.month, birth.day))
 
 
 def person_name(t: Township, male: bool, surname: str | None = None) -> str:

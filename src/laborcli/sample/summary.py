@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from laborcli.dates import age_in_years
 from laborcli.sample.faults import ERRORS
-from laborcli.sample.people import age_at
 
 if TYPE_CHECKING:
     from laborcli.sample.people import Person
@@ -128,7 +128,7 @@ def in_labour_force(p: Person, d: dt.date, std: Standard) -> bool:
     return (
         p.status not in std.not_labour_force
         and p.capacity not in std.excluded_capacity
-        and low <= age_at(p.birth, d) <= high
+        and low <= age_in_years(p.birth, d) <= high
     )
 
 

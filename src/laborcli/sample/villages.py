@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from laborcli.dates import age_in_years
 from laborcli.sample.faults import person_fault
 from laborcli.sample.jobs import initial_start, initial_status, intention, new_job_status, start_job
 from laborcli.sample.people import (
@@ -13,7 +14,6 @@ from laborcli.sample.people import (
     SKILLS,
     SURNAME_PICK,
     Person,
-    age_at,
     birth_for_age,
     capacity,
     education,
@@ -153,11 +153,11 @@ def _ensure_employment(t: Township, v: Village, members: list[Person]) -> None:
         for p in members
         if p.status in t.std.idle
         and p.capacity not in t.std.excluded_capacity
-        and 16 <= age_at(p.birth, t.as_of0) <= 60
+        and 16 <= age_in_years(p.birth, t.as_of0) <= 60
     ]
     if not idle or any(p.status in t.std.transferred for p in members) or rng.random() > 0.55:
         return
     p = rng.pick(idle)
     status = "公益性岗位" if p.poor and rng.random() < 0.6 else new_job_status(t, p, 40)
-    start_job(t, v, p, status, initial_start(t, age_at(p.birth, t.as_of0)))
+    start_job(t, v, p, status, initial_start(t, age_in_years(p.birth, t.as_of0)))
     p.intention = intention(t, status)

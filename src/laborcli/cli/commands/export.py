@@ -31,24 +31,25 @@ def report(
     show_pii: ShowPii = False,
 ) -> None:
     """The monthly report: 汇总, 乡镇, 村, 零就业家庭, 脱贫劳动力, 数据质量, 说明."""
-    from laborcli.cli.context import open_reg, policy
-    from laborcli.exports.report import gather_concurrently, write_report
-    from laborcli.exports.split import township_reports
+    from laborcli.cli.context import open_reg, policy, settings
+    from laborcli.exports.report import write_report
+    from laborcli.exports.split import write_township_reports
+    from laborcli.roster.report_data import gather_concurrently, township_reports
 
     st = state(ctx)
     d = as_of_or_today(as_of)
-    pol = policy(st)
+    pol, schema = policy(st), settings(st).schema
     mask = Mask(show_pii)
     pii_notice(show_pii)
     reg = open_reg(st)
     if split_by is SplitBy.township:
         with working(st, "生成各乡镇月报"):
-            for path in township_reports(reg, output, d, pol, mask):
+            for path in write_township_reports(township_reports(reg, d, pol, schema), output, mask):
                 if not st.quiet:
                     err.print(f"→ {path}")
         return
     with working(st, "生成月报"):
-        write_report(gather_concurrently(reg, d, pol, township=township), output, mask)
+        write_report(gather_concurrently(reg, d, pol, township=township, schema=schema), output, mask)
     if not st.quiet:
         err.print(f"→ {output}")
 
@@ -66,17 +67,16 @@ def people(
 ) -> None:
     """The current register, one row per person, with age, labour force, transfer and duplicate cluster."""
     from laborcli.cli.context import open_reg, policy, settings
-    from laborcli.exports.people import people_frame, write_people
-    from laborcli.identity import find_clusters
+    from laborcli.exports.people import write_people
+    from laborcli.roster.people import register
 
     st = state(ctx)
     d = as_of_or_today(as_of)
     pol = policy(st)
     mask = Mask(show_pii)
     pii_notice(show_pii)
-    with working(st, "导出人员名册"), open_reg(st).reading() as conn:
-        clusters = find_clusters(conn, d, pol.dedup)
-        df = people_frame(conn, d, pol.labour_force, settings(st).schema, mask, clusters, township=township)
+    with working(st, "导出人员名册"):
+        df = register(open_reg(st), d, pol, settings(st).schema, mask, township=township)
     write_people(df, output, fmt.value)
     if not st.quiet:
         err.print(f"→ {output} ({len(df):,} 人)")
