@@ -12,19 +12,9 @@ from laborcli.exports.workbook import write_table
 from laborcli.privacy import Mask
 from laborcli.roster.households import Household, Member
 
-HEADERS = [
-    "村(社区)",
-    "户编号",
-    "户劳动力数",
-    "转移就业人数",
-    "姓名",
-    "与户主关系",
-    "身份证号码",
-    "联系电话",
-    "年龄",
-    "是否劳动力",
-    "就业状态",
-]
+# The columns of ``member_cells``: one household member.
+MEMBER_HEADERS = ["姓名", "与户主关系", "身份证号码", "联系电话", "年龄", "是否劳动力", "就业状态"]
+HEADERS = ["村(社区)", "户编号", "户劳动力数", "转移就业人数", *MEMBER_HEADERS]
 
 
 def write_households(hs: list[Household], path: Path, d: dt.date, mask: Mask, *, zero_only: bool) -> None:

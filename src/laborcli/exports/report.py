@@ -18,7 +18,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 
 from laborcli import __version__
-from laborcli.exports.households import member_cells
+from laborcli.exports.households import MEMBER_HEADERS, member_cells
 from laborcli.exports.safe import set_cell
 from laborcli.exports.workbook import print_setup, write_table
 from laborcli.policy import LabourForceAges
@@ -138,19 +138,7 @@ def _zero(ws: Any, data: ReportData, mask: Mask) -> None:
     write_table(
         ws,
         _title(data, f"零就业家庭名单 (共 {len(data.zero)} 户)"),
-        [
-            "乡镇",
-            "村(社区)",
-            "户编号",
-            "户劳动力数",
-            "姓名",
-            "与户主关系",
-            "身份证号码",
-            "联系电话",
-            "年龄",
-            "是否劳动力",
-            "就业状态",
-        ],
+        ["乡镇", "村(社区)", "户编号", "户劳动力数", *MEMBER_HEADERS],
         rows,
         widths=[10, 10, 12, 8, 10, 8, 21, 14, 6, 8, 12],
     )

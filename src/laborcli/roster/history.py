@@ -104,17 +104,23 @@ def _diff(entries: list[Entry]) -> None:
 
 
 def person_history(conn: Connection, ident: str) -> list[Entry]:
-    """Every row about a person (by ID or person key), oldest first, with changes."""
+    """Every row about a person (by ID or person key), oldest first, with changes;
+    :class:`NotFound` when there is none."""
     entries = _entries(conn, rows.c.person_key.in_(person_keys(conn, ident)))
+    if not entries:
+        raise NotFound(pick("没有找到此人", "no such person in the registry"))
     _diff(entries)
     return entries
 
 
 def household_history(conn: Connection, household_id: str) -> list[Entry]:
-    """Every row of a household, oldest first, with each member's changes."""
+    """Every row of a household, oldest first, with each member's changes;
+    :class:`NotFound` when there is none."""
     # Through the figure index (snapshot, household, ...): a seek per snapshot.
     every_snapshot = rows.c.snapshot_id.in_(sa.select(snapshots.c.id))
     entries = _entries(conn, sa.and_(every_snapshot, rows.c.household_id == household_id.strip()))
+    if not entries:
+        raise NotFound(pick(f"没有找到户编号 {household_id}", f"no such household: {household_id}"))
     _diff(entries)
     return entries
 

@@ -50,3 +50,12 @@ class Pick(Generic[T]):
 def weighted(rng: random.Random, items: Sequence[tuple[str, float]]) -> str:
     """A one-off weighted choice (village styles); hot loops use prepared ``Pick`` tables."""
     return Pick(items)(rng)
+
+
+def share_of(r: float, shares: dict[str, float]) -> str:
+    """The key whose share of [0, 1), in order, holds ``r``; "" past them all."""
+    for key, share in shares.items():
+        if r < share:
+            return key
+        r -= share
+    return ""

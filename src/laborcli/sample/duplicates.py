@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from laborcli.dates import age_in_years
+from laborcli.sample.draws import share_of
 from laborcli.sample.faults import typo
 from laborcli.sample.people import Person
 from laborcli.sample.style import FULL_DATE_STYLES, date_text
@@ -90,13 +91,7 @@ def add_duplicates(t: Township) -> None:
             age = age_in_years(p.birth, t.as_of0)
             if not 18 <= age <= 60:
                 continue
-            r = t.rng.random()
-            kind = ""
-            for k, rate in rates.items():
-                if r < rate:
-                    kind = k
-                    break
-                r -= rate
+            kind = share_of(t.rng.random(), rates)
             if not kind or (kind != "in_sheet" and n < 2):
                 continue
             alike = _sound_alike(p.name) if kind == "homophone" else None

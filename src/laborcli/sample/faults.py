@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from typing import TYPE_CHECKING
 
-from laborcli.sample.draws import Rng
+from laborcli.sample.draws import Rng, share_of
 from laborcli.sample.style import FULL_DATE_STYLES, date_text
 from laborcli.sample.writers import Fmt, SheetCell
 
@@ -65,13 +65,7 @@ def person_fault(rng: Rng, style: Style, p: Person, bstyle: str) -> None:
     """The person's persistent fault, if any, and the ID cell as the village writes it."""
     id18 = p.id18
     p.id_cell = id18.lower() if (style.lower_x and id18.endswith("X")) else id18
-    r = rng.random()
-    quirk = ""
-    for name, rate in PERSON_QUIRKS.items():
-        if r < rate:
-            quirk = name
-            break
-        r -= rate
+    quirk = share_of(rng.random(), PERSON_QUIRKS)
     if quirk == "id_15" and id18[6:8] != "19":
         quirk = ""
     if quirk in ("gender_wrong", "birth_wrong", "phone_bad") and p.birth_cell is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from laborcli.sample.draws import Pick, weighted
@@ -88,29 +89,28 @@ BIRTH_STYLE_PICK = Pick(_BIRTH_STYLES)
 JOB_STYLE_PICK = Pick(_JOB_STYLES)
 
 
+# Every form of a date that villages type and the import reads.
+_DATE_FORMS: dict[str, Callable[[dt.date], SheetCell]] = {
+    "date": lambda d: d,
+    "iso": dt.date.isoformat,
+    "dot": lambda d: f"{d.year}.{d.month}.{d.day}",
+    "slash": lambda d: f"{d.year}/{d.month}/{d.day}",
+    "cn": lambda d: f"{d.year}年{d.month}月{d.day}日",
+    "ym": lambda d: f"{d.year}{d.month:02d}",
+    "ym_dot": lambda d: f"{d.year}.{d.month:02d}",
+    "cn_ym": lambda d: f"{d.year}年{d.month}月",
+    "compact": lambda d: f"{d.year}{d.month:02d}{d.day:02d}",
+    "serial": lambda d: (d - dt.date(1899, 12, 30)).days,
+}
+
+
 def date_text(d: dt.date, style: str) -> SheetCell:
     """A date as a village writes it (all forms that the import reads)."""
-    if style == "date":
-        return d
-    if style == "iso":
-        return d.isoformat()
-    if style == "dot":
-        return f"{d.year}.{d.month}.{d.day}"
-    if style == "slash":
-        return f"{d.year}/{d.month}/{d.day}"
-    if style == "cn":
-        return f"{d.year}年{d.month}月{d.day}日"
-    if style == "ym":
-        return f"{d.year}{d.month:02d}"
-    if style == "ym_dot":
-        return f"{d.year}.{d.month:02d}"
-    if style == "cn_ym":
-        return f"{d.year}年{d.month}月"
-    if style == "compact":
-        return f"{d.year}{d.month:02d}{d.day:02d}"
-    if style == "serial":
-        return (d - dt.date(1899, 12, 30)).days
-    raise ValueError(style)
+    try:
+        form = _DATE_FORMS[style]
+    except KeyError:
+        raise ValueError(style) from None
+    return form(d)
 
 
 def make_style(rng: random.Random, messy: bool, fmt: Fmt) -> Style:

@@ -8,7 +8,6 @@ import typer
 
 from laborcli.cli.options import Format, FormatOpt, ShowPii
 from laborcli.cli.output import pii_notice, state
-from laborcli.errors import NotFound
 from laborcli.i18n import pick
 from laborcli.privacy import Mask
 
@@ -30,8 +29,6 @@ def person(
     pii_notice(show_pii)
     with open_reg(state(ctx)).reading() as conn:
         entries = person_history(conn, ident)
-    if not entries:
-        raise NotFound(pick("没有找到此人", "no such person in the registry"))
     show_entries(pick("个人档案", "Person"), entries, Mask(show_pii), fmt)
 
 
@@ -50,6 +47,4 @@ def household(
     pii_notice(show_pii)
     with open_reg(state(ctx)).reading() as conn:
         entries = household_history(conn, household_id)
-    if not entries:
-        raise NotFound(pick(f"没有找到户编号 {household_id}", f"no such household: {household_id}"))
     show_entries(pick(f"家庭档案 {household_id}", f"Household {household_id}"), entries, Mask(show_pii), fmt)
