@@ -139,9 +139,21 @@ def resolve_as_of(paths: list[Path], as_of: dt.date | None) -> dict[Path, dt.dat
 def gc_paused() -> Iterator[None]:
     """The cycle collector off while a file's cells are alive.
 
-    A sheet becomes millions of small objects (cells, rows, columns) without a cycle among
-    them, which reference counting frees; the collector only walked them again and again,
-    a quarter of an import's time.
+    The one account of why laborcli pauses the cycle collector, wherever it does. The
+    collector walks every tracked object again each time enough new ones have been made,
+    looking for reference cycles; the objects laborcli makes in bulk have none among them
+    and reference counting frees them, so those walks find nothing and only take time:
+
+    - Start-up imports a few thousand modules' worth of objects (typer, pydantic, rich,
+      SQLAlchemy), none of them garbage. ``cli.entry.run`` pauses the collector before
+      loading them and tells ``cli.app.main``; ``cli.app.main_options`` turns it back on
+      for every command but ``import``, once it knows which command runs.
+    - An import turns each sheet into millions of small objects (cells, rows, columns).
+      The ``import`` command keeps the collector paused throughout; called as a library,
+      ``import_sheets`` pauses it with this while it writes, and ``check_file`` while one
+      file's cells are alive, in whichever process reads the file.
+    - A worker forked from an import inherits the pause and turns the collector back on
+      (``_worker_start``): between files it is a process like any other.
     """
     was = gc.isenabled()
     gc.disable()
@@ -232,8 +244,7 @@ def _worker_start() -> None:
     a writer kept waiting holds up every file behind it, and the registry's write lock."""
     with contextlib.suppress(OSError):
         os.nice(_WORKER_NICENESS)
-    # Forked from an import, which runs with the cycle collector paused: a worker has it
-    # on between files, as any process (check_file pauses it while a file's cells live).
+    # Forked with the cycle collector paused: on between files (see gc_paused).
     gc.enable()
 
 
