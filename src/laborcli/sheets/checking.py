@@ -34,7 +34,7 @@ Status = Literal["imported", "unchanged", "rejected", "checked"]
 
 @dataclass(slots=True)
 class FileReport:
-    """What happened to one file (cli.md's ``files`` entries)."""
+    """What happened to one file (a ``files`` entry of docs/json.md#import-validate)."""
 
     path: str
     sha256: str = ""
@@ -52,7 +52,7 @@ class FileReport:
     batches: dict[Any, Any] = field(default_factory=dict)
 
     def as_json(self, show_pii: bool = False) -> dict[str, Any]:
-        """The JSON shape of cli.md."""
+        """The JSON shape of docs/json.md#import-validate."""
         return {
             "path": self.path,
             "sha256": self.sha256,
@@ -78,11 +78,11 @@ class RunReport:
     files: list[FileReport] = field(default_factory=list)
 
     def as_json(self, show_pii: bool = False) -> dict[str, Any]:
-        """The JSON shape of cli.md."""
+        """The JSON shape of docs/json.md#import-validate."""
         return {"files": [f.as_json(show_pii) for f in self.files], "totals": self.totals()}
 
     def totals(self) -> dict[str, int]:
-        """cli.md's ``totals``."""
+        """The ``totals`` of docs/json.md#import-validate."""
         return {
             "files": len(self.files),
             "rows_read": sum(f.rows_read for f in self.files),
