@@ -65,7 +65,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute(f"PRAGMA busy_timeout = {lock_wait_ms()}")
     # 16 KB pages for a new registry (an existing one keeps its own; this is a no-op there):
     # a month's rows go into the table and its indexes through fewer, larger pages, and the
-    # figure commands read them no slower. Set before journal_mode, the first write.
+    # figure commands read them no slower. Set before journal_mode, which first writes the file.
     cur.execute("PRAGMA page_size = 16384")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
