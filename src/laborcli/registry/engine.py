@@ -83,11 +83,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 # Python's sqlite3 binds None through its adapter protocol (a key tuple, a dictionary miss
 # and two attribute lookups for every empty field), far slower than binding an int, and a
-# month's rows hold hundreds of thousands of empty fields. With an adapter for
-# None, one is found at the first step; dict.get (C, no Python frame) hands None back,
-# bound as NULL as before. sqlite3 keeps adapters for the whole process, so this is
-# registered when a SQLite registry is opened, not when a module is imported, and
-# changes no value anyone stores.
+# month's rows hold hundreds of thousands of empty fields. With an adapter for None, one
+# is found at the first step; dict.get (C, no Python frame) hands None back, bound as NULL
+# as before. sqlite3 keeps adapters for the whole process, so this is registered when a
+# SQLite registry is opened, not when a module is imported, and changes no value anyone
+# stores.
 _NOTHING: dict[None, None] = {}
 
 
