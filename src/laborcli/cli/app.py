@@ -78,9 +78,8 @@ def main_options(
     """Global options come before the command: laborcli --db county.db rates."""
     st = ctx.obj if isinstance(ctx.obj, AppState) else AppState()
     st.db, st.schema, st.policy, st.quiet, st.debug = db, schema, policy, quiet, debug
-    # The console script starts with the cycle collector paused. An import keeps it so:
-    # millions of cells and rows without a cycle among them, which the collector only
-    # walked again and again (see checking.gc_paused). Every other command gets it back.
+    # The console script starts with the cycle collector paused; only an import keeps it
+    # so (see sheets.checking.gc_paused).
     if st.gc_paused and ctx.invoked_subcommand != "import":
         gc.enable()
         st.gc_paused = False

@@ -1,16 +1,12 @@
 """The ``laborcli`` console script and ``python -m laborcli``.
 
-Starting the command imports a few thousand modules' worth of objects (typer, pydantic,
-rich, SQLAlchemy), none of them garbage; the cycle collector walked them again and again,
-a tenth of the start-up, so it is paused until the command knows what it runs: ``run``
-tells ``cli.app.main`` that it paused it, and ``cli.app.main_options`` turns it back on
-for every command but ``import``.
+``run`` pauses the cycle collector while the command is loaded (why, and where it is
+turned back on: ``sheets.checking.gc_paused``).
 
-Ending it, the interpreter would take those modules apart again one object at a time and
-run the collector over what is left, at the end of the run where nothing else overlaps
-it. A process that is exiting has nothing
-to free, so the script leaves with ``os._exit`` once everything it owns is closed (see
-``leave``).
+Ending it, the interpreter would take the imported modules apart again one object at a
+time and run the collector over what is left, at the end of the run where nothing else
+overlaps it. A process that is exiting has nothing to free, so the script leaves with
+``os._exit`` once everything it owns is closed (see ``leave``).
 """
 
 from __future__ import annotations

@@ -73,8 +73,9 @@ def _default(o: object) -> object:
 
 def print_json(data: object) -> None:
     """Machine output: one JSON document on stdout, nothing else."""
-    # Indented for a person at a terminal; one line for a program, which json's C encoder
-    # writes several times faster (a county's household list is megabytes).
+    # Indented for a person at a terminal; one line for a program, which json writes with
+    # its C encoder, not the Python one that indenting takes (a county's household list is
+    # megabytes).
     indent = 2 if sys.stdout.isatty() else None
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, default=_default) + "\n")
     sys.stdout.flush()

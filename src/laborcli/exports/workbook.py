@@ -38,7 +38,7 @@ def write_table(
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.border = BORDER
     # Styling one cell per column and copying its style array to the rest: assigning a
-    # Border per cell hashes it each time, which was most of writing a county's lists.
+    # Border per cell hashes it each time, and a county's lists run to millions of cells.
     styled: dict[int, object] = {}
     fmts = formats or {}
     for i, row in enumerate(rows, start=r0 + 1):

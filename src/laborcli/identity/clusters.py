@@ -43,7 +43,7 @@ class Cluster:
         return "C" + hashlib.sha1("\n".join(parts).encode()).hexdigest()[:10]
 
     def as_json(self, mask: Mask) -> dict[str, Any]:
-        """cli.md's dedup cluster."""
+        """A ``clusters`` entry of docs/json.md#dedup."""
         return {
             "cluster": self.cluster_id,
             "decision": self.decision,

@@ -12,8 +12,8 @@ def name_pinyin(name: str) -> str:
     """Toneless pinyin of a whole name, syllables joined ('zhangli').
 
     Character by character through a small cache: a county has hundreds of thousands of
-    distinct names but a few thousand distinct characters, and pypinyin's per-call cost
-    was most of a dedup run.
+    distinct names but a few thousand distinct characters, and a pypinyin call costs far
+    more than a cache lookup.
     """
     return "".join(map(_char_pinyin, name))
 

@@ -39,7 +39,7 @@ class RankRow:
     list: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        """cli.md's rank row."""
+        """A ``rows`` entry of docs/json.md#rank."""
         return {
             "rank": self.rank,
             "township": self.township,
@@ -65,7 +65,7 @@ class Ranking:
     unranked: list[dict[str, str | None]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        """cli.md's ``rank`` shape."""
+        """The JSON shape of docs/json.md#rank."""
         return {
             "week": self.week,
             "as_of": self.as_of.isoformat(),

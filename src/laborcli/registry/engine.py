@@ -64,15 +64,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {lock_wait_ms()}")
     # 16 KB pages for a new registry (an existing one keeps its own; this is a no-op there):
-    # a month of 100,000 rows goes into the table and its indexes through fewer, larger
-    # pages, and November's import on top of October took 2.77-2.96 s against 2.91-3.31 s
-    # with 4 KB pages (alternating runs, both registries vacuumed), the figure commands as
-    # fast as before. Set before journal_mode, the first thing to write the file.
+    # a month's rows go into the table and its indexes through fewer, larger pages, and the
+    # figure commands read them no slower. Set before journal_mode, which first writes the file.
     cur.execute("PRAGMA page_size = 16384")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
-    # Checkpoint every ~80 MB of WAL rather than SQLite's 1,000 pages: copying the same
-    # index pages back after every commit cost more than the inserts. The setting counts
+    # Checkpoint every ~80 MB of WAL rather than SQLite's 1,000 pages: at the default an
+    # import copies the same index pages back after nearly every commit. The setting counts
     # pages, whose size depends on when the registry was made. An import copies the log
     # itself after each group of files (Registry.checkpoint), in a thread.
     page = int(cur.execute("PRAGMA page_size").fetchone()[0])
@@ -84,12 +82,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 # Python's sqlite3 binds None through its adapter protocol (a key tuple, a dictionary miss
-# and two attribute lookups for every empty field), several times the cost of binding an
-# int, and a month's rows hold hundreds of thousands of empty fields. With an adapter for
-# None, one is found at the first step; dict.get (C, no Python frame) hands None back,
-# bound as NULL as before. sqlite3 keeps adapters for the whole process, so this is
-# registered when a SQLite registry is opened, not when a module is imported, and
-# changes no value anyone stores.
+# and two attribute lookups for every empty field), far slower than binding an int, and a
+# month's rows hold hundreds of thousands of empty fields. With an adapter for None, one
+# is found at the first step; dict.get (C, no Python frame) hands None back, bound as NULL
+# as before. sqlite3 keeps adapters for the whole process, so this is registered when a
+# SQLite registry is opened, not when a module is imported, and changes no value anyone
+# stores.
 _NOTHING: dict[None, None] = {}
 
 
@@ -164,8 +162,8 @@ class Registry:
         """A write transaction; on SQLite it holds the write lock from its first statement.
 
         ``bulk``: rows are inserted right after the snapshot and import they belong to, in
-        the same transaction, so SQLite's per-row foreign-key lookups (a tenth of an
-        import) are switched off for it; PostgreSQL checks them in bulk anyway.
+        the same transaction, so SQLite's per-row foreign-key lookups, which could only find
+        what was just written, are switched off for it; PostgreSQL checks them in bulk anyway.
         """
         try:
             with self.engine.connect() as conn:

@@ -35,8 +35,8 @@ def create(conn: Connection) -> None:
 
     Built from the table definitions at once and stamped, as Alembic's documentation
     advises for new databases, rather than by replaying every migration: that loaded
-    Alembic and ran each step, half a second before a first import could start. A test
-    holds the two ways to the same schema.
+    Alembic and ran each step before a first import could start. A test holds the two ways
+    to the same schema.
     """
     from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table
 

@@ -101,9 +101,8 @@ def bulk_insert_rows(conn: Connection, head: tuple[Any, ...], columns: list[list
     """Insert one batch: ``head`` (snapshot id, import id, as-of) in front of every row of
     the stored ``columns``, through the driver's fast path, in the caller's transaction.
 
-    SQLAlchemy's executemany processes every parameter of every row in Python, which cost
-    more than reading the sheets; the driver takes plain tuples (SQLite) or a COPY stream
-    (PostgreSQL) at a fraction of that.
+    SQLAlchemy's executemany processes every parameter of every row in Python; the driver
+    takes plain tuples (SQLite) or a COPY stream (PostgreSQL) without that.
     """
     names = ", ".join(_NAMES)
     # strict=False: the repeated head is endless; the stored columns have one length.

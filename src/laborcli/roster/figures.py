@@ -1,4 +1,5 @@
-"""The figures of domain.md, computed in SQL over the current state.
+"""The figures of docs/rules.md#the-labour-force and #transfers, computed in SQL over
+the current state.
 
 Every figure counts labour-force persons (aged within the policy's bounds at D, able to
 work, not a student or conscript) once each; households are counted by 户编号 within
@@ -89,10 +90,10 @@ def started_this_year(d: dt.date, year: int) -> ColumnElement[int]:
     """1 when the person of a current row became transferred this year by their history.
 
     For a transferred person without 务工开始时间: the first sheet showing a transferred
-    status falls within the year, and an earlier sheet showed another (domain.md, "New
-    transfer"). A correlated lookup, evaluated only for such rows, through the
-    (person_key, as_of, transferred) index; a linked person's history is that of every key
-    tied to them.
+    status falls within the year, and an earlier sheet showed another
+    (docs/rules.md#new-transfers). A correlated lookup, evaluated only for such rows,
+    through the (person_key, as_of, transferred) index; a linked person's history is that
+    of every key tied to them.
     """
     h = rows.alias("hist")
     lk = links.alias("hl")
@@ -329,7 +330,7 @@ class Rates:
     total: dict[str, Any]
 
     def as_json(self) -> dict[str, Any]:
-        """cli.md's ``rates`` shape."""
+        """The JSON shape of docs/json.md#rates."""
         return {"as_of": self.as_of.isoformat(), "by": self.by, "rows": self.rows, "total": self.total}
 
 
@@ -338,7 +339,7 @@ def _ratio(n: int, d: int) -> float | None:
 
 
 def _finish(raw: dict[str, Any]) -> dict[str, Any]:
-    """Counts as integers in cli.md's order, then the rates."""
+    """Counts as integers in the order of docs/json.md#rates, then the rates."""
     r = {k: v for k, v in raw.items() if k in ("township", "village", "group")}
     for k in (*COUNT_KEYS, "households", "zero_employment_households"):
         r[k] = int(raw.get(k) or 0)

@@ -165,12 +165,12 @@ class _GroupWriter:
 
     A file is still imported whole or not at all: its savepoint is released only when all
     its rows are in, and a file that fails is rolled back to it, and the files before it
-    are committed then. Committing per file cost a third of the import (every commit
-    writes each index page it touched again). What a transaction per file kept and this
-    does not: when the process is killed, or the database itself fails (disk full), the
-    files of the open group are rolled back with it, though the progress bar showed them
-    imported; the command's report comes after the last commit, and running the import
-    again imports those files (they are not ``unchanged``).
+    are committed then. Not a commit per file: every commit writes each index page it
+    touched again, and the files of a group touch the same pages. What a transaction per
+    file kept and this does not: when the process is killed, or the database itself fails
+    (disk full), the files of the open group are rolled back with it, though the progress
+    bar showed them imported; the command's report comes after the last commit, and running
+    the import again imports those files (they are not ``unchanged``).
     """
 
     GROUP_ROWS = 25_000
@@ -221,8 +221,8 @@ def _already_imported(
 ) -> dict[Path, tuple[str, tuple[int, int, int, int]]]:
     """Files whose exact bytes were imported before for the same date and mode.
 
-    Hashing is a hundred times faster than parsing, so a re-run of last night's cron job
-    over a folder of unchanged sheets costs seconds, not the whole import again.
+    Hashing a file is far cheaper than parsing it, so a re-run of last night's cron job over
+    a folder of unchanged sheets does not do the whole import again (see docs/benchmarks.md).
     """
     from laborcli.registry import store
 

@@ -74,7 +74,7 @@ class StoredColumns(TypedDict):
 STORED: tuple[str, ...] = tuple(StoredColumns.__annotations__)
 DATES = frozenset({"birth_date", "birth_eff", "job_start"})  # stored as ISO text
 # Stored as 0/1, and handed to the driver as ints: Python's sqlite3 binds a bool (and
-# None) through its adapter lookup, seven times slower than an int.
+# None) through its adapter lookup, far slower than an int.
 BOOLS = frozenset(
     {
         "capacity_excluded",
@@ -100,10 +100,10 @@ def _stored_adapter() -> TypeAdapter[StoredColumns]:
 
 
 def check_stored(cols: list[list[Any]]) -> None:
-    """Hold a sheet's stored columns to the row model in one call into pydantic's core
-    (about 70 ms of worker time a month of 100,000 rows). A row that does not fit is a
-    fault of the validation code, not of the sheet, so it stops the import before
-    anything of the file is written, naming the column and the row's index."""
+    """Hold a sheet's stored columns to the row model in one call into pydantic's core,
+    not a Python call per row. A row that does not fit is a fault of the validation code,
+    not of the sheet, so it stops the import before anything of the file is written,
+    naming the column and the row's index."""
     try:
         _stored_adapter().validate_python(dict(zip(STORED, cols, strict=True)))
     except ValidationError as e:
@@ -149,7 +149,8 @@ def batches(columns: dict[str, list[Any]]) -> dict[tuple[str, str], Batch]:
     in stored form, one batch per village.
 
     Dates become ISO text in one pass per column, each distinct date converted once, and
-    booleans 0/1: converting row by row in the writer cost a second per 100,000 rows.
+    booleans 0/1, here: converting row by row in the writer would hold up the one process
+    that every file waits for.
     """
     iso = _IsoDates()  # shared: a birth date is in birth_date and birth_eff
     cols = []

@@ -38,8 +38,8 @@ def binary(col: ColumnElement[str], dialect: str) -> ColumnElement[str]:
 def candidate_rows(as_of: dt.date) -> Select[tuple[object, ...]]:
     """Every row that describes someone at D: latest snapshots and the updates after them.
 
-    Driven from the few current snapshots into the rows by the snapshot index; a join that
-    let the planner scan every row of every month cost a second per 100,000 rows.
+    Driven from the few current snapshots into the rows by the snapshot index; a join lets
+    the planner scan every row of every month instead, which grows with the history kept.
     """
     cur = current_snapshot_ids(as_of).subquery("cur_snap_ids")
     return sa.select(rows.c.id.label("row_id")).where(rows.c.snapshot_id.in_(sa.select(cur.c.id)))
@@ -122,7 +122,8 @@ class CurrentState:
         """The state computed once into temporary tables, for several statements.
 
         Each statement built on the common table expressions would find the persons
-        listed twice again (half a second at 800,000 persons); the tables are small.
+        listed twice again, a scan of the person index over every month kept (see
+        docs/registry.md); the tables are small.
         """
         tag = uuid.uuid4().hex[:10]
         made: list[str] = []
@@ -148,8 +149,8 @@ class CurrentState:
     def _several(self) -> sa.CompoundSelect[tuple[object, ...]]:
         """Keys listed in two villages, twice in one sheet, in a snapshot and an update after
         it, or tied to others by a confirmed link. Found through the (person_key, ...,
-        snapshot_id) index without reading a row: grouping every candidate row by person
-        cost seconds per 800,000.
+        snapshot_id) index without reading a row: grouping the candidate rows themselves
+        would read every current row.
         """
         # "+ 0" keeps the planner off the snapshot index, so that it scans the person index
         # in key order, which needs no sort to group.

@@ -17,10 +17,9 @@ def start_context(*, holds_connections: bool = False) -> BaseContext:
     """Fork where it is safe, else spawn.
 
     A forked worker starts at once with everything imported; a spawned one imports
-    laborcli again (a second of processor per worker on an office PC). Forking a process
-    that runs other threads (a progress bar's) can deadlock the child on a lock one of
-    them held; forking one that ``holds_connections`` to a registry gives the child the
-    same sockets and files. Either way: spawn.
+    laborcli again. Forking a process that runs other threads (a progress bar's) can
+    deadlock the child on a lock one of them held; forking one that ``holds_connections``
+    to a registry gives the child the same sockets and files. Either way: spawn.
     """
     if (
         not holds_connections

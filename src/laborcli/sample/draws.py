@@ -14,9 +14,9 @@ T = TypeVar("T")
 class Rng(random.Random):
     """``random.Random`` with cheap draws for the hot loops.
 
-    ``choice``/``randint`` go through rejection sampling on random bits, several times
-    slower than scaling one ``random()``; scaling is biased by at most n/2**53 (about
-    1e-7 for the largest n used, the 10**9 phone numbers), which nothing here can notice.
+    ``choice``/``randint`` go through rejection sampling on random bits, far slower than
+    scaling one ``random()``; scaling is biased by at most n/2**53 (about 1e-7 for the
+    largest n used, the 10**9 phone numbers), which nothing here can notice.
     """
 
     def pick(self, seq: Sequence[T]) -> T:

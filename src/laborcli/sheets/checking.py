@@ -34,7 +34,7 @@ Status = Literal["imported", "unchanged", "rejected", "checked"]
 
 @dataclass(slots=True)
 class FileReport:
-    """What happened to one file (cli.md's ``files`` entries)."""
+    """What happened to one file (a ``files`` entry of docs/json.md#import-validate)."""
 
     path: str
     sha256: str = ""
@@ -52,7 +52,7 @@ class FileReport:
     batches: dict[Any, Any] = field(default_factory=dict)
 
     def as_json(self, show_pii: bool = False) -> dict[str, Any]:
-        """The JSON shape of cli.md."""
+        """The JSON shape of docs/json.md#import-validate."""
         return {
             "path": self.path,
             "sha256": self.sha256,
@@ -78,11 +78,11 @@ class RunReport:
     files: list[FileReport] = field(default_factory=list)
 
     def as_json(self, show_pii: bool = False) -> dict[str, Any]:
-        """The JSON shape of cli.md."""
+        """The JSON shape of docs/json.md#import-validate."""
         return {"files": [f.as_json(show_pii) for f in self.files], "totals": self.totals()}
 
     def totals(self) -> dict[str, int]:
-        """cli.md's ``totals``."""
+        """The ``totals`` of docs/json.md#import-validate."""
         return {
             "files": len(self.files),
             "rows_read": sum(f.rows_read for f in self.files),
@@ -139,9 +139,21 @@ def resolve_as_of(paths: list[Path], as_of: dt.date | None) -> dict[Path, dt.dat
 def gc_paused() -> Iterator[None]:
     """The cycle collector off while a file's cells are alive.
 
-    A sheet becomes millions of small objects (cells, rows, columns) without a cycle among
-    them, which reference counting frees; the collector only walked them again and again,
-    a quarter of an import's time.
+    The one account of why laborcli pauses the cycle collector, wherever it does. The
+    collector walks every tracked object again each time enough new ones have been made,
+    looking for reference cycles; the objects laborcli makes in bulk have none among them
+    and reference counting frees them, so those walks find nothing and only take time:
+
+    - Start-up imports a few thousand modules' worth of objects (typer, pydantic, rich,
+      SQLAlchemy), none of them garbage. ``cli.entry.run`` pauses the collector before
+      loading them and tells ``cli.app.main``; ``cli.app.main_options`` turns it back on
+      for every command but ``import``, once it knows which command runs.
+    - An import turns each sheet into millions of small objects (cells, rows, columns).
+      The ``import`` command keeps the collector paused throughout; called as a library,
+      ``import_sheets`` pauses it with this while it writes, and ``check_file`` while one
+      file's cells are alive, in whichever process reads the file.
+    - A worker forked from an import inherits the pause and turns the collector back on
+      (``_worker_start``): between files it is a process like any other.
     """
     was = gc.isenabled()
     gc.disable()
@@ -232,8 +244,7 @@ def _worker_start() -> None:
     a writer kept waiting holds up every file behind it, and the registry's write lock."""
     with contextlib.suppress(OSError):
         os.nice(_WORKER_NICENESS)
-    # Forked from an import, which runs with the cycle collector paused: a worker has it
-    # on between files, as any process (check_file pauses it while a file's cells live).
+    # Forked with the cycle collector paused: on between files (see gc_paused).
     gc.enable()
 
 

@@ -124,7 +124,7 @@ def _arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 def load_array_checks() -> None:
     """Import numpy and build the arrays now: before worker processes are forked, they
-    then share one copy instead of each importing numpy (a tenth of a second apiece)."""
+    then share one copy instead of each importing numpy."""
     _arrays()
 
 
@@ -159,8 +159,8 @@ class PlainChecks:
 def check_plain(texts: list[str], today: dt.date) -> PlainChecks:
     """``check_id`` of texts that ``plain_mask`` accepted, with whole-array arithmetic.
 
-    A month's sheets hold 100,000 different IDs, so caching per value saves nothing; one
-    Python call per ID cost more than reading the files. The rules and their order are
+    Nearly every ID in a month's sheets is different, so caching per value saves nothing;
+    whole arrays check them without a Python call per ID. The rules and their order are
     exactly ``check_id``'s (a test holds the two together).
     """
     n = len(texts)

@@ -369,7 +369,7 @@ class Problem:
     row: int
     column: str | None
     value: str | None
-    message: str  # what is wrong and how to fix it, in one sentence (cli.md's ``message``)
+    message: str  # what is wrong and how to fix it, in one sentence (docs/json.md#import-validate)
     pii: str | None = None  # "id" or "phone" when the value is a personal identifier
     level: Level = "cell"
     fix: str = ""  # how to fix it, on its own
@@ -383,7 +383,7 @@ class Problem:
         return mask_id(self.value) if self.pii == "id" else mask_phone(self.value)
 
     def as_json(self, show_pii: bool = False) -> dict[str, object]:
-        """The shape of cli.md's ``problems`` entries, plus ``level`` and ``fix``."""
+        """A ``problem`` of docs/json.md#import-validate."""
         return {
             "sheet": self.sheet,
             "row": self.row,

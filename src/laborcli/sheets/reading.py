@@ -195,7 +195,7 @@ def _check_zip(path: Path, data: bytes) -> None:
     """Refuse truncated zips and zip bombs before any XML parser sees them.
 
     The members' checksums are not tested here: calamine checks those it reads (a bad one
-    is reported as a corrupt file), and inflating every member twice cost a tenth of a read.
+    is reported as a corrupt file), and testing them here would inflate every member twice.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
