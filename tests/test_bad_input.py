@@ -454,7 +454,7 @@ def test_formula_without_a_cached_value_in_a_required_column_rejects_the_row(
 
 
 def test_error_cells_are_reported_not_read_as_empty(cli_sqlite: Cli, tmp_path: Path) -> None:
-    # domain.md: an income that is not a non-negative number, or a date that cannot be read, is an error
+    # docs/rules.md: an income that is not a non-negative number, or a date that cannot be read, is an error
     rows = _with_column("月收入(元)", ["#N/A", 3000, 3000])
     rows[2][STANDARD.index("出生日期")] = "#DIV/0!"
     path = tmp_path / f"{NAME}.xlsx"

@@ -1,4 +1,4 @@
-"""The figures of domain.md ("The figures", "Snapshots and identity"), computed on paper.
+"""The figures of docs/rules.md (#the-labour-force, #transfers, #the-current-state), computed on paper.
 
 Every test builds a tiny county whose figures are worked out by hand in the comments, imports
 it on both back ends and checks ``rates`` at each level and the zero-employment list.
@@ -365,7 +365,7 @@ def test_age_from_id_digits_else_birth_date_and_unknown_or_unverified_are_counte
         person("坏日甲", adult, household="H2", id_number=bad_date_id),
         # Same ID trouble, 出生日期 2012: 14, out.
         person("坏日乙", child, household="H3", id_number=bad_date_id.replace("011", "021")),
-        # Wrong check digit but the date digits read 1990-01-01: domain.md takes the age from them
+        # Wrong check digit but the date digits read 1990-01-01: docs/rules.md takes the age from them
         # ("when they form a valid date"), so 36 although 出生日期 says 2012; unverified.
         person("校验错", child, household="H4", id_number=bad_check),
         # No ID, 出生日期 1985: in, unverified.

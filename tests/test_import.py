@@ -1,6 +1,6 @@
 """Import semantics: snapshots and updates, as-of dates, idempotence, atomicity, exit codes.
 
-From domain.md "Snapshots and identity" and cli.md (`import` JSON shape and exit codes).
+From docs/rules.md#the-current-state and #identity, and docs/json.md (`import` JSON shape and exit codes).
 Every sheet is built here; every figure is counted by hand in a comment.
 """
 
@@ -461,7 +461,7 @@ def test_exit_3_when_the_server_is_unreachable(tmp_path: Path, capsys: pytest.Ca
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
 
 
-# --- JSON shapes (cli.md: keys may be added, never removed or renamed) -------------------------
+# --- JSON shapes (docs/json.md: keys may be added, never removed or renamed) -----------------
 
 FILE_KEYS = {
     "path",
@@ -474,7 +474,7 @@ FILE_KEYS = {
     "warnings",
     "problems",
 }
-# cli.md's keys, plus the level (file, row, cell) and the fix on its own.
+# docs/json.md's keys, plus the level (file, row, cell) and the fix on its own.
 PROBLEM_KEYS = {"sheet", "row", "column", "severity", "code", "message", "value", "level", "fix"}
 TOTAL_KEYS = {"files", "rows_read", "rows_imported", "rows_rejected"}
 

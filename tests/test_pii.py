@@ -1,6 +1,6 @@
 """Personal data (PIPL: ID numbers are sensitive): deletion on request, masking, quiet errors.
 
-cli.md: identifiers in every output are masked by default, an ID as its first 6 and last 4
+docs/json.md: identifiers in every output are masked by default, an ID as its first 6 and last 4
 characters with ``*`` between, a mobile as ``138****5678``; ``--show-pii`` shows them whole.
 ``laborcli people purge ID --reason R --yes`` deletes every row of a person and logs it.
 """

@@ -262,7 +262,7 @@ def test_iso_looking_dates_read_as_the_patterns_say(s: str) -> None:
 
 
 def _digits_and_separators_reference(s: str) -> object:
-    """domain.md's date forms for text of digits and - . /, written out plainly."""
+    """docs/rules.md's date forms for text of digits and - . /, written out plainly."""
     t = s[:-2] if s.endswith(".0") and s[:-2].isdigit() else s
 
     def mk(y: int, m: int, d: int) -> object:

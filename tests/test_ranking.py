@@ -1,6 +1,6 @@
 """The Friday ranking (周排名, 红黑榜) and the annual targets it is measured against.
 
-domain.md "New transfer", "Completion", "The Friday ranking"; cli.md `rank`, `targets import`.
+docs/rules.md#new-transfers and #the-ranking; docs/json.md#rank and #targets-import.
 2026-W48 runs 2026-11-23..2026-11-29, so its reference date (Friday) is 2026-11-27; the
 sheets below are imported with an explicit --as-of before that Friday.
 """

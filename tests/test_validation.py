@@ -1,4 +1,4 @@
-"""Validation of village sheets (domain.md "Validation" and "The village sheet").
+"""Validation of village sheets (docs/rules.md#validation and #the-village-sheet).
 
 Errors keep a row out of the registry; warnings let it in, flagged. Each problem names the
 code, the row as Excel shows it, the column header and the value. ``validate`` needs no
