@@ -237,8 +237,13 @@ def test_a_vocabulary_lookup_belongs_to_its_schema_even_when_python_reuses_an_id
 
 
 def _legacy(text: str) -> str:
-    """The village schema as counties copied it before sheet kinds: no [sheet], `kind`."""
+    """The village schema as counties copied it before sheet kinds: no [sheet], `kind`,
+    no problem codes of its own, and `required = true` where a county marked its template."""
     text = re.sub(r"\n\[sheet\]\n.*?\n\]\n", "\n", text, flags=re.S)
+    text = re.sub(r'^missing = "[a-z-]+"\n', "", text, flags=re.M)
+    text = text.replace(
+        'key = "phone"\nheader = "联系电话"\n', 'key = "phone"\nheader = "联系电话"\nrequired = true\n'
+    )
     for new, old in (
         ("status-unknown", "status"),
         ("capacity-unknown", "capacity"),
@@ -252,7 +257,9 @@ def _legacy(text: str) -> str:
 def test_a_county_schema_written_before_sheet_kinds_still_reads_as_a_village_sheet(tmp_path: Path) -> None:
     old = tmp_path / "county.toml"
     old.write_text(_legacy(default_schema_path().read_text(encoding="utf-8")), encoding="utf-8")
-    assert "[sheet]" not in old.read_text(encoding="utf-8")
+    assert "[sheet]" not in old.read_text(encoding="utf-8") and "missing =" not in old.read_text(
+        encoding="utf-8"
+    )
     legacy, shipped = load_schema(old), load_schema()
     assert legacy.kind == "village" and legacy.rules() is shipped.rules()
     assert [(c.key, c.type, c.unknown) for c in legacy.columns] == [
@@ -260,12 +267,19 @@ def test_a_county_schema_written_before_sheet_kinds_still_reads_as_a_village_she
     ]
     sheet = write_xlsx(
         tmp_path / "甲镇_一村_2026-11.xlsx",
-        [person("张三", dt.date(1990, 1, 1), status="打工"), person("", dt.date(1991, 1, 1), gender="男人")],
+        [
+            person("张三", dt.date(1990, 1, 1), status="打工"),
+            person("", dt.date(1991, 1, 1), gender="男人"),
+            person("李四", dt.date(1992, 1, 1), status=""),
+            person("王五", dt.date(1993, 1, 1), village=""),
+        ],
     )
     a, b = check_file(sheet, Settings(schema=legacy)), check_file(sheet, Settings(schema=shipped))
-    assert _codes(a) == _codes(b) and {"status-unknown", "name-missing", "gender-unknown"} <= {
-        c for _, c, _, _ in _codes(a)
-    }
+    assert _codes(a) == _codes(b)
+    codes = {c for _, c, _, _ in _codes(a)}
+    assert {"status-unknown", "name-missing", "gender-unknown", "status-missing", "village-missing"} <= codes
+    assert "value-missing" not in codes  # the template's 必填 on 联系电话 rejects no row
+    assert legacy.is_required("phone") and not shipped.is_required("phone")
 
 
 @pytest.mark.parametrize(
@@ -295,3 +309,75 @@ def test_a_bad_schema_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.Capt
     assert main(["--db", str(tmp_path / "r.db"), "--schema", str(bad), "validate", str(sheet)]) == 2
     said = capsys.readouterr().err
     assert "Traceback" not in said and "rule set" in said and len(said.strip().splitlines()) == 1
+
+
+def _load_two_villages(cli: Cli, tmp_path: Path) -> None:
+    for seq, village in enumerate(("一村", "二村"), start=1):
+        who = person(f"张{seq}", dt.date(1990, 1, seq), seq=seq, village=village)
+        f = write_xlsx(tmp_path / f"甲镇_{village}_2026-11.xlsx", [who])
+        assert cli("import", str(f)).exit_code == 0
+
+
+def _stored_targets(cli: Cli) -> list[tuple[str, int | None]]:
+    res = cli.json("rank", "--week", "2026-W49")  # the sheets are as of 2026-11-30
+    return sorted((row["village"], row["target"]) for row in res["rows"])
+
+
+def test_a_targets_file_without_a_targets_table_changes_nothing(cli: Cli, tmp_path: Path) -> None:
+    _load_two_villages(cli, tmp_path)
+    good = _book(
+        tmp_path / "任务.xlsx",
+        [["乡镇", "村(社区)", "年度任务数"], ["甲镇", "一村", 10], ["甲镇", "二村", 20]],
+    )
+    assert cli("targets", "import", str(good), "--year", "2026").exit_code == 0
+    wrong = write_xlsx(
+        tmp_path / "村表.xlsx", [person("李四", dt.date(1990, 1, 1))]
+    )  # a village sheet by mistake
+    broken = tmp_path / "坏.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    for f in (wrong, broken):
+        assert main(["--db", cli.db, "targets", "import", str(f), "--year", "2026"]) == 1
+        assert _stored_targets(cli) == [("一村", 10), ("二村", 20)]
+
+
+def test_only_the_first_targets_sheet_of_a_workbook_is_read(cli: Cli, tmp_path: Path) -> None:
+    _load_two_villages(cli, tmp_path)
+    wb = Workbook()
+    this_year = wb.active
+    assert this_year is not None
+    for r in (["乡镇", "村(社区)", "年度任务数"], ["甲镇", "一村", 12], ["甲镇", "二村", 8]):
+        this_year.append(r)
+    last_year = wb.create_sheet("2025年")
+    for r in (["乡镇", "村(社区)", "年度任务数"], ["甲镇", "一村", 99]):
+        last_year.append(r)
+    wb.save(tmp_path / "任务.xlsx")
+    rep = cli.json("targets", "import", str(tmp_path / "任务.xlsx"), "--year", "2026")
+    assert (rep["rows_read"], rep["imported"]) == (2, 2)
+    assert _stored_targets(cli) == [("一村", 12), ("二村", 8)]
+
+
+def test_a_targets_warning_or_a_remark_neither_fails_the_import_nor_drops_a_row(
+    cli: Cli, tmp_path: Path
+) -> None:
+    _load_two_villages(cli, tmp_path)
+    f = _book(
+        tmp_path / "任务.xlsx",
+        [
+            ["乡镇", "村(社区)", "年度任务数", "任务数", "备注"],  # 任务数 twice: a warning
+            ["甲镇", "一村", 10, 10, "总数含新增"],  # a remark that starts like a totals word
+            ["甲镇", "二村", 0, 0, ""],
+        ],
+    )
+    r = cli("targets", "import", str(f), "--year", "2026", "--format", "json")
+    assert r.exit_code == 0, r.output
+    rep = json.loads(r.stdout)
+    assert [(p["code"], p["severity"]) for p in rep["problems"]] == [("column-duplicate", "warning")]
+    assert _stored_targets(cli) == [("一村", 10)]  # a target of 0 is stored and not ranked
+
+
+def test_import_refuses_a_schema_of_another_kind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = write_xlsx(tmp_path / "甲镇_一村_2026-11.xlsx", [person("张三", dt.date(1990, 1, 1))])
+    targets_file = Path(schema_module.kind_path("targets"))
+    argv = ["--db", str(tmp_path / "r.db"), "--schema", str(targets_file), "import", str(sheet)]
+    assert main(argv) == 2
+    assert "targets" in capsys.readouterr().err

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from laborcli.cli.output import AppState
+from laborcli.i18n import pick
 
 if TYPE_CHECKING:
     from laborcli.policy import Policy
@@ -33,14 +34,23 @@ def policy(st: AppState) -> Policy:
 
 def sheet_schema(st: AppState, kind: str | None = None) -> SheetSchema:
     """The schema of a kind of sheet: --schema when it is of that kind (or no kind is
-    asked for), else the shipped one; the village sheet by default."""
+    asked for), else the shipped one. --schema names the county's own definition of one
+    kind; a command that reads village sheets refuses a schema of another kind."""
+    from laborcli.errors import UsageError
     from laborcli.sheets.schema import load_schema
 
     if st.schema:
         own = load_schema(Path(st.schema))
         if kind is None or own.kind == kind:
             return own
-    return load_schema(kind=kind)
+        if kind == "village":
+            raise UsageError(
+                pick(
+                    f"--schema {st.schema} 是 {own.kind} 表的定义, 此命令需要村花名册 (village) 的定义",
+                    f"--schema {st.schema} defines a {own.kind} sheet; this command reads village sheets",
+                )
+            )
+    return load_schema(kind=kind or "village")
 
 
 def settings(

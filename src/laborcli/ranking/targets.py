@@ -14,6 +14,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from laborcli.errors import InputFileError
+from laborcli.registry.engine import Registry
 from laborcli.registry.tables import snapshots, targets
 from laborcli.sheets.checking import FileReport, Settings, check_file
 from laborcli.sheets.problems import ProblemCode, make_problem
@@ -25,16 +27,36 @@ def targets_schema(path: Path | None = None) -> SheetSchema:
     return load_schema(path, kind="targets")
 
 
+def import_targets(reg: Registry, path: Path, year: int, schema: SheetSchema | None = None) -> FileReport:
+    """`laborcli targets import`: a year's targets replaced by the file's, in one
+    transaction. A file that cannot be read, or has no targets table, changes nothing
+    (:class:`InputFileError`); rows with problems are left out and reported."""
+    with reg.writing() as conn:
+        rep, values = read_targets(path, year, known_villages(conn), schema)
+        if rep.status == "rejected":
+            raise InputFileError(f"{path.name}: {rep.problems[-1].message}" if rep.problems else path.name)
+        replace_targets(conn, year, values)
+    return rep
+
+
 def read_targets(
     path: Path, year: int, known: set[tuple[str, str]], schema: SheetSchema | None = None
 ) -> tuple[FileReport, list[dict[str, object]]]:
     """Check a targets file; a village that has never had a sheet imported is an error.
 
     Returns the report (its ``rows_imported`` is the villages whose target is kept) and
-    the targets to store. A row without a township takes the township of the one known
-    village of that name.
+    the targets to store. Only the first sheet with a targets table is read (a workbook
+    may keep last year's sheet beside this year's). A row without a township takes the
+    township of the one known village of that name.
     """
     rep = check_file(path, Settings(schema=schema or targets_schema()), keep_book=True, for_store=True)
+    if rep.sheets:
+        first = rep.sheets[0]
+        rep.sheets = [first]
+        rep.problems = list(first.problems)
+        rep.rows_read, rep.rows_imported = first.rows_read, first.accepted
+        rep.rows_rejected = len(first.rejected_rows)
+        rep.warnings = sum(1 for p in rep.problems if p.severity == "warning")
     good: dict[tuple[str, str], dict[str, object]] = {}
     rejected = 0
     for res in rep.sheets:
@@ -72,10 +94,11 @@ def read_targets(
                 "target": target,
                 "source": path.name,
             }
-    rep.problems.sort(key=lambda p: (p.sheet, p.row))
+    rep.problems.sort(key=lambda p: p.row)
     rep.rows_rejected += rejected
     rep.rows_imported = len(good)
-    rep.status = "rejected" if rep.status == "rejected" else "imported"
+    if rep.status != "rejected":
+        rep.status = "imported"
     return rep, list(good.values())
 
 

@@ -216,10 +216,16 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
                 ProblemCode.NO_HEADER,
                 sheet=book.sheets[0].name if book.sheets else "",
                 row=1,
-                detail=path.name,
+                detail=f"{path.name}: {_header_needs(settings.schema)}",
             )
         )
     return rep
+
+
+def _header_needs(schema: SheetSchema) -> str:
+    """What a header row of the kind must name, as the officer reads it."""
+    heads = "、".join(schema.by_key[k].header for k in schema.info.header_keys)
+    return pick(f"需包含 {heads} 等列", f"it must name {heads} and more")
 
 
 def _worker_count(paths: list[Path]) -> int:

@@ -87,10 +87,10 @@ _CODES: list[Code] = [
     Code(
         P.NO_HEADER,
         "error",
-        "找不到表头行(需包含 姓名 等列)",
-        "no header row found (it must name 姓名 and more)",
+        "找不到表头行",
+        "no header row found",
         "请使用标准模板 (laborcli template) 的表头",
-        "use the headers of the standard template",
+        "use the headers of the standard template (laborcli template)",
         level="file",
     ),
     Code(

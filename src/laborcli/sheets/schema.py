@@ -41,8 +41,6 @@ _LEGACY_TYPES: dict[str, tuple[str, ProblemCode | None]] = {
 # in Python. A name, not a module path, so a schema file cannot make laborcli import code.
 RULE_SETS = {"village": "laborcli.roster.rules"}
 
-SHIPPED_KINDS = ("village", "targets")
-
 
 class Column(BaseModel):
     """One column of the sheet."""
@@ -151,6 +149,22 @@ class SheetSchema(BaseModel):
     columns: list[Column]
     vocabularies: dict[str, Vocabulary] = Field(default_factory=dict)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: Any) -> Any:
+        """A schema without ``[sheet]`` was written before sheet kinds: a county's copy of
+        the village sheet. Its empty 姓名, 村 and 就业状态 keep their own problem codes."""
+        if isinstance(data, dict) and "sheet" not in data and isinstance(data.get("columns"), list):
+            shipped = _village_missing_codes()
+            data = dict(data)
+            data["columns"] = [
+                {**c, "missing": shipped[c["key"]]}
+                if isinstance(c, dict) and c.get("key") in shipped and "missing" not in c
+                else c
+                for c in data["columns"]
+            ]
+        return data
+
     @property
     def info(self) -> SheetInfo:
         """The kind's sheet rules; a schema written before kinds is a village sheet."""
@@ -188,9 +202,16 @@ class SheetSchema(BaseModel):
 
     @cached_property
     def required_keys(self) -> list[str]:
-        """Keys whose empty cell is a problem, in the order they are checked."""
+        """Keys whose empty cell is a problem, in the order they are checked. In a schema
+        written before sheet kinds, ``required = true`` only marked the template."""
         keys = [k for k in self.info.required if k in self.by_key]
+        if self.sheet is None:
+            return keys
         return keys + [c.key for c in self.columns if c.required and c.key not in keys]
+
+    def is_required(self, key: str) -> bool:
+        """Whether the template marks the column 必填 (and its dropdown refuses a blank)."""
+        return key in self.required_keys or self.by_key[key].required
 
     @cached_property
     def _lookups(self) -> dict[str, dict[str, Term]]:
@@ -214,10 +235,6 @@ class SheetSchema(BaseModel):
     def terms(self, vocabulary: str) -> list[str]:
         """The standard terms of a vocabulary, in order (the template's dropdowns)."""
         return [t.term for t in self.vocabularies[vocabulary].terms]
-
-    def is_required(self, key: str) -> bool:
-        """Whether an empty cell of this column is a problem."""
-        return key in self.required_keys
 
     def rules(self) -> SheetRules | None:
         """The kind's rule set, if it names one (imported when first asked for: a worker
@@ -284,6 +301,13 @@ def _check(schema: SheetSchema, p: Path) -> None:
             raise SchemaError(f"{p}: column {c.key} names an unknown vocabulary {c.vocabulary}")
         if c.type in ("vocabulary", "yesno") and not c.vocabulary:
             raise SchemaError(f"{p}: column {c.key} is of type {c.type} but names no vocabulary")
+
+
+@functools.cache
+def _village_missing_codes() -> dict[str, str]:
+    """The shipped village sheet's problem codes of empty required cells, by key."""
+    data = tomllib.loads(kind_path("village").read_text(encoding="utf-8"))
+    return {c["key"]: c["missing"] for c in data["columns"] if "missing" in c}
 
 
 @functools.cache

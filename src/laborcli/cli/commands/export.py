@@ -31,14 +31,14 @@ def report(
     show_pii: ShowPii = False,
 ) -> None:
     """The monthly report: 汇总, 乡镇, 村, 零就业家庭, 脱贫劳动力, 数据质量, 说明."""
-    from laborcli.cli.context import open_reg, policy, settings
+    from laborcli.cli.context import open_reg, policy, sheet_schema
     from laborcli.exports.report import write_report
     from laborcli.exports.split import write_township_reports
     from laborcli.roster.report_data import gather_concurrently, township_reports
 
     st = state(ctx)
     d = as_of_or_today(as_of)
-    pol, schema = policy(st), settings(st).schema
+    pol, schema = policy(st), sheet_schema(st, "village")
     mask = Mask(show_pii)
     pii_notice(show_pii)
     reg = open_reg(st)
@@ -66,7 +66,7 @@ def people(
     show_pii: ShowPii = False,
 ) -> None:
     """The current register, one row per person, with age, labour force, transfer and duplicate cluster."""
-    from laborcli.cli.context import open_reg, policy, settings
+    from laborcli.cli.context import open_reg, policy, sheet_schema
     from laborcli.exports.people import write_people
     from laborcli.roster.people import register
 
@@ -76,7 +76,7 @@ def people(
     mask = Mask(show_pii)
     pii_notice(show_pii)
     with working(st, "导出人员名册"):
-        df = register(open_reg(st), d, pol, settings(st).schema, mask, township=township)
+        df = register(open_reg(st), d, pol, sheet_schema(st, "village"), mask, township=township)
     write_people(df, output, fmt.value)
     if not st.quiet:
         err.print(f"→ {output} ({len(df):,} 人)")

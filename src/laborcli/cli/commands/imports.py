@@ -56,7 +56,7 @@ def import_(
     files = expand_paths(paths)
     run = import_sheets(
         files,
-        settings(st, strict=strict, township=township, village=village),
+        settings(st, strict=strict, township=township, village=village, kind="village"),
         lambda: open_reg(st),
         as_of=parse_as_of(as_of) if as_of else None,
         mode=mode.value,

@@ -23,15 +23,14 @@ def import_targets(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Load a year's targets; they replace any targets loaded before for that year."""
-    from laborcli.cli.context import open_reg
+    from laborcli.cli.context import open_reg, sheet_schema
     from laborcli.cli.views.targets import show_targets
-    from laborcli.ranking.targets import known_villages, read_targets, replace_targets
+    from laborcli.ranking.targets import import_targets
 
+    st = state(ctx)
     if not file.is_file():
         raise UsageError(pick(f"文件不存在: {file}", f"no such file: {file}"))
-    with open_reg(state(ctx)).writing() as conn:
-        rep, values = read_targets(file, year, known_villages(conn))
-        replace_targets(conn, year, values)
+    rep = import_targets(open_reg(st), file, year, sheet_schema(st, "targets"))
     show_targets(rep, file, year, fmt)
-    if rep.problems:
+    if rep.errors or rep.rows_rejected:
         raise typer.Exit(1)
