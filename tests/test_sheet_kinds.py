@@ -381,3 +381,16 @@ def test_import_refuses_a_schema_of_another_kind(tmp_path: Path, capsys: pytest.
     argv = ["--db", str(tmp_path / "r.db"), "--schema", str(targets_file), "import", str(sheet)]
     assert main(argv) == 2
     assert "targets" in capsys.readouterr().err
+
+
+def test_a_county_village_sheet_without_some_columns_imports_them_empty(cli: Cli, tmp_path: Path) -> None:
+    text = default_schema_path().read_text(encoding="utf-8")
+    for key in ("remarks", "monitored", "organised"):
+        pattern = r'\[\[columns\]\]\nkey = "' + key + r'"\n.*?(?=\n\[\[columns\]\]|\n#)'
+        text = re.sub(pattern, "", text, flags=re.S)
+    county = tmp_path / "county.toml"
+    county.write_text(text, encoding="utf-8")
+    assert {"remarks", "monitored", "organised"}.isdisjoint(c.key for c in load_schema(county).columns)
+    sheet = write_xlsx(tmp_path / "甲镇_一村_2026-11.xlsx", [person("张三", dt.date(1990, 1, 1))])
+    rep = cli.json("--schema", str(county), "import", str(sheet))
+    assert rep["totals"]["rows_imported"] == 1

@@ -59,6 +59,13 @@ class SheetKind(StrEnum):
     targets = "targets"
 
 
+class SheetFormat(StrEnum):
+    """File format of generated sheets (`sample --format`)."""
+
+    xlsx = "xlsx"
+    csv = "csv"
+
+
 class PeopleFormat(StrEnum):
     """File format of the register export (`export people --format`)."""
 

@@ -24,8 +24,8 @@ from rich.progress import (
 from rich.table import Table
 
 from laborcli.dates import parse_as_of
-from laborcli.exports.safe import csv_safe
 from laborcli.i18n import pick
+from laborcli.sheets.safe import csv_safe
 
 if TYPE_CHECKING:
     from laborcli.registry import Registry

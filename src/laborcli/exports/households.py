@@ -8,9 +8,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from laborcli.exports.workbook import write_table
 from laborcli.privacy import Mask
 from laborcli.roster.households import Household, Member
+from laborcli.sheets.workbook import write_table
 
 # The columns of ``member_cells``: one household member.
 MEMBER_HEADERS = ["姓名", "与户主关系", "身份证号码", "联系电话", "年龄", "是否劳动力", "就业状态"]

@@ -8,8 +8,8 @@ import pandas as pd
 from openpyxl import Workbook
 
 from laborcli.errors import UsageError
-from laborcli.exports.safe import csv_safe
-from laborcli.exports.workbook import write_table
+from laborcli.sheets.safe import csv_safe
+from laborcli.sheets.workbook import write_table
 
 # The command imports it from here until it imports it from roster.people.
 

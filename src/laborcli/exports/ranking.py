@@ -8,8 +8,8 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 
-from laborcli.exports.workbook import write_table
 from laborcli.ranking.weekly import Ranking, RankRow
+from laborcli.sheets.workbook import write_table
 
 RED_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
 BLACK_FILL = PatternFill(fill_type="solid", start_color="FF595959", end_color="FF595959")

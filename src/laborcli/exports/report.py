@@ -19,14 +19,14 @@ from openpyxl.styles import Font, PatternFill
 
 from laborcli import __version__
 from laborcli.exports.households import MEMBER_HEADERS, member_cells
-from laborcli.exports.safe import set_cell
-from laborcli.exports.workbook import print_setup, write_table
 from laborcli.policy import LabourForceAges
 from laborcli.privacy import Mask
 from laborcli.roster import catalogue
 from laborcli.roster.catalogue import INT, PCT
 from laborcli.roster.figures import Rates
 from laborcli.roster.report_data import Definitions, ReportData
+from laborcli.sheets.safe import set_cell
+from laborcli.sheets.workbook import print_setup, write_table
 
 FIGURES = [(f.key, f.label, f.number_format) for f in catalogue.FIGURES]
 RED_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")

@@ -13,10 +13,10 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from laborcli.errors import InputFileError, UsageError
-from laborcli.exports.workbook import write_table
 from laborcli.identity.clusters import Cluster
 from laborcli.identity.decisions import row_token
 from laborcli.privacy import Mask
+from laborcli.sheets.workbook import write_table
 
 HEADERS = [
     "组号",

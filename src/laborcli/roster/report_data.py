@@ -26,8 +26,8 @@ from laborcli.registry.tables import imports, problems
 from laborcli.roster.figures import Rates, figure_table, rates, rates_of_table, unverified_by_village
 from laborcli.roster.households import Household, collect
 from laborcli.roster.state import current_row_count, latest_snapshots
-from laborcli.roster.workers import start_context
 from laborcli.sheets.schema import SheetSchema, load_schema
+from laborcli.sheets.workers import start_context
 
 
 @dataclass(frozen=True, slots=True)

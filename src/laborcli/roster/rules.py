@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from laborcli.identity.keys import unverified_key, verified_key
-from laborcli.roster.rowform import Batch, batches
+from laborcli.roster.rowform import STORED, Batch, batches
 from laborcli.sheets.cells import fold
 from laborcli.sheets.problems import ProblemCode
 from laborcli.sheets.reading import Cell
@@ -20,20 +20,29 @@ from laborcli.sheets.validating import SheetData, SheetResult
 
 P = ProblemCode
 
-# The columns these rules read.
-NEEDS = (
-    "township",
-    "village",
-    "household_id",
-    "name",
-    "id_number",
-    "gender",
-    "birth_date",
-    "employment_status",
-    "labour_capacity",
-    "poor_household",
-    "relocated",
+# The columns a village sheet kind must have; every other stored column may be left out
+# of a county's schema and is then stored empty.
+NEEDS = ("township", "village", "name", "id_number", "employment_status")
+# Stored columns that these rules compute, not read from the sheet.
+_DERIVED = frozenset(
+    {
+        "sheet",
+        "row_number",
+        "id_raw",
+        "id_valid",
+        "person_key",
+        "birth_eff",
+        "gender_eff",
+        "transferred",
+        "outside",
+        "status_in_lf",
+        "capacity_excluded",
+        "poor",
+        "warnings",
+    }
 )
+# The stored columns read from the sheet, by column key (the rows table's grp is "group").
+_READ = tuple("group" if k == "grp" else k for k in STORED if k not in _DERIVED)
 YESNO_KEYS = ("poor_household", "relocated", "monitored", "organised")
 
 
@@ -44,6 +53,9 @@ def row_rules(sd: SheetData) -> None:
     rows are looked at one by one.
     """
     v = sd.val
+    for key in _READ:
+        if key not in v:
+            v[key] = [None] * sd.n
     v["township"] = [t or "" for t in v["township"]]
     _cross_checks(sd)
     ids = sd.ids["id_number"]

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from laborcli.errors import UsageError
 from laborcli.i18n import pick
-from laborcli.roster.workers import start_context
 from laborcli.sample.duplicates import DUPLICATES
 from laborcli.sample.months import month_end, month_list
 from laborcli.sample.places import CountyPlan, plan_county
@@ -19,6 +18,7 @@ from laborcli.sample.summary import CountySummary, MonthSummary
 from laborcli.sample.targets import write_targets
 from laborcli.sample.township import Job, JobResult, run_township
 from laborcli.sample.writers import Fmt
+from laborcli.sheets.workers import start_context
 
 
 @dataclass(frozen=True, slots=True)

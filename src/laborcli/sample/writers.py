@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Literal
 from xml.sax.saxutils import escape
 
-from laborcli.exports.safe import csv_safe
+from laborcli.sheets.safe import csv_safe
 
 Fmt = Literal["xlsx", "csv"]
 SheetCell = str | int | float | dt.date | None

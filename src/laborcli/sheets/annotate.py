@@ -15,9 +15,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from laborcli.exports.safe import set_cell
 from laborcli.sheets.checking import FileReport
 from laborcli.sheets.problems import Problem
+from laborcli.sheets.safe import set_cell
 
 RED = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
 YELLOW = PatternFill(fill_type="solid", start_color="FFFFEB9C", end_color="FFFFEB9C")

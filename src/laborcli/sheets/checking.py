@@ -21,13 +21,13 @@ from typing import Any, Literal
 from laborcli.dates import as_of_from_name
 from laborcli.errors import InputFileError, UsageError
 from laborcli.i18n import pick
-from laborcli.roster.workers import start_context
 from laborcli.sheets import idcard
 from laborcli.sheets.locating import locate
 from laborcli.sheets.problems import Problem, ProblemCode, make_problem
 from laborcli.sheets.reading import RawBook, read_book
 from laborcli.sheets.schema import SheetSchema
 from laborcli.sheets.validating import Options, SheetResult, validate_table
+from laborcli.sheets.workers import start_context
 
 Status = Literal["imported", "unchanged", "rejected", "checked"]
 

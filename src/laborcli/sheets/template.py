@@ -14,9 +14,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from laborcli.exports.safe import set_cell
-from laborcli.exports.workbook import print_setup
+from laborcli.sheets.safe import set_cell
 from laborcli.sheets.schema import SheetSchema
+from laborcli.sheets.workbook import print_setup
 
 TEMPLATE_ROWS = 2000
 HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="FFDDEBF7")

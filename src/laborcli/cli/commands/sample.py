@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import time
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from laborcli.cli.output import err, out, pct, print_json, progress, state, table
+from laborcli.cli.options import SheetFormat
+from laborcli.cli.output import err, print_json, progress, state
+from laborcli.cli.views.sample import show_sample
 from laborcli.i18n import pick
 
-if TYPE_CHECKING:
-    from laborcli.sample import CountySummary
-
 app = typer.Typer()
-
-
-class SheetFormat(StrEnum):
-    """File format of the generated sheets."""
-
-    xlsx = "xlsx"
-    csv = "csv"
 
 
 @app.command("sample")
@@ -93,58 +84,6 @@ def sample(
     if as_json:
         print_json(summary.as_json())
         return
-    _render(summary)
+    show_sample(summary)
     if not st.quiet:
         err.print(f"→ {output} ({summary.bytes_written / 1e6:.1f} MB, {elapsed:.1f} s)")
-
-
-def _render(summary: CountySummary) -> None:
-    """The county's table of months, its duplicates and its targets, on stdout."""
-    rows = [
-        (
-            m.month,
-            m.files,
-            m.rows,
-            m.rows_rejected,
-            m.warnings,
-            m.persons_counted,
-            m.labour_force,
-            m.transferred,
-            pct(m.transfer_rate),
-        )
-        for m in summary.months
-    ]
-    out.print(
-        table(
-            pick(
-                f"{summary.county}: {summary.townships} 个乡镇, {summary.villages} 个村, "
-                f"{summary.persons} 人, {summary.households} 户",
-                f"{summary.county}: {summary.townships} townships, {summary.villages} villages, "
-                f"{summary.persons} persons, {summary.households} households",
-            ),
-            [
-                pick("月份", "month"),
-                pick("文件", "files"),
-                pick("行数", "rows"),
-                pick("应拒收", "to reject"),
-                pick("警告", "warnings"),
-                pick("应计人数", "persons counted"),
-                pick("劳动力", "labour force"),
-                pick("转移就业", "transferred"),
-                pick("转移率", "rate"),
-            ],
-            rows,
-            right=range(1, 9),
-        )
-    )
-    dups = ", ".join(f"{k} {n}" for k, n in summary.duplicates.items() if n)
-    if dups:
-        out.print(pick(f"重复登记: {dups}", f"listed twice: {dups}"))
-    if summary.targets_file:
-        total = sum(summary.targets.values())
-        out.print(
-            pick(
-                f"任务表: {summary.targets_file} ({summary.targets_year} 年, 合计 {total})",
-                f"targets: {summary.targets_file} ({summary.targets_year}, total {total})",
-            )
-        )

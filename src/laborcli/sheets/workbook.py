@@ -8,7 +8,7 @@ from copy import copy
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from laborcli.exports.safe import set_cell
+from laborcli.sheets.safe import set_cell
 
 HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
 THIN = Side(style="thin", color="FF999999")

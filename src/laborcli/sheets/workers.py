@@ -1,9 +1,8 @@
 """How laborcli starts worker processes: the one start policy of the import's sheet
 checks, the report's duplicate review and the sample generator.
 
-It lives in ``roster`` because the import and the report, which run the workers, live
-here, and this package's ``__init__`` loads nothing: the sheet checks import it without
-bringing in the database layer.
+It lives with the sheet machinery, whose file checks are what the import's workers run;
+nothing here loads the database layer.
 """
 
 from __future__ import annotations
