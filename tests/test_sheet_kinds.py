@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from laborcli.cli.app import main
 from laborcli.errors import SchemaError
-from laborcli.ranking.targets import read_targets, targets_schema
+from laborcli.ranking.target_sheet import read_targets, targets_schema
 from laborcli.sheets import schema as schema_module
 from laborcli.sheets.annotate import annotate_book
 from laborcli.sheets.checking import FileReport, Settings, check_file

@@ -25,7 +25,7 @@ def import_targets(
     """Load a year's targets; they replace any targets loaded before for that year."""
     from laborcli.cli.context import open_reg, sheet_schema
     from laborcli.cli.views.targets import show_targets
-    from laborcli.ranking.targets import import_targets
+    from laborcli.ranking.target_sheet import import_targets
 
     st = state(ctx)
     if not file.is_file():
