@@ -61,6 +61,13 @@ def _age_between(birth: ColumnElement[Any], d: dt.date, lo: int, hi: int) -> Col
     return sa.and_(birth <= years_before(d, lo), birth > years_before(d, hi + 1))
 
 
+def zero_employment(labour_force: Any, transferred: Any) -> Any:
+    """零就业家庭: a household with at least one labour-force member and none of them
+    transferred (docs/rules.md#households). Works on counts and on SQL columns alike; a
+    person without a 户编号 is a household of their own."""
+    return (labour_force > 0) & (transferred == 0)
+
+
 def labour_force_expr(c: Any, d: dt.date, ages: LabourForceAges) -> ColumnElement[bool]:
     """Whether a current row's person is in the labour force at d."""
     bounds = {
@@ -393,8 +400,10 @@ def _aggregate(conn: Connection, ft: FigureTable, cols: tuple[str, ...]) -> list
         sa.func.sum(sa.case((alone, hh.c.labour_force), else_=1)).label("households"),
         sa.func.sum(
             sa.case(
+                # Each person without a 户编号 is a household: those in the labour force
+                # and not transferred.
                 (alone, hh.c.labour_force - hh.c.transferred),
-                (hh.c.transferred == 0, 1),
+                (zero_employment(hh.c.labour_force, hh.c.transferred), 1),
                 else_=0,
             )
         ).label("zero_employment_households"),

@@ -18,7 +18,13 @@ from laborcli.dates import age_in_years
 from laborcli.policy import LabourForceAges
 from laborcli.privacy import Mask
 from laborcli.registry.tables import links, rows, snapshots
-from laborcli.roster.figures import FigureTable, figure_table, households_of, labour_force_expr
+from laborcli.roster.figures import (
+    FigureTable,
+    figure_table,
+    households_of,
+    labour_force_expr,
+    zero_employment,
+)
 from laborcli.roster.state import binary, person_key_expr
 
 
@@ -49,8 +55,8 @@ class Household:
 
     @property
     def zero_employment(self) -> bool:
-        """Labour but nobody transferred."""
-        return self.labour_force > 0 and self.transferred == 0
+        """Labour but nobody transferred (``figures.zero_employment``)."""
+        return bool(zero_employment(self.labour_force, self.transferred))
 
 
 def households(
@@ -87,7 +93,7 @@ def collect(conn: Connection, ft: FigureTable, zero_only: bool) -> list[Househol
     tr = sa.and_(lf, rows.c.transferred.is_(True))
     alone = sa.and_(rows.c.household_id.is_(None), lf)
     if zero_only:
-        wanted = wanted.where(hh.c.transferred == 0)
+        wanted = wanted.where(zero_employment(hh.c.labour_force, hh.c.transferred))
         alone = sa.and_(alone, rows.c.transferred.is_(False))
     pkey = person_key_expr()
     # A person without a 户编号 is a household of their own, named by their person key.
