@@ -8,6 +8,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from laborcli.errors import UsageError
+from laborcli.i18n import pick
 from laborcli.sheets.safe import csv_safe
 from laborcli.sheets.workbook import write_table
 
@@ -35,6 +36,16 @@ def write_people(df: pd.DataFrame, path: Path, fmt: str) -> None:
         try:
             df.to_parquet(path, index=False)
         except ImportError as e:
-            raise UsageError("parquet needs pyarrow: pip install 'laborcli[parquet]' (or pyarrow)") from e
+            raise UsageError(
+                pick(
+                    "导出 parquet 需要 pyarrow: pip install 'laborcli[parquet]' (或 pyarrow)",
+                    "parquet needs pyarrow: pip install 'laborcli[parquet]' (or pyarrow)",
+                )
+            ) from e
     else:
-        raise UsageError(f"unknown format {fmt}: use csv, xlsx or parquet")
+        raise UsageError(
+            pick(
+                f"不支持的格式 {fmt}: 请用 csv、xlsx 或 parquet",
+                f"unknown format {fmt}: use csv, xlsx or parquet",
+            )
+        )

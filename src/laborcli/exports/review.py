@@ -13,6 +13,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from laborcli.errors import InputFileError, UsageError
+from laborcli.i18n import pick
 from laborcli.identity.clusters import Cluster
 from laborcli.identity.decisions import row_token
 from laborcli.privacy import Mask
@@ -108,11 +109,13 @@ def read_review(path: Path) -> list[tuple[str, str, str]]:
     choices, or two different decisions for one cluster, stop the whole apply.
     """
     if not path.is_file():
-        raise UsageError(f"文件不存在: {path}")
+        raise UsageError(pick(f"文件不存在: {path}", f"no such file: {path}"))
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:
-        raise InputFileError(f"{path.name}: 无法读取核查表: {e}") from e
+        raise InputFileError(
+            f"{path.name}: " + pick(f"无法读取核查表: {e}", f"cannot read the review workbook: {e}")
+        ) from e
     try:
         ws = wb["待核查"] if "待核查" in wb.sheetnames else wb.worksheets[0]
         ws.reset_dimensions()
@@ -139,11 +142,22 @@ def read_review(path: Path) -> list[tuple[str, str, str]]:
             if v is None:
                 continue
             if verdicts.setdefault(cid, v) != v:
-                raise InputFileError(f"{path.name}: 第{n}行 组 {cid} 的判定前后矛盾 ({SAME} 与 {DIFFERENT})")
+                raise InputFileError(
+                    f"{path.name}: "
+                    + pick(
+                        f"第{n}行 组 {cid} 的判定前后矛盾 ({SAME} 与 {DIFFERENT})",
+                        f"row {n}: cluster {cid} is marked both {SAME} and {DIFFERENT}",
+                    )
+                )
     finally:
         wb.close()
     if not header_seen:
-        raise InputFileError(f"{path.name}: 不是 laborcli 导出的核查表 (找不到表头)")
+        raise InputFileError(
+            f"{path.name}: "
+            + pick(
+                "不是 laborcli 导出的核查表 (找不到表头)", "not a review workbook laborcli wrote (no header)"
+            )
+        )
     out: list[tuple[str, str, str]] = []
     for cid, verdict in sorted(verdicts.items()):
         ks = sorted(keys.get(cid, set()))

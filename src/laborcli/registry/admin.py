@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from laborcli.errors import UsageError
+from laborcli.i18n import pick
 from laborcli.identity.keys import id_of
 from laborcli.registry.engine import Registry, display_url
 from laborcli.registry.migrate import HEAD, current_revision
@@ -57,7 +58,7 @@ def backup_sqlite(reg: Registry, target: Path) -> int:
             "pg_dump --format=custom --file=laborcli.dump DBNAME"
         )
     if target.exists():
-        raise UsageError(f"目标文件已存在, 不覆盖: {target}")
+        raise UsageError(pick(f"目标文件已存在, 不覆盖: {target}", f"{target} exists; not overwritten"))
     src = sqlite3.connect(reg.url.database)
     fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     os.close(fd)

@@ -32,7 +32,11 @@ def lock_wait_ms() -> int:
     try:
         return max(0, int(float(env) * 1000)) if env else BUSY_TIMEOUT_MS
     except ValueError as e:
-        raise UsageError(f"LABORCLI_LOCK_TIMEOUT: {env!r}") from e
+        raise UsageError(
+            pick(
+                f"LABORCLI_LOCK_TIMEOUT 应为秒数: {env!r}", f"LABORCLI_LOCK_TIMEOUT must be seconds: {env!r}"
+            )
+        ) from e
 
 
 def to_url(db: str | None) -> URL:

@@ -23,6 +23,7 @@ from typing import Any, Literal, Protocol
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from laborcli.errors import SchemaError
+from laborcli.i18n import pick
 from laborcli.sheets.cells import fold
 from laborcli.sheets.problems import ProblemCode
 
@@ -268,22 +269,33 @@ def load_schema(path: Path | None = None, kind: str | None = None) -> SheetSchem
         data = tomllib.loads(p.read_text(encoding="utf-8"))
         schema = SheetSchema.model_validate(data)
     except FileNotFoundError as e:
-        raise SchemaError(f"schema file not found: {p}") from e
+        raise SchemaError(pick(f"找不到表格定义文件: {p}", f"schema file not found: {p}")) from e
     except tomllib.TOMLDecodeError as e:
-        raise SchemaError(f"{p}: not a valid sheet definition: {str(e).splitlines()[0]}") from e
+        raise SchemaError(f"{p}: {_NOT_VALID()}: {str(e).splitlines()[0]}") from e
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
-        raise SchemaError(f"{p}: not a valid sheet definition: {where}: {first['msg']}") from e
+        raise SchemaError(f"{p}: {_NOT_VALID()}: {where}: {first['msg']}") from e
     _check(schema, p)
     return schema
+
+
+def _NOT_VALID() -> str:
+    return pick("不是有效的表格定义", "not a valid sheet definition")
 
 
 def _check(schema: SheetSchema, p: Path) -> None:
     """Every key the kind's rules name is a column, every vocabulary named exists."""
     info = schema.info
     if info.rules is not None and info.rules not in RULE_SETS:
-        raise SchemaError(f"{p}: unknown rule set {info.rules!r} (known: {', '.join(RULE_SETS)})")
+        known = ", ".join(RULE_SETS)
+        raise SchemaError(
+            f"{p}: "
+            + pick(
+                f"未知的规则集 {info.rules!r} (rule set; 可用: {known})",
+                f"unknown rule set {info.rules!r} (known: {known})",
+            )
+        )
     rules = schema.rules()
     needed = [
         *info.header_keys,
@@ -293,14 +305,40 @@ def _check(schema: SheetSchema, p: Path) -> None:
         *([info.row_key] if info.row_key else []),
         *(rules.NEEDS if rules is not None else ()),
     ]
+    if info.row_key and info.row_key not in info.header_keys:
+        raise SchemaError(
+            f"{p}: "
+            + pick(
+                f"row_key {info.row_key} 必须是 header_keys 之一",
+                f"row_key {info.row_key} must be one of header_keys",
+            )
+        )
     missing = sorted({k for k in needed if k not in schema.by_key})
     if missing:
-        raise SchemaError(f"{p}: the sheet definition lacks the columns {', '.join(missing)}")
+        raise SchemaError(
+            f"{p}: "
+            + pick(
+                f"表格定义缺少以下列: {', '.join(missing)}",
+                f"the sheet definition lacks the columns {', '.join(missing)}",
+            )
+        )
     for c in schema.columns:
         if c.vocabulary and c.vocabulary not in schema.vocabularies:
-            raise SchemaError(f"{p}: column {c.key} names an unknown vocabulary {c.vocabulary}")
+            raise SchemaError(
+                f"{p}: "
+                + pick(
+                    f"列 {c.key} 引用了不存在的取值列表 {c.vocabulary}",
+                    f"column {c.key} names an unknown vocabulary {c.vocabulary}",
+                )
+            )
         if c.type in ("vocabulary", "yesno") and not c.vocabulary:
-            raise SchemaError(f"{p}: column {c.key} is of type {c.type} but names no vocabulary")
+            raise SchemaError(
+                f"{p}: "
+                + pick(
+                    f"列 {c.key} 的类型为 {c.type}, 但没有指定取值列表 (vocabulary)",
+                    f"column {c.key} is of type {c.type} but names no vocabulary",
+                )
+            )
 
 
 @functools.cache

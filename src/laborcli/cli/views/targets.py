@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from laborcli.cli.options import Format
 from laborcli.cli.output import err, out, print_csv, print_json
+from laborcli.sheets.checking import RunReport
 
 if TYPE_CHECKING:
     from laborcli.sheets.checking import FileReport
@@ -27,7 +28,7 @@ def show_targets(rep: FileReport, file: Path, year: int, fmt: Format) -> None:
             }
         )
     elif fmt is Format.csv:
-        print_csv(CSV_HEAD, [[p.as_json()[k] for k in CSV_HEAD] for p in rep.problems])
+        print_csv(CSV_HEAD, [[rec[k] for k in CSV_HEAD] for rec in RunReport([rep]).flatten()])
     else:
         out.print(f"{year} 年任务: 读取 {rep.rows_read} 行, 导入 {rep.rows_imported} 个村")
         for p in rep.problems:
