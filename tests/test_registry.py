@@ -680,3 +680,33 @@ def test_importing_the_registry_changes_nothing_process_wide(tmp_path: Path) -> 
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["False", "True"]
+
+
+def test_the_unverified_id_index_is_partial_on_both_back_ends(db_url: str) -> None:
+    from laborcli.registry import open_registry
+
+    open_registry(db_url).close()
+    eng = sa.create_engine(to_url(db_url))
+    try:
+        with eng.connect() as c:
+            if c.dialect.name == "postgresql":
+                sql = c.execute(
+                    sa.text(
+                        "SELECT indexdef FROM pg_indexes"
+                        " WHERE indexname = 'ix_rows_unverified_id' AND schemaname = current_schema()"
+                    )
+                ).scalar_one()
+                assert "WHERE (NOT id_valid)" in sql
+            else:
+                sql = c.execute(
+                    sa.text("SELECT sql FROM sqlite_master WHERE name = 'ix_rows_unverified_id'")
+                ).scalar_one()
+                assert sql.endswith("WHERE id_valid = 0")
+    finally:
+        eng.dispose()
+
+
+def test_the_registry_tables_do_not_load_the_postgresql_dialect() -> None:
+    # Every command on a SQLite registry, the usual one, would pay for loading it.
+    code = "import sys, laborcli.registry.tables; sys.exit('sqlalchemy.dialects.postgresql' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -123,11 +123,17 @@ rows = sa.Table(
     # An ID that failed its checks, for history by ID (a verified ID is its person key).
     # Only those rows are indexed: every index costs each imported row a B-tree insertion,
     # and a household's rows are found through ix_rows_figures (snapshot, household).
-    sa.Index(
-        "ix_rows_unverified_id",
-        "id_number",
-        sqlite_where=sa.text("id_valid = 0"),
-        postgresql_where=sa.text("NOT id_valid"),
+    # PostgreSQL's condition is written in its own DDL below: a postgresql_ option here
+    # would load the PostgreSQL dialect for every command on a SQLite registry.
+    sa.Index("ix_rows_unverified_id", "id_number", sqlite_where=sa.text("id_valid = 0")).ddl_if(
+        dialect="sqlite"
+    ),
+)
+sa.event.listen(
+    rows,
+    "after_create",
+    sa.DDL("CREATE INDEX ix_rows_unverified_id ON rows (id_number) WHERE NOT id_valid").execute_if(
+        dialect="postgresql"
     ),
 )
 

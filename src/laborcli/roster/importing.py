@@ -20,7 +20,6 @@ from laborcli import __version__
 from laborcli.dates import as_of_from_name
 from laborcli.policy import DedupPolicy
 from laborcli.sheets.checking import (
-    Checker,
     FileReport,
     RunReport,
     Settings,
@@ -31,6 +30,7 @@ from laborcli.sheets.checking import (
 )
 from laborcli.sheets.problems import ProblemCode, make_problem
 from laborcli.sheets.reading import file_sha256
+from laborcli.sheets.workers import Checker
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection

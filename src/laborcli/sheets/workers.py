@@ -1,5 +1,5 @@
-"""How laborcli starts worker processes: the one start policy of the import's sheet
-checks, the report's duplicate review and the sample generator.
+"""Worker processes: the one start policy (of the import's sheet checks, the report's
+duplicate review and the sample generator), and the files an import reads ahead in them.
 
 It lives with the sheet machinery, whose file checks are what the import's workers run;
 nothing here loads the database layer.
@@ -7,9 +7,19 @@ nothing here loads the database layer.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
+import os
 import threading
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing.context import BaseContext
+from pathlib import Path
+
+from laborcli.sheets import idcard
+from laborcli.sheets.checking import FileReport, Settings, check_file
 
 
 def start_context(*, holds_connections: bool = False) -> BaseContext:
@@ -27,3 +37,100 @@ def start_context(*, holds_connections: bool = False) -> BaseContext:
     ):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
+
+
+def _worker_count(paths: list[Path]) -> int:
+    """Processes to read and validate with: all cores when the batch is big enough to pay."""
+    env = os.environ.get("LABORCLI_WORKERS")
+    if env and env.isdigit():
+        return max(1, int(env))
+    total = 0
+    for p in paths:
+        with contextlib.suppress(OSError):
+            total += p.stat().st_size
+    if len(paths) < 3 or total < 4_000_000:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+_WORKER_NICENESS = 5
+
+
+def _worker_start() -> None:
+    """Workers yield the processor to the importing process, which writes what they read:
+    a writer kept waiting holds up every file behind it, and the registry's write lock."""
+    with contextlib.suppress(OSError):
+        os.nice(_WORKER_NICENESS)
+    # Forked with the cycle collector paused: on between files (see gc_paused).
+    gc.enable()
+
+
+class Checker:
+    """Files read and validated ahead of the writer: in worker processes when the batch
+    is large enough to pay, else one by one as they are asked for.
+
+    Made before the registry is opened, the workers start on the first files while the
+    importing process is still loading the database layer and looking up which files were
+    imported before; a file that turns out ``unchanged`` is checked for nothing, at most
+    two per worker. At most two files per worker are in flight, so memory holds a few
+    files, never the county.
+    """
+
+    def __init__(self, paths: list[Path], settings: Settings) -> None:
+        self.settings = settings
+        self.workers = _worker_count(paths)
+        self.pool: ProcessPoolExecutor | None = None
+        self.ahead: dict[Path, Future[FileReport]] = {}
+        if self.workers > 1:
+            idcard.load_array_checks()
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=start_context(), initializer=_worker_start
+            )
+            for p in paths[: 2 * self.workers]:
+                self.ahead[p] = self._submit(p)
+
+    def __enter__(self) -> Checker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _submit(self, path: Path) -> Future[FileReport]:
+        assert self.pool is not None
+        return self.pool.submit(check_file, path, self.settings, for_store=True)
+
+    def _started(self, path: Path) -> Future[FileReport]:
+        """The file's check: the one started ahead, else a new one."""
+        ahead = self.ahead.pop(path, None)
+        return ahead if ahead is not None else self._submit(path)
+
+    def reports(self, paths: list[Path]) -> Iterator[FileReport]:
+        """The report of each of ``paths``, in order (files started ahead and not among
+        them are dropped)."""
+        if self.pool is None:
+            for p in paths:
+                yield check_file(p, self.settings, for_store=True)
+            return
+        wanted = set(paths)
+        for p, fut in list(self.ahead.items()):
+            if p not in wanted:
+                fut.cancel()
+                del self.ahead[p]
+        pending: deque[Future[FileReport]] = deque()
+        it = iter(paths)
+        for p in it:
+            pending.append(self._started(p))
+            if len(pending) >= 2 * self.workers:
+                break
+        while pending:
+            rep = pending.popleft().result()
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append(self._started(nxt))
+            yield rep
+
+    def close(self) -> None:
+        """Stop the workers (a file one is reading is finished first)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
