@@ -269,19 +269,24 @@ def load_schema(path: Path | None = None, kind: str | None = None) -> SheetSchem
         data = tomllib.loads(p.read_text(encoding="utf-8"))
         schema = SheetSchema.model_validate(data)
     except FileNotFoundError as e:
-        raise SchemaError(pick(f"找不到表格定义文件: {p}", f"schema file not found: {p}")) from e
+        raise _refused(p, "找不到表格定义文件", "schema file not found") from e
     except tomllib.TOMLDecodeError as e:
-        raise SchemaError(f"{p}: {_NOT_VALID()}: {str(e).splitlines()[0]}") from e
+        raise SchemaError(f"{p}: {_not_valid()}: {str(e).splitlines()[0]}") from e
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
-        raise SchemaError(f"{p}: {_NOT_VALID()}: {where}: {first['msg']}") from e
+        raise SchemaError(f"{p}: {_not_valid()}: {where}: {first['msg']}") from e
     _check(schema, p)
     return schema
 
 
-def _NOT_VALID() -> str:
+def _not_valid() -> str:
     return pick("不是有效的表格定义", "not a valid sheet definition")
+
+
+def _refused(p: Path, zh: str, en: str) -> SchemaError:
+    """A schema file that cannot be used, in one line naming the file."""
+    return SchemaError(f"{p}: {pick(zh, en)}")
 
 
 def _check(schema: SheetSchema, p: Path) -> None:
@@ -289,12 +294,16 @@ def _check(schema: SheetSchema, p: Path) -> None:
     info = schema.info
     if info.rules is not None and info.rules not in RULE_SETS:
         known = ", ".join(RULE_SETS)
-        raise SchemaError(
-            f"{p}: "
-            + pick(
-                f"未知的规则集 {info.rules!r} (rule set; 可用: {known})",
-                f"unknown rule set {info.rules!r} (known: {known})",
-            )
+        raise _refused(
+            p,
+            f"未知的规则集 {info.rules!r} (rule set; 可用: {known})",
+            f"unknown rule set {info.rules!r} (known: {known})",
+        )
+    if info.row_key and info.row_key not in info.header_keys:
+        raise _refused(
+            p,
+            f"row_key {info.row_key} 必须是 header_keys 之一",
+            f"row_key {info.row_key} must be one of header_keys",
         )
     rules = schema.rules()
     needed = [
@@ -302,42 +311,25 @@ def _check(schema: SheetSchema, p: Path) -> None:
         *info.record_keys,
         *info.required_columns,
         *info.required,
-        *([info.row_key] if info.row_key else []),
         *(rules.NEEDS if rules is not None else ()),
     ]
-    if info.row_key and info.row_key not in info.header_keys:
-        raise SchemaError(
-            f"{p}: "
-            + pick(
-                f"row_key {info.row_key} 必须是 header_keys 之一",
-                f"row_key {info.row_key} must be one of header_keys",
-            )
-        )
-    missing = sorted({k for k in needed if k not in schema.by_key})
+    missing = ", ".join(sorted({k for k in needed if k not in schema.by_key}))
     if missing:
-        raise SchemaError(
-            f"{p}: "
-            + pick(
-                f"表格定义缺少以下列: {', '.join(missing)}",
-                f"the sheet definition lacks the columns {', '.join(missing)}",
-            )
+        raise _refused(
+            p, f"表格定义缺少以下列: {missing}", f"the sheet definition lacks the columns {missing}"
         )
     for c in schema.columns:
         if c.vocabulary and c.vocabulary not in schema.vocabularies:
-            raise SchemaError(
-                f"{p}: "
-                + pick(
-                    f"列 {c.key} 引用了不存在的取值列表 {c.vocabulary}",
-                    f"column {c.key} names an unknown vocabulary {c.vocabulary}",
-                )
+            raise _refused(
+                p,
+                f"列 {c.key} 引用了不存在的取值列表 {c.vocabulary}",
+                f"column {c.key} names an unknown vocabulary {c.vocabulary}",
             )
         if c.type in ("vocabulary", "yesno") and not c.vocabulary:
-            raise SchemaError(
-                f"{p}: "
-                + pick(
-                    f"列 {c.key} 的类型为 {c.type}, 但没有指定取值列表 (vocabulary)",
-                    f"column {c.key} is of type {c.type} but names no vocabulary",
-                )
+            raise _refused(
+                p,
+                f"列 {c.key} 的类型为 {c.type}, 但没有指定取值列表 (vocabulary)",
+                f"column {c.key} is of type {c.type} but names no vocabulary",
             )
 
 
