@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from rich.table import Table
+
 from laborcli.cli.options import Format
 from laborcli.cli.output import AppState, err, out, print_csv, print_json, progress, table
 from laborcli.i18n import pick
@@ -44,62 +46,8 @@ def print_problems_csv(run: RunReport, show_pii: bool) -> None:
 
 def render_run(run: RunReport, show_pii: bool, max_problems: int = 30) -> None:
     """A summary table per file, then the first problems, for a person at a terminal."""
-    rows = []
-    for f in run.files:
-        rows.append(
-            (
-                f.path.rsplit("/", 1)[-1],
-                pick(STATUS_ZH[f.status], f.status),
-                f.as_of.isoformat() if f.as_of else "",
-                f.rows_read,
-                f.rows_imported,
-                f.rows_rejected,
-                f.warnings,
-            )
-        )
-    tot = run.totals()
-    rows.append(
-        (
-            pick("合计", "total"),
-            "",
-            "",
-            tot["rows_read"],
-            tot["rows_imported"],
-            tot["rows_rejected"],
-            sum(f.warnings for f in run.files),
-        )
-    )
-    out.print(
-        table(
-            None,
-            [
-                pick("文件", "file"),
-                pick("状态", "status"),
-                pick("统计日期", "as of"),
-                pick("读取行", "read"),
-                pick("导入行", "imported"),
-                pick("拒收行", "rejected"),
-                pick("警告", "warnings"),
-            ],
-            rows,
-            right=(3, 4, 5, 6),
-        )
-    )
-    shown = 0
-    for f in run.files:
-        for p in f.problems:
-            if shown >= max_problems:
-                break
-            colour = "red" if p.severity == "error" else "yellow"
-            where = (
-                f"{f.path.rsplit('/', 1)[-1]}"
-                + (f", {p.sheet}" if p.sheet else "")
-                + (f", 第{p.row}行" if p.row else "")
-                + (f", {p.column}" if p.column else "")
-            )
-            val = p.shown_value(show_pii)
-            out.print(f"[{colour}]{where}: {p.message}" + (f" [{val}]" if val else "") + f"[/{colour}]")
-            shown += 1
+    out.print(_files_table(run))
+    shown = _print_problems(run, show_pii, max_problems)
     total_problems = sum(len(f.problems) for f in run.files)
     if total_problems > shown:
         codes = Counter(p.code for f in run.files for p in f.problems)
@@ -110,6 +58,55 @@ def render_run(run: RunReport, show_pii: bool, max_problems: int = 30) -> None:
                 f"… {total_problems - shown} more problems; see --format json or validate --annotate",
             )
         )
+
+
+_FILE_HEADS = (
+    ("文件", "file"),
+    ("状态", "status"),
+    ("统计日期", "as of"),
+    ("读取行", "read"),
+    ("导入行", "imported"),
+    ("拒收行", "rejected"),
+    ("警告", "warnings"),
+)
+
+
+def _files_table(run: RunReport) -> Table:
+    """One line per file and the totals."""
+    rows: list[tuple[object, ...]] = [
+        (
+            f.path.rsplit("/", 1)[-1],
+            pick(STATUS_ZH[f.status], f.status),
+            f.as_of.isoformat() if f.as_of else "",
+            f.rows_read,
+            f.rows_imported,
+            f.rows_rejected,
+            f.warnings,
+        )
+        for f in run.files
+    ]
+    tot = run.totals()
+    total = (tot["rows_read"], tot["rows_imported"], tot["rows_rejected"], sum(f.warnings for f in run.files))
+    rows.append((pick("合计", "total"), "", "", *total))
+    return table(None, [pick(zh, en) for zh, en in _FILE_HEADS], rows, right=(3, 4, 5, 6))
+
+
+def _print_problems(run: RunReport, show_pii: bool, most: int) -> int:
+    """The first ``most`` problems, each where it is and what it is; how many were shown."""
+    shown = 0
+    for f in run.files:
+        for p in f.problems[: max(0, most - shown)]:
+            colour = "red" if p.severity == "error" else "yellow"
+            where = (
+                f"{f.path.rsplit('/', 1)[-1]}"
+                + (f", {p.sheet}" if p.sheet else "")
+                + (f", 第{p.row}行" if p.row else "")
+                + (f", {p.column}" if p.column else "")
+            )
+            val = p.shown_value(show_pii)
+            out.print(f"[{colour}]{where}: {p.message}" + (f" [{val}]" if val else "") + f"[/{colour}]")
+            shown += 1
+    return shown
 
 
 def on_file_line(f: FileReport) -> str:

@@ -11,6 +11,19 @@ if TYPE_CHECKING:
     from laborcli.sample import CountySummary
 
 
+_MONTH_HEADS = (
+    ("月份", "month"),
+    ("文件", "files"),
+    ("行数", "rows"),
+    ("应拒收", "to reject"),
+    ("警告", "warnings"),
+    ("应计人数", "persons counted"),
+    ("劳动力", "labour force"),
+    ("转移就业", "transferred"),
+    ("转移率", "rate"),
+)
+
+
 def show_sample(summary: CountySummary) -> None:
     """The county's table of months, its duplicates and its targets, on stdout."""
     rows = [
@@ -27,29 +40,13 @@ def show_sample(summary: CountySummary) -> None:
         )
         for m in summary.months
     ]
-    out.print(
-        table(
-            pick(
-                f"{summary.county}: {summary.townships} 个乡镇, {summary.villages} 个村, "
-                f"{summary.persons} 人, {summary.households} 户",
-                f"{summary.county}: {summary.townships} townships, {summary.villages} villages, "
-                f"{summary.persons} persons, {summary.households} households",
-            ),
-            [
-                pick("月份", "month"),
-                pick("文件", "files"),
-                pick("行数", "rows"),
-                pick("应拒收", "to reject"),
-                pick("警告", "warnings"),
-                pick("应计人数", "persons counted"),
-                pick("劳动力", "labour force"),
-                pick("转移就业", "transferred"),
-                pick("转移率", "rate"),
-            ],
-            rows,
-            right=range(1, 9),
-        )
+    title = pick(
+        f"{summary.county}: {summary.townships} 个乡镇, {summary.villages} 个村, "
+        f"{summary.persons} 人, {summary.households} 户",
+        f"{summary.county}: {summary.townships} townships, {summary.villages} villages, "
+        f"{summary.persons} persons, {summary.households} households",
     )
+    out.print(table(title, [pick(zh, en) for zh, en in _MONTH_HEADS], rows, right=range(1, 9)))
     dups = ", ".join(f"{k} {n}" for k, n in summary.duplicates.items() if n)
     if dups:
         out.print(pick(f"重复登记: {dups}", f"listed twice: {dups}"))
