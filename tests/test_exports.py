@@ -593,8 +593,8 @@ def test_notes_sheet_states_the_age_bounds_of_the_policy_in_force(built: Built) 
 
 def test_notes_sheet_states_the_transferred_statuses_of_the_schema_in_force(built: Built) -> None:
     from laborcli.exports.report import write_report
+    from laborcli.identity.privacy import Mask
     from laborcli.policy import Policy
-    from laborcli.privacy import Mask
     from laborcli.registry.engine import open_registry
     from laborcli.roster.report_data import gather
     from laborcli.sheets.schema import load_schema
@@ -1021,3 +1021,41 @@ def test_report_review_is_redone_when_the_registry_changed_meanwhile(
     assert calls == [1]  # the worker's review was not used: redone here
     assert concurrent.quality == serial.quality
     assert concurrent.by_village.rows == serial.by_village.rows
+
+
+def test_a_file_laborcli_writes_is_whole_or_the_old_one_stays(tmp_path: Path) -> None:
+    from laborcli.sheets.safe import whole_file
+
+    target = tmp_path / "月报.xlsx"
+    target.write_bytes(b"last month's good report")
+    with pytest.raises(KeyboardInterrupt), whole_file(target) as tmp:  # Ctrl-C half-way
+        tmp.write_bytes(b"half of it")
+        raise KeyboardInterrupt
+    assert target.read_bytes() == b"last month's good report"
+    assert [p.name for p in tmp_path.iterdir()] == ["月报.xlsx"]  # nothing left beside it
+    with whole_file(target) as tmp:
+        assert tmp.parent == target.parent and tmp.suffix == ".xlsx"
+        tmp.write_bytes(b"this month's")
+    assert target.read_bytes() == b"this month's" and [p.name for p in tmp_path.iterdir()] == ["月报.xlsx"]
+
+
+def test_a_template_that_fails_half_way_leaves_the_old_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpyxl import Workbook
+
+    from laborcli.sheets.schema import load_schema
+    from laborcli.sheets.template import write_template
+
+    target = tmp_path / "模板.xlsx"
+    write_template(load_schema(), target)
+    good = target.read_bytes()
+
+    def disk_full(self: Workbook, filename: str) -> None:
+        Path(filename).write_bytes(b"PK\x03\x04 trunc")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Workbook, "save", disk_full)
+    with pytest.raises(OSError):
+        write_template(load_schema(kind="targets"), target)
+    assert target.read_bytes() == good and [p.name for p in tmp_path.iterdir()] == ["模板.xlsx"]

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from laborcli.privacy import Mask
+from laborcli.identity.privacy import Mask
 from laborcli.roster.households import Household, Member
+from laborcli.sheets.safe import whole_file
 from laborcli.sheets.workbook import write_table
 
 # The columns of ``member_cells``: one household member.
@@ -45,8 +46,8 @@ def write_households(hs: list[Household], path: Path, d: dt.date, mask: Mask, *,
             rows,
             widths=[10, 12, 8, 8, 10, 8, 21, 14, 6, 8, 12],
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with whole_file(path) as tmp:
+        wb.save(tmp)
 
 
 def member_cells(m: Member, mask: Mask) -> list[object]:

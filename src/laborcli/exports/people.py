@@ -9,18 +9,16 @@ from openpyxl import Workbook
 
 from laborcli.errors import UsageError
 from laborcli.i18n import pick
-from laborcli.sheets.safe import csv_safe
+from laborcli.sheets.safe import csv_safe, whole_file
 from laborcli.sheets.workbook import write_table
-
-# The command imports it from here until it imports it from roster.people.
 
 
 def write_people(df: pd.DataFrame, path: Path, fmt: str) -> None:
     """csv (UTF-8 with BOM, so Excel reads Chinese), xlsx (text cells), or parquet."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         safe = df.map(csv_safe)
-        safe.to_csv(path, index=False, encoding="utf-8-sig")
+        with whole_file(path) as tmp:
+            safe.to_csv(tmp, index=False, encoding="utf-8-sig")
     elif fmt == "xlsx":
         wb = Workbook()
         ws = wb.active
@@ -31,10 +29,12 @@ def write_people(df: pd.DataFrame, path: Path, fmt: str) -> None:
             for row in df.astype(object).itertuples(index=False, name=None)
         ]
         write_table(ws, None, list(df.columns), rows)
-        wb.save(path)
+        with whole_file(path) as tmp:
+            wb.save(tmp)
     elif fmt == "parquet":
         try:
-            df.to_parquet(path, index=False)
+            with whole_file(path) as tmp:
+                df.to_parquet(tmp, index=False)
         except ImportError as e:
             raise UsageError(
                 pick(

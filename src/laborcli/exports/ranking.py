@@ -9,6 +9,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 
 from laborcli.ranking.weekly import Ranking, RankRow
+from laborcli.sheets.safe import whole_file
 from laborcli.sheets.workbook import write_table
 
 RED_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
@@ -81,5 +82,5 @@ def write_ranking(res: Ranking, path: Path) -> None:
             ["乡镇", "村(社区)", "原因"],
             [[u["township"], u["village"], u["reason"]] for u in res.unranked],
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with whole_file(path) as tmp:
+        wb.save(tmp)

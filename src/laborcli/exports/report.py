@@ -19,13 +19,13 @@ from openpyxl.styles import Font, PatternFill
 
 from laborcli import __version__
 from laborcli.exports.households import MEMBER_HEADERS, member_cells
+from laborcli.identity.privacy import Mask
 from laborcli.policy import LabourForceAges
-from laborcli.privacy import Mask
 from laborcli.roster import catalogue
 from laborcli.roster.catalogue import INT, PCT
 from laborcli.roster.figures import Rates
 from laborcli.roster.report_data import Definitions, ReportData
-from laborcli.sheets.safe import set_cell
+from laborcli.sheets.safe import set_cell, whole_file
 from laborcli.sheets.workbook import print_setup, write_table
 
 FIGURES = [(f.key, f.label, f.number_format) for f in catalogue.FIGURES]
@@ -45,8 +45,8 @@ def write_report(data: ReportData, path: Path, mask: Mask) -> None:
     _poor(wb.create_sheet("脱贫劳动力"), data)
     _quality_sheet(wb.create_sheet("数据质量"), data)
     _notes(wb.create_sheet("说明"), data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with whole_file(path) as tmp:
+        wb.save(tmp)
 
 
 def _title(data: ReportData, what: str) -> str:

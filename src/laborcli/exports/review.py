@@ -16,7 +16,8 @@ from laborcli.errors import InputFileError, UsageError
 from laborcli.i18n import pick
 from laborcli.identity.clusters import Cluster
 from laborcli.identity.decisions import row_token
-from laborcli.privacy import Mask
+from laborcli.identity.privacy import Mask
+from laborcli.sheets.safe import whole_file
 from laborcli.sheets.workbook import write_table
 
 HEADERS = [
@@ -85,8 +86,8 @@ def write_review(clusters: list[Cluster], path: Path, mask: Mask) -> None:
     ws.column_dimensions["L"].hidden = True
     ws.column_dimensions["M"].hidden = True
     ws.cell(row=h, column=2).font = Font(bold=True, color="FFC00000")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with whole_file(path) as tmp:
+        wb.save(tmp)
 
 
 def _verdict(text: str) -> str | None:

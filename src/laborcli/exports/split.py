@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from laborcli.exports.report import write_report
-from laborcli.privacy import Mask
+from laborcli.identity.privacy import Mask
 from laborcli.roster.report_data import ReportData
 
 

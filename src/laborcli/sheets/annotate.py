@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from laborcli.sheets.checking import FileReport
 from laborcli.sheets.problems import Problem
-from laborcli.sheets.safe import set_cell
+from laborcli.sheets.safe import set_cell, whole_file
 
 RED = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
 YELLOW = PatternFill(fill_type="solid", start_color="FFFFEB9C", end_color="FFFFEB9C")
@@ -48,7 +48,8 @@ def annotate_book(rep: FileReport, out_dir: Path) -> Path:
             {h: j + 1 for k, j in res.table.columns.items() for h in [res.table.headers[k]]},
             res.table.columns,
         )
-    wb.save(target)
+    with whole_file(target) as tmp:
+        wb.save(tmp)
     return target
 
 

@@ -1,4 +1,4 @@
-"""Cells that a spreadsheet must never run as formulas.
+"""Cells that a spreadsheet must never run as formulas, and files written whole or not at all.
 
 In xlsx every text cell is written as a string cell (openpyxl ``data_type='s'``), which no
 spreadsheet evaluates; in CSV, a cell beginning with = + - @ tab or CR/LF gets a leading
@@ -7,7 +7,12 @@ apostrophe (OWASP's advice), except plain numbers such as -3.5.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,3 +38,19 @@ def set_cell(cell: Cell, value: object, number_format: str | None = None) -> Non
         cell.value = value
     if number_format:
         cell.number_format = number_format
+
+
+@contextlib.contextmanager
+def whole_file(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to, renamed over ``path`` when the block
+    ends without an error and removed otherwise: an interrupted or failed write never
+    leaves a half-written file, nor replaces last month's good one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.part{path.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from laborcli.sheets.safe import set_cell
+from laborcli.sheets.safe import set_cell, whole_file
 from laborcli.sheets.schema import SheetSchema
 from laborcli.sheets.workbook import print_setup
 
@@ -64,8 +64,8 @@ def write_template(schema: SheetSchema, path: Path) -> None:
     print_setup(ws, 1)
     lists.sheet_state = "hidden"
     _instructions(wb.create_sheet("填写说明"), schema)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with whole_file(path) as tmp:
+        wb.save(tmp)
 
 
 def _instructions(ws: object, schema: SheetSchema) -> None:
