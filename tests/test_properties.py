@@ -21,7 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from laborcli.dates import age_in_years, years_before
 from laborcli.errors import LaborError
-from laborcli.privacy import Mask, mask_id, mask_phone
+from laborcli.identity.privacy import Mask, mask_id, mask_phone
 from laborcli.roster.importing import Settings, check_file
 from laborcli.sheets.cells import clean_text, fold, parse_date, parse_phone
 from laborcli.sheets.idcard import (

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from laborcli import shipped_file
 from laborcli.errors import PolicyError
 from laborcli.i18n import pick
 
@@ -85,11 +85,8 @@ class Policy(BaseModel):
 
 
 def default_policy_path() -> Path:
-    """The shipped policy: inside the wheel, or ``schemas/`` of a source checkout."""
-    packaged = resources.files("laborcli").joinpath("schemas/policy.toml")
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "schemas" / "policy.toml"
+    """The shipped policy."""
+    return shipped_file("policy.toml")
 
 
 def load_policy(path: Path | None = None) -> Policy:

@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from laborcli.identity.matching import Match, Rec, candidate_pairs, score
+from laborcli.identity.privacy import Mask
 from laborcli.identity.unionfind import UnionFind
 from laborcli.policy import DedupPolicy
-from laborcli.privacy import Mask
 from laborcli.registry.tables import decisions, imports
 from laborcli.roster.state import current_candidates
 

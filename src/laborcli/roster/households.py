@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from laborcli.dates import age_in_years
+from laborcli.identity.privacy import Mask
 from laborcli.policy import LabourForceAges
-from laborcli.privacy import Mask
 from laborcli.registry.tables import links, rows, snapshots
 from laborcli.roster.figures import (
     FigureTable,

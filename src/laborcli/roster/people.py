@@ -11,8 +11,8 @@ from sqlalchemy.engine import Connection
 
 from laborcli.dates import age_in_years
 from laborcli.identity import Cluster, find_clusters
+from laborcli.identity.privacy import Mask
 from laborcli.policy import LabourForceAges, Policy
-from laborcli.privacy import Mask
 from laborcli.registry.engine import Registry
 from laborcli.roster.figures import labour_force_expr
 from laborcli.roster.state import current_rows

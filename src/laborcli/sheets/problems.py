@@ -378,7 +378,7 @@ class Problem:
         """The value as outputs show it: identifiers masked unless asked for."""
         if self.value is None or show_pii or self.pii is None:
             return self.value
-        from laborcli.privacy import mask_id, mask_phone
+        from laborcli.identity.privacy import mask_id, mask_phone
 
         return mask_id(self.value) if self.pii == "id" else mask_phone(self.value)
 

@@ -15,13 +15,13 @@ import importlib
 import tomllib
 from collections.abc import Callable
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal, Protocol
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from laborcli import shipped_file
 from laborcli.errors import SchemaError
 from laborcli.i18n import pick
 from laborcli.sheets.cells import fold
@@ -248,12 +248,8 @@ class SheetSchema(BaseModel):
 
 
 def kind_path(kind: str) -> Path:
-    """The shipped schema of a kind: inside the wheel, or ``schemas/`` of a source checkout."""
-    name = f"{kind}_sheet.toml"
-    packaged = resources.files("laborcli").joinpath(f"schemas/{name}")
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "schemas" / name
+    """The shipped schema of a kind."""
+    return shipped_file(f"{kind}_sheet.toml")
 
 
 def default_schema_path() -> Path:
@@ -334,15 +330,18 @@ def _check(schema: SheetSchema, p: Path) -> None:
 
 
 @functools.cache
+def _shipped_village() -> dict[str, Any]:
+    """The shipped village sheet's TOML, read once: what a schema written before sheet
+    kinds (a county's copy of the village sheet) takes its ``[sheet]`` and codes from."""
+    return tomllib.loads(kind_path("village").read_text(encoding="utf-8"))
+
+
 def _village_missing_codes() -> dict[str, str]:
     """The shipped village sheet's problem codes of empty required cells, by key."""
-    data = tomllib.loads(kind_path("village").read_text(encoding="utf-8"))
-    return {c["key"]: c["missing"] for c in data["columns"] if "missing" in c}
+    return {c["key"]: c["missing"] for c in _shipped_village()["columns"] if "missing" in c}
 
 
 @functools.cache
 def _village_info() -> SheetInfo:
-    """The shipped village sheet's ``[sheet]``: a county's copy of the sheet written before
-    kinds existed has none and is a village sheet."""
-    data = tomllib.loads(kind_path("village").read_text(encoding="utf-8"))
-    return SheetInfo.model_validate(data["sheet"])
+    """The shipped village sheet's ``[sheet]``."""
+    return SheetInfo.model_validate(_shipped_village()["sheet"])

@@ -10,7 +10,7 @@ import typer
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii
 from laborcli.cli.output import as_of_or_today, err, pii_notice, state, working
 from laborcli.i18n import pick
-from laborcli.privacy import Mask
+from laborcli.identity.privacy import Mask
 
 app = typer.Typer(
     help="People registered more than once (重复登记), for review.", invoke_without_command=True

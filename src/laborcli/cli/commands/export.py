@@ -9,7 +9,7 @@ import typer
 
 from laborcli.cli.options import AsOf, PeopleFormat, ShowPii, SplitBy, TownshipOpt
 from laborcli.cli.output import as_of_or_today, err, pii_notice, state, working
-from laborcli.privacy import Mask
+from laborcli.identity.privacy import Mask
 
 app = typer.Typer(help="Report workbooks and data exports.")
 

@@ -9,7 +9,7 @@ import typer
 from laborcli.cli.options import Format, FormatOpt, ShowPii
 from laborcli.cli.output import pii_notice, state
 from laborcli.i18n import pick
-from laborcli.privacy import Mask
+from laborcli.identity.privacy import Mask
 
 app = typer.Typer()
 

@@ -9,7 +9,7 @@ import typer
 
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii, TownshipOpt, VillageOpt
 from laborcli.cli.output import as_of_or_today, err, pii_notice, state, working
-from laborcli.privacy import Mask
+from laborcli.identity.privacy import Mask
 
 app = typer.Typer()
 

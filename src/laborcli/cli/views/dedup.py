@@ -9,7 +9,7 @@ from rich.table import Table
 
 from laborcli.cli.options import Format
 from laborcli.cli.output import out, print_csv, print_json, table
-from laborcli.privacy import Mask
+from laborcli.identity.privacy import Mask
 
 if TYPE_CHECKING:
     from laborcli.identity import Cluster

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from laborcli.cli.options import Format
 from laborcli.cli.output import out, print_csv, print_json, table
-from laborcli.privacy import Mask
+from laborcli.identity.privacy import Mask
 
 if TYPE_CHECKING:
     from laborcli.roster.households import Household
