@@ -7,14 +7,13 @@ from typing import Annotated
 
 import typer
 
-from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii
+from laborcli.cli.help import LaborTyper
+from laborcli.cli.options import AsOf, ExcelCsv, Format, FormatOpt, ShowPii, Wide, output_file
 from laborcli.cli.output import as_of_or_today, err, pii_notice, state, working
 from laborcli.i18n import pick
 from laborcli.identity.privacy import Mask
 
-app = typer.Typer(
-    help="People registered more than once (重复登记), for review.", invoke_without_command=True
-)
+app = LaborTyper(help="People registered more than once (重复登记), for review.", invoke_without_command=True)
 
 
 @app.callback(invoke_without_command=True)
@@ -23,13 +22,21 @@ def dedup(
     as_of: AsOf = None,
     export: Annotated[
         Path | None,
-        typer.Option("--export", help="Write the review workbook (.xlsx) with a decision column."),
+        typer.Option(
+            "--export",
+            metavar="FILE.xlsx",
+            callback=output_file(".xlsx"),
+            help="Write the review workbook (.xlsx) with a decision column.",
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,
+    wide: Wide = False,
+    excel: ExcelCsv = None,
 ) -> None:
     """List clusters of rows that are (same) or may be (probable) one person, in the current state."""
     from laborcli.cli.context import open_reg, policy
+    from laborcli.cli.listing import TableOptions
     from laborcli.cli.views.dedup import show_clusters
     from laborcli.exports.review import write_review
     from laborcli.identity import find_clusters
@@ -47,7 +54,9 @@ def dedup(
         write_review(clusters, export, mask)
         if not st.quiet:
             err.print(f"→ {export}")
-    show_clusters(clusters, d, mask, fmt)
+    show_clusters(clusters, d, mask, fmt, TableOptions(wide=wide, excel=excel))
+    if excel is not None and not st.quiet:
+        err.print(f"→ {excel}", markup=False)
 
 
 @app.command("apply")
