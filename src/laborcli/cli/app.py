@@ -29,11 +29,12 @@ from laborcli.cli.commands import (
     template,
     validate,
 )
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.output import AppState, err
 from laborcli.errors import LaborError
 from laborcli.i18n import pick
 
-app = typer.Typer(
+app = LaborTyper(
     name="laborcli",
     help="劳动力基础数据库 — county labour-force registries: import village sheets, count each person once, "
     "transfer rates, zero-employment households, Friday red/black lists.",
@@ -57,17 +58,22 @@ def main_options(
         str | None,
         typer.Option(
             "--db",
+            metavar="URL",
             help="Registry: a file path or sqlite:///path (default laborcli.db), or postgresql+psycopg://…; also LABORCLI_DB.",
             envvar="LABORCLI_DB",
         ),
     ] = None,
     schema: Annotated[
         str | None,
-        typer.Option("--schema", help="Sheet definition (TOML) to use instead of the standard one."),
+        typer.Option(
+            "--schema", metavar="FILE", help="Sheet definition (TOML) to use instead of the standard one."
+        ),
     ] = None,
     policy: Annotated[
         str | None,
-        typer.Option("--policy", help="County policy file (TOML): age bounds, list size, subsidies."),
+        typer.Option(
+            "--policy", metavar="FILE", help="County policy file (TOML): age bounds, list size, subsidies."
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,

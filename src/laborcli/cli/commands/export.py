@@ -7,11 +7,13 @@ from typing import Annotated
 
 import typer
 
-from laborcli.cli.options import AsOf, PeopleFormat, ShowPii, SplitBy, TownshipOpt
+from laborcli.cli.help import LaborTyper
+from laborcli.cli.options import AsOf, PeopleFormat, ShowPii, SplitBy, TownshipOpt, output_file
 from laborcli.cli.output import as_of_or_today, err, pii_notice, state, working
+from laborcli.i18n import pick
 from laborcli.identity.privacy import Mask
 
-app = typer.Typer(help="Report workbooks and data exports.")
+app = LaborTyper(help="Report workbooks and data exports.")
 
 
 @app.command("report")
@@ -22,6 +24,8 @@ def report(
         typer.Option(
             "-o",
             "--output",
+            metavar="FILE.xlsx",
+            callback=output_file(".xlsx", ""),
             help="The .xlsx to write; with --split-by township, a folder or a name with {township}.",
         ),
     ],
@@ -36,6 +40,10 @@ def report(
     from laborcli.exports.split import write_township_reports
     from laborcli.roster.report_data import gather_concurrently, township_reports
 
+    if split_by is None and not output.suffix:
+        raise typer.BadParameter(
+            pick(f"{output}: 请给出 .xlsx 文件名", f"{output}: name an .xlsx file"), param_hint="'-o'"
+        )
     st = state(ctx)
     d = as_of_or_today(as_of)
     pol, schema = policy(st), sheet_schema(st, "village")
@@ -57,12 +65,22 @@ def report(
 @app.command("people")
 def people(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            callback=output_file(*(f".{f.value}" for f in PeopleFormat)),
+            help="The file to write.",
+        ),
+    ],
     as_of: AsOf = None,
     township: TownshipOpt = None,
     fmt: Annotated[
-        PeopleFormat, typer.Option("--format", "-f", help="The file's format.")
-    ] = PeopleFormat.csv,
+        PeopleFormat | None,
+        typer.Option("--format", "-f", help="The file's format (default: the file name's extension)."),
+    ] = None,
     show_pii: ShowPii = False,
 ) -> None:
     """The current register, one row per person, with age, labour force, transfer and duplicate cluster."""
@@ -70,6 +88,12 @@ def people(
     from laborcli.exports.people import write_people
     from laborcli.roster.people import register
 
+    named = PeopleFormat(output.suffix[1:].lower())  # output_file allows only these
+    if fmt is not None and fmt is not named:
+        raise typer.BadParameter(
+            pick(f"{output} 不是 {fmt.value} 文件名", f"{output} is not a {fmt.value} file name"),
+            param_hint="'-o'",
+        )
     st = state(ctx)
     d = as_of_or_today(as_of)
     pol = policy(st)
@@ -77,6 +101,6 @@ def people(
     pii_notice(show_pii)
     with working(st, "导出人员名册"):
         df = register(open_reg(st), d, pol, sheet_schema(st, "village"), mask, township=township)
-    write_people(df, output, fmt.value)
+    write_people(df, output, named.value)
     if not st.quiet:
         err.print(f"→ {output} ({len(df):,} 人)")

@@ -6,17 +6,21 @@ from typing import Annotated
 
 import typer
 
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import Format, FormatOpt, Mode, SheetTownship, SheetVillage, ShowPii, Strict
 from laborcli.cli.output import pii_notice, state
 from laborcli.dates import parse_as_of
 
-app = typer.Typer()
+app = LaborTyper()
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs of .xlsx/.xls/.csv sheets.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="FILES_OR_FOLDERS", help="Files, folders or globs of .xlsx/.xls/.csv sheets."),
+    ],
     as_of: Annotated[
         str | None,
         typer.Option(
