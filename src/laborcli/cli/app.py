@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None, *, gc_paused: bool = False) -> int:
     turn it back on.
     """
     args = sys.argv[1:] if argv is None else argv
+    tolerant_streams()
     st = AppState(gc_paused=gc_paused)
     try:
         app(args=args, prog_name="laborcli", obj=st)
@@ -124,6 +125,20 @@ def main(argv: list[str] | None = None, *, gc_paused: bool = False) -> int:
     except KeyboardInterrupt:
         err.print(pick("[red]已中断[/red]", "[red]interrupted[/red]"))
         return 130
+    except PermissionError as e:
+        # On Windows a workbook open in Excel or WPS cannot be replaced: the user's to fix.
+        if st.debug:
+            raise
+        where = e.filename2 or e.filename or ""
+        err.print(
+            pick(
+                f"laborcli: 无法写入 {where}: 没有权限, 或文件正在 Excel/WPS 中打开 (请关闭后重试)",
+                f"laborcli: cannot write {where}: no permission, or the file is open in Excel/WPS",
+            ),
+            soft_wrap=True,
+            markup=False,
+        )
+        return 2
     except OSError as e:
         # A full disk while writing the output or an export: the user's to fix, in one line.
         # (A reader that went away, `| head`, is exit 1 without a word: click's own rule.)
@@ -139,4 +154,16 @@ def main(argv: list[str] | None = None, *, gc_paused: bool = False) -> int:
     return 0
 
 
-_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+# EDQUOT: not every system names it (getattr keeps the module importable anywhere).
+_DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
+def tolerant_streams() -> None:
+    """stdout and stderr in an encoding other than UTF-8 (a Chinese Windows writing to a
+    file or pipe: GBK) write a character they lack as ``?`` rather than stop the command
+    with a UnicodeEncodeError; JSON stays exact (``output.print_json``)."""
+    for stream in (sys.stdout, sys.stderr):
+        enc = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if not enc.startswith("utf") and reconfigure is not None:
+            reconfigure(errors="replace")

@@ -101,7 +101,9 @@ def print_json(data: object) -> None:
     # its C encoder, not the Python one that indenting takes (a county's household list is
     # megabytes).
     indent = 2 if sys.stdout.isatty() else None
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, default=_default) + "\n")
+    # In an encoding other than UTF-8 (GBK), \u escapes keep every name exact.
+    ascii_only = not (sys.stdout.encoding or "utf-8").lower().startswith("utf")
+    sys.stdout.write(json.dumps(data, ensure_ascii=ascii_only, indent=indent, default=_default) + "\n")
     sys.stdout.flush()
 
 
