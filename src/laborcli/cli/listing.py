@@ -1,8 +1,29 @@
 """A command's table in the terminal, and its --export workbook and --excel CSV.
 
-A reporting command plugs in by taking the options ``Wide``, ``TableExport`` (unless its
---export is a workbook of its own) and ``ExcelCsv`` from ``cli.options``, building a
-``Listing`` of its result in its view and handing both to ``deliver``.
+A reporting command plugs in with a few lines (``rates`` is the model)::
+
+    # cli/views/submissions.py
+    COLUMNS = (
+        Column("township", "乡镇", "township"),
+        Column("village", "村(社区)", "village"),
+        Column("arrived", "本月已报送", "arrived", Kind.yes_no),
+        Column("rows", "行数", "rows", Kind.int, essential=False),
+    )
+
+    def show_submissions(st, res, fmt, opts):
+        listing = Listing("报送情况 (2026-11)", "Submissions (2026-11)", COLUMNS, res.rows, sheet="报送情况")
+        deliver(st, listing, fmt, opts, as_json=res.as_json)
+
+    # cli/commands/submissions.py: the options, and TableOptions(wide, export, excel)
+    def submissions(ctx, ..., fmt: FormatOpt = Format.table, wide: Wide = False,
+                    export: TableExport = None, excel: ExcelCsv = None) -> None:
+        ...
+        show_submissions(st, res, fmt, TableOptions(wide, export, excel))
+
+Rows are mappings keyed by the columns' keys. ``--format csv`` defaults to the keys and
+raw values (``as_csv`` overrides it where a CSV is a contract already). A command whose
+--export is a workbook of its own takes only ``Wide`` and ``ExcelCsv`` and passes
+``TableOptions(wide=wide, excel=excel)``.
 """
 
 from __future__ import annotations

@@ -85,6 +85,14 @@ def text_cell(c: Column, v: object, *, zh: bool = True) -> str:
     return str(v)
 
 
+def _width(c: Column) -> int:
+    """A column's width: numbers narrow under a wrapped head, so a wide table still
+    prints legibly on one page."""
+    if c.numeric:
+        return max(8, min(11, len(c.zh) * 2 + 2))
+    return max(10, min(30, len(c.zh) * 2 + 4))
+
+
 _XLSX_FORMATS = {Kind.int: "#,##0", Kind.pct: "0.0%", Kind.float: "0.00", Kind.date: "yyyy-mm-dd"}
 
 
@@ -102,6 +110,7 @@ def _xlsx_cell(c: Column, v: object) -> object:
 def write_listing_xlsx(listing: Listing, path: Path) -> None:
     """One sheet: the title, Chinese heads, numbers as numbers, A4 landscape, heads repeated."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     from laborcli.sheets.workbook import write_table
 
@@ -110,14 +119,19 @@ def write_listing_xlsx(listing: Listing, path: Path) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = listing.sheet[:31]
-    write_table(
+    head = write_table(
         ws,
         listing.title_zh,
         [c.zh for c in cols],
         [[_xlsx_cell(c, r.get(c.key)) for c in cols] for r in listing.rows],
-        widths=[c.width or max(8, min(40, len(c.zh) * 2 + 4)) for c in cols],
+        widths=[c.width or _width(c) for c in cols],
         formats={j: _XLSX_FORMATS[c.kind] for j, c in enumerate(cols) if c.kind in _XLSX_FORMATS},
     )
+    for i in range(len(listing.rows)):
+        if "bold" in listing.style(i):  # the total
+            for j in range(1, len(cols) + 1):
+                cell = ws.cell(row=head + 1 + i, column=j)
+                cell.font = Font(bold=True)
     with whole_file(path) as tmp:
         wb.save(tmp)
 
