@@ -170,9 +170,8 @@ class LaborFormatter(_click.HelpFormatter):
     def write_text(self, text: str) -> None:
         """A paragraph, wrapped at the page's width."""
         indent = " " * self.current_indent
-        for para in text.split("\n\n"):
-            self.write("\n".join(indent + line for line in _wrap(para, self.width - self.current_indent)))
-            self.write("\n")
+        paras = [_wrap(p, self.width - self.current_indent) for p in text.split("\n\n")]
+        self.write("\n\n".join("\n".join(indent + line for line in lines) for lines in paras) + "\n")
 
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         """Names on the left, help on the right, wrapped beside them."""

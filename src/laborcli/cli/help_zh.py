@@ -126,9 +126,20 @@ ZH: dict[str, str] = {
     "Print the summary as JSON on stdout.": "在 stdout 以 JSON 输出汇总。",
     # --- targets
     "Annual targets per village (年度转移就业任务数).": "各村年度转移就业任务数。",
-    "Load a year's targets; they replace any targets loaded before for that year.": "导入一年的任务数; 替换该年以前导入的任务。",
+    "Load a year's targets; they replace any targets loaded before for that year.\n\n"
+    "The file is loaded whole or not at all: a row in error changes nothing.": (
+        "导入一年的任务数; 替换该年以前导入的任务。\n\n文件要么整个导入, 要么整个不导入: 有一行出错就什么都不改。"
+    ),
+    "Accept villages that have no sheet yet (a county starting its registry with the targets).": (
+        "接受还没有导入过村表的村 (全县从任务表开始建库时)。"
+    ),
     "Targets sheet with 乡镇, 村(社区), 年度任务数.": "含 乡镇、村(社区)、年度任务数 的任务表。",
     "The year the targets are for.": "任务所属的年份。",
+    # --- submissions
+    "Per township and village: this month's sheet (file, rows, rejected rows, problems) or none.": (
+        "按乡镇和村列出本月的村表 (文件、行数、退回行、问题) 或未报送。"
+    ),
+    "The month, 2026-11 (default: the month of the latest sheet imported).": "月份, 如 2026-11 (默认: 最近导入的村表的月份)。",
     # --- dedup
     "People registered more than once (重复登记), for review.": "重复登记的人员, 供核查。",
     "Write the review workbook (.xlsx) with a decision column.": "生成带判定列的核查工作簿 (.xlsx)。",

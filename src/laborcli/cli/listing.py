@@ -66,12 +66,12 @@ def deliver(
     as_json: Callable[[], object],
     as_csv: Callable[[], tuple[Sequence[str], Sequence[Sequence[object]]]] | None = None,
     table_too: bool = True,
-) -> None:
+) -> bool:
     """Write the asked files, then stdout in the asked format.
 
     ``as_json`` is the command's JSON document; ``as_csv`` its ``--format csv`` heads and
     rows (default: the columns' keys and the rows' raw values). Beside a written file the
-    table is for a person watching, not for a cron log.
+    table is for a person watching, not for a cron log. True when the table was shown.
     """
     write_files(st, listing, opts)
     if fmt is Format.json:
@@ -81,6 +81,8 @@ def deliver(
         print_csv(head, rows)
     elif table_too and (not opts.writes or (not st.quiet and out.is_terminal)):
         print_listing(listing, wide=opts.wide)
+        return True
+    return False
 
 
 def write_files(st: AppState, listing: Listing, opts: TableOptions) -> None:

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from laborcli.cli.listing import TableOptions, deliver
 from laborcli.cli.options import Format
-from laborcli.cli.output import AppState
+from laborcli.cli.output import AppState, out
+from laborcli.cli.views.freshness import stale_note, with_mark
 from laborcli.exports.listing import Column, Kind, Listing
 from laborcli.identity.privacy import Mask
 
@@ -58,7 +59,7 @@ def show_households(
     ``table_too``."""
     from laborcli.roster.households import household_json
 
-    deliver(
+    shown = deliver(
         st,
         households_listing(hs, d, mask, zero_only=zero_only),
         fmt,
@@ -67,6 +68,10 @@ def show_households(
         as_csv=lambda: (CSV_HEAD, _csv_rows(hs, mask)),
         table_too=table_too,
     )
+    seen = {(h.township, h.village): h.stale for h in hs}
+    note = stale_note(((t, v, s) for (t, v), s in seen.items()), d)
+    if shown and note:
+        out.print(note)
 
 
 def households_listing(hs: list[Household], d: dt.date, mask: Mask, *, zero_only: bool) -> Listing:
@@ -75,7 +80,7 @@ def households_listing(hs: list[Household], d: dt.date, mask: Mask, *, zero_only
     rows = [
         {
             "township": h.township,
-            "village": h.village,
+            "village": with_mark(h.village, h.sheet_as_of, h.stale),
             "household_id": h.household_id,
             "labour_force": h.labour_force,
             "transferred": h.transferred,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from laborcli.cli.listing import TableOptions, deliver
 from laborcli.cli.options import Format
 from laborcli.cli.output import AppState, out
+from laborcli.cli.views.freshness import stale_note, with_mark
 from laborcli.exports.listing import Column, Kind, Listing
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ def show_ranking(
 ) -> None:
     """The lists in the asked format on stdout, and the asked files; the table only if
     ``table_too``, then the places not ranked."""
-    deliver(
+    shown = deliver(
         st,
         ranking_listing(res),
         fmt,
@@ -30,7 +31,10 @@ def show_ranking(
         as_csv=lambda: (CSV_HEAD, [[getattr(r, k) for k in CSV_HEAD] for r in res.rows]),
         table_too=table_too,
     )
-    if fmt is Format.table and table_too:
+    if shown:
+        note = stale_note(((r.township, r.village, r.stale) for r in res.rows), res.as_of)
+        if note:
+            out.print(note)
         for u in res.unranked:
             out.print(f"未排名: {u['township']}{u['village'] or ''} ({u['reason']})", markup=False)
 
@@ -50,10 +54,11 @@ def ranking_listing(res: Ranking) -> Listing:
         # After 榜单, so the columns of the table before them keep their places.
         Column("transfer_rate", "转移率", "transfer rate", Kind.pct, essential=False),
         Column("previous_rank", "上周名次", "last week", Kind.int, essential=False),
+        Column("sheet_as_of", "报表日期", "sheet as of", Kind.date, essential=False, width=12),
     ]
     if res.metric != "completion":  # the value column is the transfer rate already
         cols = [c for c in cols if c.key != "transfer_rate"]
-    rows = [{**r.as_json(), "change": _arrow(r), "list": LIST_ZH.get(r.list or "", "")} for r in res.rows]
+    rows = [_row(r) for r in res.rows]
     styles = ["red" if r.list == "red" else "reverse" if r.list == "black" else "" for r in res.rows]
     title = f"{res.week} 周排名 (基准日 {res.as_of.isoformat()}, 按{label[0]})"
     return Listing(
@@ -64,6 +69,19 @@ def ranking_listing(res: Ranking) -> Listing:
         sheet="排名",
         styles=styles,
     )
+
+
+def _row(r: RankRow) -> dict[str, object]:
+    """A place's line: its name marked when its sheet is old (``freshness``)."""
+    row: dict[str, object] = {
+        **r.as_json(),
+        "change": _arrow(r),
+        "list": LIST_ZH.get(r.list or "", ""),
+        "sheet_as_of": r.sheet_as_of,
+    }
+    name = "village" if r.village else "township"
+    row[name] = with_mark(getattr(r, name), r.sheet_as_of, r.stale)
+    return row
 
 
 def _arrow(r: RankRow) -> str:

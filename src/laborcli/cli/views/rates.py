@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from laborcli.cli.listing import TableOptions, deliver
 from laborcli.cli.options import Format, Level
-from laborcli.cli.output import AppState
+from laborcli.cli.output import AppState, out
+from laborcli.cli.views.freshness import stale_note, with_mark
 from laborcli.exports.listing import Column, Kind, Listing
 from laborcli.roster.catalogue import FIGURES, INT, Figure
 
@@ -36,7 +37,7 @@ ESSENTIAL = {
 def show_rates(st: AppState, res: Rates, by: Level, fmt: Format, opts: TableOptions) -> None:
     """The figures in the asked format on stdout, and the asked files."""
     rows = [*res.rows, {**res.total, "township": "合计"}]
-    deliver(
+    shown = deliver(
         st,
         rates_listing(res, by),
         fmt,
@@ -44,6 +45,9 @@ def show_rates(st: AppState, res: Rates, by: Level, fmt: Format, opts: TableOpti
         as_json=res.as_json,
         as_csv=lambda: (CSV_KEYS, [[r.get(k) for k in CSV_KEYS] for r in rows]),
     )
+    note = stale_note(((r["township"], r["village"], r.get("stale", False)) for r in res.rows), res.as_of)
+    if shown and note:
+        out.print(note)
 
 
 def figure_column(f: Figure) -> Column:
@@ -58,10 +62,23 @@ def figure_column(f: Figure) -> Column:
     )
 
 
+SHEET_AS_OF = Column("sheet_as_of", "报表日期", "sheet as of", Kind.date, essential=False, width=12)
+
+
+def _marked(r: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    """A place on an old sheet says so beside its name (``freshness``)."""
+    if not keys or not r.get("stale"):
+        return r
+    name = "village" if "village" in keys else keys[-1]
+    return {**r, name: with_mark(r[name], r.get("sheet_as_of"), True)}
+
+
 def rates_listing(res: Rates, by: Level) -> Listing:
     """One line per place and the county total (in bold), every figure of the catalogue."""
     keys = list(PLACE_KEYS[: list(Level).index(by)])
     cols = [Column(k, *PLACES[k], width=14) for k in keys] + [figure_column(f) for f in FIGURES]
+    if keys and any("sheet_as_of" in r for r in res.rows):
+        cols.insert(len(keys), SHEET_AS_OF)
     total: dict[str, Any] = dict(res.total)
     for k in keys:
         total[k] = ""
@@ -72,7 +89,7 @@ def rates_listing(res: Rates, by: Level) -> Listing:
         f"转移就业情况 (截至 {d})",
         f"Transfer employment as of {d}",
         cols,
-        [*res.rows, total],
+        [*(_marked(r, keys) for r in res.rows), total],
         sheet="转移就业情况",
         styles=[""] * len(res.rows) + ["bold"],
     )
