@@ -204,3 +204,18 @@ def test_an_output_name_laborcli_does_not_write_is_a_usage_error(args: list[str]
     error = [x for x in r.stderr.splitlines() if x.startswith("错误: ")]
     assert len(error) == 1 and (".xlsx" in error[0] or ".csv" in error[0]), r.stderr
     assert not (tmp_path / "r.db").exists()  # refused before any work
+
+
+def test_a_village_on_an_old_sheet_is_marked_in_the_excel_csv_too(cli: Cli, tmp_path: Path) -> None:
+    for month, villages in (("2026-10", ("一村", "二村")), ("2026-11", ("一村",))):
+        for k, village in enumerate(villages):
+            people = [person(f"人{k}", dt.date(1990 + k, 1, 2), seq=k + 1, village=village)]
+            write_xlsx(tmp_path / f"甲镇_{village}_{month}.xlsx", people)
+    assert cli("import", *sorted(map(str, tmp_path.glob("*.xlsx")))).exit_code == 0
+    out = tmp_path / "村.csv"
+    r = cli("rates", "--as-of", "2026-11-30", "--excel", str(out))
+    assert r.exit_code == 0, r.output
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    places = {r[1] for r in rows[1:]}
+    assert {"一村", "二村 ⚠旧表 2026-10-31"} <= places
+    assert rows[0][-1] == "报表日期"

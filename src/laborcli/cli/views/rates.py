@@ -78,7 +78,7 @@ def rates_listing(res: Rates, by: Level) -> Listing:
     keys = list(PLACE_KEYS[: list(Level).index(by)])
     cols = [Column(k, *PLACES[k], width=14) for k in keys] + [figure_column(f) for f in FIGURES]
     if keys and any("sheet_as_of" in r for r in res.rows):
-        cols.insert(len(keys), SHEET_AS_OF)
+        cols.append(SHEET_AS_OF)  # last: the figures keep their columns in the workbook
     total: dict[str, Any] = dict(res.total)
     for k in keys:
         total[k] = ""
