@@ -12,12 +12,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from laborcli.errors import UsageError
+from laborcli.errors import RegistryError, UsageError
 from laborcli.i18n import pick
 from laborcli.identity.keys import id_of
-from laborcli.registry.engine import Registry, display_url
+from laborcli.registry.engine import Registry, display_url, why_unusable
 from laborcli.registry.migrate import HEAD, current_revision
 from laborcli.registry.tables import decisions, imports, links, problems, purges, rows, snapshots, targets
+from laborcli.sheets.safe import whole_file
 
 
 def info(reg: Registry) -> dict[str, Any]:
@@ -59,16 +60,21 @@ def backup_sqlite(reg: Registry, target: Path) -> int:
         )
     if target.exists():
         raise UsageError(pick(f"目标文件已存在, 不覆盖: {target}", f"{target} exists; not overwritten"))
-    src = sqlite3.connect(reg.url.database)
-    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-    os.close(fd)
-    dst = sqlite3.connect(str(target))
-    try:
-        src.execute("PRAGMA busy_timeout = 600000")
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+    # Into a temporary file beside the target, renamed when complete: a backup cut short
+    # leaves no file that looks like a backup.
+    with whole_file(target) as tmp:
+        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        os.close(fd)
+        src = sqlite3.connect(reg.url.database)
+        dst = sqlite3.connect(str(tmp))
+        try:
+            src.execute("PRAGMA busy_timeout = 600000")
+            src.backup(dst)
+        except sqlite3.DatabaseError as e:
+            raise RegistryError(why_unusable(reg.url, e)) from e
+        finally:
+            dst.close()
+            src.close()
     return target.stat().st_size
 
 
