@@ -10,6 +10,7 @@ import typer
 from laborcli.cli.options import AsOf, PeopleFormat, ShowPii, SplitBy, TownshipOpt
 from laborcli.cli.output import as_of_or_today, err, pii_notice, state, working
 from laborcli.identity.privacy import Mask
+from laborcli.sheets.safe import writable_file
 
 app = typer.Typer(help="Report workbooks and data exports.")
 
@@ -38,6 +39,8 @@ def report(
 
     st = state(ctx)
     d = as_of_or_today(as_of)
+    if split_by is None:
+        writable_file(output)  # before the work, not after it
     pol, schema = policy(st), sheet_schema(st, "village")
     mask = Mask(show_pii)
     pii_notice(show_pii)
@@ -72,6 +75,7 @@ def people(
 
     st = state(ctx)
     d = as_of_or_today(as_of)
+    writable_file(output)
     pol = policy(st)
     mask = Mask(show_pii)
     pii_notice(show_pii)

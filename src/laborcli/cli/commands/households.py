@@ -10,6 +10,7 @@ import typer
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii, TownshipOpt, VillageOpt
 from laborcli.cli.output import as_of_or_today, err, pii_notice, state, working
 from laborcli.identity.privacy import Mask
+from laborcli.sheets.safe import writable_file
 
 app = typer.Typer()
 
@@ -40,6 +41,8 @@ def households(
 
     st = state(ctx)
     d = as_of_or_today(as_of)
+    if export is not None:
+        writable_file(export)  # before the work, not after it
     mask = Mask(show_pii)
     pii_notice(show_pii)
     reg = open_reg(st)
