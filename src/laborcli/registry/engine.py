@@ -218,6 +218,16 @@ class Registry:
         self._checkpointing = threading.Thread(target=_checkpoint, args=(path,), name="laborcli-checkpoint")
         self._checkpointing.start()
 
+    def truncate_log(self) -> None:
+        """Copy the whole SQLite write-ahead log into the file and empty it, now (after a
+        purge: the log holds the pages as they were before); other back ends need nothing."""
+        path = self.url.database
+        if self.dialect != "sqlite" or not path or path == ":memory:" or path.startswith("file:"):
+            return
+        self._wait_for_checkpoint()
+        with self.errors(), self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def _wait_for_checkpoint(self) -> None:
         if self._checkpointing is not None:
             self._checkpointing.join()
