@@ -152,20 +152,16 @@ class Registry:
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A read transaction: one consistent view, never half of a concurrent import."""
-        try:
-            with self.engine.connect() as conn:
-                if self.dialect == "postgresql":
-                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
-                with conn.begin():
-                    yield conn
-        except DatabaseError as e:
-            if not unusable(e):
-                raise
-            raise RegistryError(why_unusable(self.url, e)) from e
+        with self.errors(), self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def errors(self) -> Iterator[None]:
-        """Database failures (locked, disk full, connection lost) as one clear line."""
+        """Database failures (locked, disk full, connection lost, a damaged file) as one
+        clear line: the one place where they become a RegistryError (exit 3)."""
         try:
             yield
         except DatabaseError as e:
@@ -181,20 +177,15 @@ class Registry:
         the same transaction, so SQLite's per-row foreign-key lookups, which could only find
         what was just written, are switched off for it; PostgreSQL checks them in bulk anyway.
         """
-        try:
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(immediate=True)
-                with _foreign_keys_off(conn, bulk and self.dialect == "sqlite"), conn.begin():
-                    if self.dialect == "postgresql":
-                        # Imports and decisions are serialised registry-wide; readers are not blocked.
-                        # The wait is bounded like SQLite's, so a stuck job ends with exit 3.
-                        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {lock_wait_ms()}")
-                        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7401)")
-                    yield conn
-        except DatabaseError as e:
-            if not unusable(e):
-                raise
-            raise RegistryError(why_unusable(self.url, e)) from e
+        with self.errors(), self.engine.connect() as conn:
+            conn = conn.execution_options(immediate=True)
+            with _foreign_keys_off(conn, bulk and self.dialect == "sqlite"), conn.begin():
+                if self.dialect == "postgresql":
+                    # Imports and decisions are serialised registry-wide; readers are not blocked.
+                    # The wait is bounded like SQLite's, so a stuck job ends with exit 3.
+                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {lock_wait_ms()}")
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7401)")
+                yield conn
 
     def checkpoint(self) -> None:
         """Start copying what the SQLite write-ahead log holds into the database file, as
