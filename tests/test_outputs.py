@@ -50,7 +50,9 @@ def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str
 def _one_line(code: int, err: str, expected: int) -> None:
     assert code == expected, err
     assert "Traceback" not in err
-    assert len(err.strip().splitlines()) == 1, err
+    # One line, beside the note that names the month taken when --as-of is left out.
+    lines = [ln for ln in err.splitlines() if ln.strip() and "--as-of" not in ln.split("laborcli:")[0]]
+    assert len(lines) == 1 and lines[0].startswith("laborcli: "), err
 
 
 def _county(cli: Cli, d: Path, n: int = 40) -> None:
