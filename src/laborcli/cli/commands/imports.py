@@ -16,7 +16,9 @@ app = typer.Typer()
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs of .xlsx/.xls/.csv sheets.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, folders or globs of .xlsx/.xls/.et/.ods/.csv sheets.")
+    ],
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -49,11 +51,12 @@ def import_(
     from laborcli.cli.context import open_reg, policy, settings
     from laborcli.cli.views.runs import file_progress, show_run
     from laborcli.roster.importing import import_sheets
-    from laborcli.sheets.reading import expand_paths
+    from laborcli.sheets.reading import collect_files
 
     st = state(ctx)
     pii_notice(show_pii)
-    files = expand_paths(paths)
+    found = collect_files(paths)
+    files = found.files
     run = import_sheets(
         files,
         settings(st, strict=strict, township=township, village=village, kind="village"),
@@ -64,6 +67,7 @@ def import_(
         force=force,
         dedup=policy(st).dedup,
         watch=lambda: file_progress(st, len(files), "导入"),
+        skipped=found.skipped,
     )
     show_run(run, fmt, show_pii)
     if run.has_problems:
