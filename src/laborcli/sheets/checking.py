@@ -135,9 +135,7 @@ def no_month(rep: FileReport) -> FileReport:
     file that could not be read keeps that reason)."""
     if rep.status != "rejected":
         rep.status = "rejected"
-        rep.problems.insert(
-            0, make_problem(ProblemCode.AS_OF_MISSING, sheet="", row=0, value=Path(rep.path).name)
-        )
+        rep.problems.insert(0, make_problem(ProblemCode.AS_OF_MISSING, sheet="", row=0))
         rep.rows_imported, rep.rows_rejected = 0, rep.rows_read
     rep.batches = {}
     return rep

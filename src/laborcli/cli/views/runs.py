@@ -30,7 +30,7 @@ def show_run(run: RunReport, fmt: Format, show_pii: bool) -> None:
         render_run(run, show_pii)
     if fmt is Format.csv:  # the CSV has a line per problem only: the skipped files on stderr
         for line in skipped_lines(run):
-            err.print(line, markup=False, highlight=False)
+            err.print(line, markup=False)
     say_rejected(run)
 
 
@@ -52,7 +52,7 @@ def render_run(run: RunReport, show_pii: bool, max_problems: int = 30) -> None:
     at a terminal."""
     out.print(_files_table(run))
     for line in skipped_lines(run):
-        out.print(line, markup=False, highlight=False)
+        out.print(line, markup=False, soft_wrap=True)
     shown = _print_problems(run, show_pii, max_problems)
     total_problems = sum(len(f.problems) for f in run.files)
     if total_problems > shown:
