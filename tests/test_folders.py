@@ -302,3 +302,40 @@ def test_a_file_dated_by_its_title_is_unchanged_on_a_rerun(cli: Cli, tmp_path: P
     r = cli("import", str(f), "--format", "json")
     [g] = json.loads(r.stdout)["files"]
     assert (r.exit_code, g["status"], g["as_of"]) == (0, "unchanged", NOV)
+
+
+def test_hidden_files_and_files_in_hidden_folders_are_listed_as_skipped(
+    cli_sqlite: Cli, tmp_path: Path
+) -> None:
+    d = tmp_path / "收表"
+    (d / ".旧版").mkdir(parents=True)
+    write_xlsx(d / "花山镇_石门村_2026-11.xlsx", _people("石门村", 1))
+    write_xlsx(d / ".旧版" / "花山镇_石门村_2026-10.xlsx", _people("石门村", 1))
+    (d / "._花山镇_石门村_2026-11.xlsx").write_bytes(b"\x00\x05\x16\x07")  # macOS resource fork
+    (d / ".~lock.花山镇_石门村_2026-11.ods#").write_text("zhang,PC,,", encoding="utf-8")
+    doc = json.loads(cli_sqlite("validate", str(d), "--format", "json").stdout)
+    assert [Path(f["path"]).name for f in doc["files"]] == ["花山镇_石门村_2026-11.xlsx"]
+    reasons = {Path(s["path"]).name: s["reason"] for s in doc["skipped"]}
+    assert set(reasons) == {
+        "花山镇_石门村_2026-10.xlsx",
+        "._花山镇_石门村_2026-11.xlsx",
+        ".~lock.花山镇_石门村_2026-11.ods#",
+    }
+    assert (
+        "隐藏" in reasons["花山镇_石门村_2026-10.xlsx"] and "隐藏" in reasons["._花山镇_石门村_2026-11.xlsx"]
+    )
+    assert "锁文件" in reasons[".~lock.花山镇_石门村_2026-11.ods#"]
+
+
+def test_a_folder_with_no_sheet_is_a_usage_error_that_counts_the_skipped_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from laborcli.cli.app import main
+
+    d = tmp_path / "收表"
+    d.mkdir()
+    (d / "~$花山镇_石门村_2026-11.xlsx").write_bytes(LOCK_BYTES)
+    (d / "说明.docx").write_bytes(b"PK\x03\x04")
+    assert main(["--db", str(tmp_path / "r.db"), "import", str(d)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(d) in err[0] and "跳过 2 个" in err[0], err

@@ -109,7 +109,9 @@ class Collected:
 
 def skip_reason(path: Path, named: bool = False) -> str | None:
     """Why a file is not read, or None to read it. A lock file is never read, even when
-    named (a shell's ``*.xlsx`` names it); other files are read when named directly."""
+    named (a shell's ``*.xlsx`` names it); other files are read when named directly.
+    ``path`` is the file's path inside the folder being read: a file in a hidden folder
+    there is hidden too."""
     name = path.name
     if name.startswith(LOCK_PREFIXES):
         return pick(
@@ -118,7 +120,7 @@ def skip_reason(path: Path, named: bool = False) -> str | None:
         )
     if named:
         return None
-    if name.startswith("."):
+    if any(part.startswith(".") for part in path.parts):
         return pick("隐藏文件, 已跳过", "a hidden file; skipped")
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -135,8 +137,8 @@ def collect_files(paths: list[str]) -> Collected:
     every file of a folder or glob that is not read is listed in ``skipped`` with its reason."""
     got = Collected()
 
-    def take(f: Path, named: bool) -> None:
-        why = skip_reason(f, named)
+    def take(f: Path, named: bool, inside: Path | None = None) -> None:
+        why = skip_reason(f.relative_to(inside) if inside else Path(f.name), named)
         if why is None:
             got.files.append(f)
         else:
@@ -152,10 +154,9 @@ def collect_files(paths: list[str]) -> Collected:
                 if m.is_file():
                     take(m, named=False)
         elif path.is_dir():
-            before = len(got.files)
-            skipped = len(got.skipped)
+            before, skipped = len(got.files), len(got.skipped)
             for f in sorted(f for f in path.rglob("*") if f.is_file()):
-                take(f, named=False)
+                take(f, named=False, inside=path)
             if len(got.files) == before:
                 left = len(got.skipped) - skipped
                 raise UsageError(
@@ -323,9 +324,7 @@ def _check_zip(path: Path, data: bytes) -> str:
                 "the file is corrupt or truncated, not a valid .xlsx",
             )
         ) from e
-    raise InputFileError(
-        _why(path, "压缩包中没有 Excel 工作簿", "the zip holds no Excel workbook")
-    )
+    raise InputFileError(_why(path, "压缩包中没有 Excel 工作簿", "the zip holds no Excel workbook"))
 
 
 def _read_workbook(path: Path, data: bytes) -> list[RawSheet]:
