@@ -1,4 +1,4 @@
-"""Reference dates: as-of dates from options and file names, ISO weeks, month ends."""
+"""Reference dates: as-of dates from options, file names and title rows, ISO weeks, month ends."""
 
 from __future__ import annotations
 
@@ -13,6 +13,23 @@ _NAME_MONTH = [
     re.compile(r"(?<!\d)(20\d{2})[-_.年/]\s*(\d{1,2})(?:月)?(?![\d])"),
     re.compile(r"(?<!\d)(20\d{2})(0[1-9]|1[0-2])(?!\d)"),
 ]
+
+
+# The years a reference date may fall in. Figures reach a century back from it (the bounds
+# of working age, birth dates, job starts) and weeks forward, which the calendar of Python
+# cannot do near year 1 or 9999: outside these years a date is a typing slip, said as such.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def _in_range(d: dt.date, text: str) -> dt.date:
+    if not FIRST_YEAR <= d.year <= LAST_YEAR:
+        raise UsageError(
+            pick(
+                f"日期 {text} 超出范围: 应在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间",
+                f"the date {text!r} is out of range: it must fall in {FIRST_YEAR}–{LAST_YEAR}",
+            )
+        )
+    return d
 
 
 def month_end(year: int, month: int) -> dt.date:
@@ -40,8 +57,9 @@ def parse_as_of(text: str) -> dt.date:
     try:
         if re.fullmatch(r"\d{4}-\d{1,2}", t):
             y, m = map(int, t.split("-"))
-            return month_end(y, m)
-        return dt.date.fromisoformat(t)
+            d = month_end(y, m)
+        else:
+            d = dt.date.fromisoformat(t)
     except ValueError as e:
         raise UsageError(
             pick(
@@ -49,6 +67,7 @@ def parse_as_of(text: str) -> dt.date:
                 f"cannot read the date {text!r} (write 2026-11-30 or 2026-11)",
             )
         ) from e
+    return _in_range(d, text)
 
 
 def as_of_from_name(name: str) -> dt.date | None:
@@ -57,6 +76,30 @@ def as_of_from_name(name: str) -> dt.date | None:
         m = pat.search(name)
         if m:
             y, mo = int(m.group(1)), int(m.group(2))
+            if 1 <= mo <= 12:
+                return month_end(y, mo)
+    return None
+
+
+# A date as a title row writes it: 2026年11月(30日), 2026-11(-30), 2026.11, 2026/11.
+_TITLE_DATE = r"(20\d{2})\s*(?:年\s*(\d{1,2})\s*月(?:\s*\d{1,2}\s*日)?|[-./](\d{1,2})(?:[-./]\d{1,2})?(?!\d))"
+# The month the sheet counts, when a title names it so.
+_TITLE_AS_OF = re.compile(r"(?:统计|报告|截至|截止|数据)[^0-9:：]{0,6}[:：]?\s*" + _TITLE_DATE)
+# Dates of the paperwork, not of the figures: 填报日期 is usually a day of the month after.
+_PAPERWORK_DATE = re.compile(
+    r"(?:填报|填表|制表|报送|上报|打印|审核|签字|盖章)\s*(?:日期|时间)\s*[:：]?\s*(?:" + _TITLE_DATE + ")?"
+)
+_ANY_TITLE_DATE = re.compile(r"(?<!\d)" + _TITLE_DATE)
+
+
+def as_of_from_title(lines: list[str]) -> dt.date | None:
+    """The month a sheet's title rows name (统计时间：2026年11月, 2026年11月劳动力台账) ->
+    its last day; never a 填报日期 or other date of the paperwork. A month labelled
+    统计/截至 wins over a bare one; else the first bare one."""
+    text = _PAPERWORK_DATE.sub(" ", "\n".join(lines))
+    for pat in (_TITLE_AS_OF, _ANY_TITLE_DATE):
+        for m in pat.finditer(text):
+            y, mo = int(m.group(1)), int(m.group(2) or m.group(3))
             if 1 <= mo <= 12:
                 return month_end(y, mo)
     return None
@@ -75,9 +118,10 @@ def parse_week(text: str, today: dt.date) -> tuple[int, int]:
     if m:
         y, w = int(m.group(1)), int(m.group(2))
         try:
-            dt.date.fromisocalendar(y, w, 5)
+            friday = dt.date.fromisocalendar(y, w, 5)
         except ValueError as e:
             raise UsageError(pick(f"{y} 年没有第 {w} 周", f"{y} has no week {w}")) from e
+        _in_range(friday, text)
         return y, w
     raise UsageError(
         pick(f"无法识别的周: {text} (应为 2026-W47)", f"cannot read the week {text!r} (write 2026-W47)")

@@ -64,7 +64,7 @@ ZH: dict[str, str] = {
         "把每张表的批注副本 (问题单元格标色并加批注) 写到此文件夹。"
     ),
     "Import village sheets; each file is imported whole or not at all.": "导入村表; 每个文件要么整个导入, 要么整个不导入。",
-    "Files, folders or globs of .xlsx/.xls/.csv sheets.": ".xlsx/.xls/.csv 村表的文件、文件夹或通配符。",
+    "Files, folders or globs of .xlsx/.xls/.et/.ods/.csv sheets.": ".xlsx/.xls/.et/.ods/.csv 村表的文件、文件夹或通配符。",
     "As-of date of the sheets; default: the month in each file name, as its last day.": (
         "村表的统计日期; 默认: 文件名中的月份的最后一天。"
     ),

@@ -12,6 +12,7 @@ from laborcli.cli.options import AsOf, PeopleFormat, ShowPii, SplitBy, TownshipO
 from laborcli.cli.output import err, pii_notice, state, working
 from laborcli.i18n import pick
 from laborcli.identity.privacy import Mask
+from laborcli.sheets.safe import writable_file
 
 app = LaborTyper(help="Report workbooks and data exports.")
 
@@ -45,6 +46,8 @@ def report(
             pick(f"{output}: 请给出 .xlsx 文件名", f"{output}: name an .xlsx file"), param_hint="'-o'"
         )
     st = state(ctx)
+    if split_by is None:
+        writable_file(output)  # before the work, not after it
     pol, schema = policy(st), sheet_schema(st, "village")
     mask = Mask(show_pii)
     pii_notice(show_pii)
@@ -95,6 +98,7 @@ def people(
             param_hint="'-o'",
         )
     st = state(ctx)
+    writable_file(output)
     pol = policy(st)
     mask = Mask(show_pii)
     pii_notice(show_pii)
