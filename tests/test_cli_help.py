@@ -101,7 +101,7 @@ def test_options_with_a_closed_set_of_values_show_it_in_help(
         ["rank", "--metric", "rate"],
         ["import", "x.xlsx", "--mode", "replace"],
         ["export", "report", "-o", "r.xlsx", "--split-by", "village"],
-        ["export", "people", "-o", "p.json", "--format", "json"],
+        ["export", "people", "-o", "p.csv", "--format", "json"],
     ],
     ids=" ".join,
 )

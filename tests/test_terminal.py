@@ -197,12 +197,18 @@ def test_problem_lines_say_their_severity_and_the_rest_counts_only_what_was_not_
     ],
     ids=" ".join,
 )
-def test_an_output_name_laborcli_does_not_write_is_a_usage_error(args: list[str], tmp_path: Path) -> None:
-    cli = Cli(str(tmp_path / "r.db"))
-    r = cli(*args)
-    assert r.exit_code == 2, r.output
-    error = [x for x in r.stderr.splitlines() if x.startswith("错误: ")]
-    assert len(error) == 1 and (".xlsx" in error[0] or ".csv" in error[0]), r.stderr
+def test_an_output_name_laborcli_does_not_write_is_a_usage_error(
+    args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from laborcli.cli.app import main
+
+    capsys.readouterr()
+    code = main(["--db", str(tmp_path / "r.db"), *args])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    lines = [x for x in err.splitlines() if x.strip()]
+    assert len(lines) == 1 and lines[0].startswith("laborcli: "), err
+    assert ".xlsx" in lines[0] or ".csv" in lines[0]
     assert not (tmp_path / "r.db").exists()  # refused before any work
 
 

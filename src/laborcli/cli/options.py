@@ -115,15 +115,20 @@ def output_file(*suffixes: str) -> Callable[[typer.Context, typer.CallbackParam,
     """
 
     def check(ctx: typer.Context, param: typer.CallbackParam, value: Any) -> Any:
-        if value is None:
+        # An existing folder is refused by the command, which says so (safe.writable_file).
+        if value is None or Path(str(value)).is_dir():
             return value
         if Path(str(value)).suffix.lower() not in suffixes:
+            from laborcli.errors import UsageError
+
             exts = "/".join(s for s in suffixes if s)
             folder = "" in suffixes
-            raise typer.BadParameter(
+            option = max(param.opts, key=len)
+            raise UsageError(
                 pick(
-                    f"{value}: 此处只能写 {exts} 文件" + ("或文件夹" if folder else ""),
-                    f"{value}: laborcli writes {exts} files here" + (" or a folder" if folder else ""),
+                    f"{option} {value}: 这里只能写 {exts} 文件" + ("或文件夹" if folder else ""),
+                    f"{option} {value}: laborcli writes {exts} files here"
+                    + (" or a folder" if folder else ""),
                 )
             )
         return value

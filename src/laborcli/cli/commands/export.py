@@ -10,6 +10,7 @@ import typer
 from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import AsOf, PeopleFormat, ShowPii, SplitBy, TownshipOpt, output_file
 from laborcli.cli.output import err, pii_notice, state, working
+from laborcli.errors import UsageError
 from laborcli.i18n import pick
 from laborcli.identity.privacy import Mask
 from laborcli.sheets.safe import writable_file
@@ -41,13 +42,11 @@ def report(
     from laborcli.exports.split import write_township_reports
     from laborcli.roster.report_data import gather_concurrently, township_reports
 
-    if split_by is None and not output.suffix:
-        raise typer.BadParameter(
-            pick(f"{output}: 请给出 .xlsx 文件名", f"{output}: name an .xlsx file"), param_hint="'-o'"
-        )
     st = state(ctx)
     if split_by is None:
         writable_file(output)  # before the work, not after it
+        if not output.suffix:
+            raise UsageError(pick(f"-o {output}: 请给出 .xlsx 文件名", f"-o {output}: name an .xlsx file"))
     pol, schema = policy(st), sheet_schema(st, "village")
     mask = Mask(show_pii)
     pii_notice(show_pii)
@@ -91,14 +90,13 @@ def people(
     from laborcli.exports.people import write_people
     from laborcli.roster.people import register
 
+    writable_file(output)  # a folder is refused first, naming it
     named = PeopleFormat(output.suffix[1:].lower())  # output_file allows only these
     if fmt is not None and fmt is not named:
-        raise typer.BadParameter(
-            pick(f"{output} 不是 {fmt.value} 文件名", f"{output} is not a {fmt.value} file name"),
-            param_hint="'-o'",
+        raise UsageError(
+            pick(f"-o {output}: 不是 {fmt.value} 文件名", f"-o {output}: not a {fmt.value} file name")
         )
     st = state(ctx)
-    writable_file(output)
     pol = policy(st)
     mask = Mask(show_pii)
     pii_notice(show_pii)
