@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from laborcli.cli.app import main
 from laborcli.sheets.idcard import check_digit
@@ -530,20 +531,29 @@ def _figures(cli: Cli, as_of: str) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _decide(path: Path, choices: dict[str, str]) -> None:
-    """Fill the 判定 column as a reviewer would: in each block's first row, by the names in it."""
+def _columns(ws: Any) -> tuple[int, dict[str, int]]:
+    """The review sheet's header line and its columns (1-based) by header."""
+    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "组号")
+    return header, {ws.cell(header, j).value: j for j in range(1, ws.max_column + 1)}
+
+
+def _decide(path: Path, choices: dict[str, str], homes: dict[str, str] | None = None) -> None:
+    """Fill the 判定 (and 归属村) columns as a reviewer would: in each block's first row, by
+    the names in it."""
     wb = load_workbook(path)
     ws = wb["待核查"]
-    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "组号")
+    header, col = _columns(ws)
     blocks: list[tuple[int, set[str]]] = []
     for r in range(header + 1, ws.max_row + 1):
         if ws.cell(r, 1).value:
             blocks.append((r, set()))
-        blocks[-1][1].add(str(ws.cell(r, 10).value))
+        blocks[-1][1].add(str(ws.cell(r, col["姓名"]).value))
     for first, names in blocks:
         key = "/".join(sorted(names))
         if key in choices:
-            ws.cell(first, 2).value = choices[key]
+            ws.cell(first, col["判定"]).value = choices[key]
+        if key in (homes or {}):
+            ws.cell(first, col["归属村"]).value = (homes or {})[key]
     wb.save(path)
 
 
@@ -567,15 +577,15 @@ def test_review_round_trip_decisions_change_the_figures_and_survive_later_import
     r = cli("dedup", "--as-of", AS_OF, "--export", str(review))
     assert r.exit_code == 0, r.output
     ws = load_workbook(review)["待核查"]
-    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "组号")
+    header, col = _columns(ws)
     assert ws.cell(header, 2).value == "判定"
     firsts = [f"B{r}" for r in range(header + 1, ws.max_row + 1) if ws.cell(r, 1).value]
     assert len(firsts) == 3
-    lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
-    assert len(lists) == 1 and lists[0].formula1 == '"同一人,不同人"'
+    lists = [dv for dv in ws.data_validations.dataValidation if dv.formula1 == '"同一人,不同人"']
+    assert len(lists) == 1 and lists[0].type == "list"
     assert all(cell in lists[0].sqref for cell in firsts)
-    assert ws.column_dimensions["L"].hidden
-    ids = [ws.cell(r, 11).value for r in range(header + 1, ws.max_row + 1)]
+    assert all(ws.column_dimensions[get_column_letter(col[h])].hidden for h in ("人员键", "组键"))
+    ids = [ws.cell(r, col["身份证号码"]).value for r in range(header + 1, ws.max_row + 1)]
     assert all(v in (None, "") or re.fullmatch(r"\d{6}\*{8}\d{3}[\dX]", str(v)) for v in ids), ids
 
     _decide(review, {"张丽/张莉": "同一人", "李强": "不同人"})
@@ -678,7 +688,7 @@ def test_malformed_review_workbooks_are_refused_with_one_line(
     not_xlsx.write_text("同一人 不同人\n", encoding="utf-8")
     no_key = tmp_path / "no-key-column.xlsx"
     wb = load_workbook(review)
-    wb["待核查"].delete_cols(12)  # the reviewer deleted the hidden 人员键 column
+    wb["待核查"].delete_cols(_columns(wb["待核查"])[1]["人员键"])  # the reviewer deleted the hidden column
     wb.save(no_key)
     cases = [
         (tmp_path / "missing.xlsx", 2, "missing.xlsx"),
@@ -701,7 +711,9 @@ def test_a_decision_outside_the_dropdown_is_refused(
     review = _exported(cli, tmp_path)
     _decide(review, {"张丽/张莉": "是", "李强": "不同人"})
     code, err = _apply(cli.db, review, capsys)
-    assert code in (1, 2) and "是" in err and "\n" not in err.strip(), (code, err)
+    lines = err.strip().splitlines()
+    assert code == 1 and len(lines) == 2 and "Traceback" not in err, (code, err)
+    assert re.search(r"第\d+行, 判定: .*\[是\]", lines[0]) and "未记录任何判定" in lines[1], err
     assert _pending(cli) == ["probable", "probable", "probable"]
 
 
@@ -711,13 +723,13 @@ def test_review_rows_sorted_by_village_do_not_link_the_wrong_people(
     review = _exported(cli, tmp_path)
     wb = load_workbook(review)
     ws = wb["待核查"]
-    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "组号")
+    header, col = _columns(ws)
     data = [[c.value for c in row] for row in ws.iter_rows(min_row=header + 1)]
-    data.sort(key=lambda v: str(v[8]))  # the reviewer sorted the table by 村(社区)
+    data.sort(key=lambda v: str(v[col["村(社区)"] - 1]))  # the reviewer sorted the table by 村(社区)
     for i, values in enumerate(data, start=header + 1):
         for j, v in enumerate(values, start=1):
             ws.cell(i, j).value = v
-        if values[0] and values[9] in ("张丽", "张莉"):
+        if values[0] and values[col["姓名"] - 1] in ("张丽", "张莉"):
             ws.cell(i, 2).value = "同一人"  # the 张丽/张莉 cluster, as its 组号 row says
     wb.save(review)
     code, err = _apply(cli.db, review, capsys)
