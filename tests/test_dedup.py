@@ -767,7 +767,8 @@ def _lines(path: Path) -> list[dict[str, Any]]:
     ws = load_workbook(path)["待核查"]
     header, col = _columns(ws)
     return [
-        {"行": r, **{h: ws.cell(r, j).value for h, j in col.items()}} for r in range(header + 1, ws.max_row + 1)
+        {"行": r, **{h: ws.cell(r, j).value for h, j in col.items()}}
+        for r in range(header + 1, ws.max_row + 1)
     ]
 
 

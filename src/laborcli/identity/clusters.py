@@ -259,5 +259,7 @@ def _homes(conn: Connection, clusters: list[Cluster]) -> None:
         home |= {k: (t, v) for k, t, v in conn.execute(q)}
     for c in clusters:
         if c.decision == "same":
-            at = {(r.township, r.village) for r in c.records if home.get(r.own_key) == (r.township, r.village)}
+            at = {
+                (r.township, r.village) for r in c.records if home.get(r.own_key) == (r.township, r.village)
+            }
             c.home = at.pop() if len(at) == 1 else None

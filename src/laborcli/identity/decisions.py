@@ -197,7 +197,9 @@ def _check(conn: Connection, sheet: ReviewSheet, problems: list[Problem]) -> lis
             one_person = len({canonical.get(k, k) for k in c.keys}) == 1
             if label not in c.places:
                 among = "、".join(sorted(c.places))
-                problem(ProblemCode.REVIEW_CHOICE_UNKNOWN, line, "归属村", label, pick(f"应为 {among}", among))
+                problem(
+                    ProblemCode.REVIEW_CHOICE_UNKNOWN, line, "归属村", label, pick(f"应为 {among}", among)
+                )
             elif c.verdict == "different" or (c.verdict is None and not one_person):
                 problem(ProblemCode.REVIEW_HOME_NOT_SAME, line, "归属村", label)
             else:
@@ -251,7 +253,10 @@ def _record_home(conn: Connection, c: _Choice, now: dt.datetime, source: str) ->
         conn.execute(homes.delete().where(homes.c.person_key.in_(todo)))
         conn.execute(
             homes.insert(),
-            [{"person_key": k, "township": t, "village": v, "decided_at": now, "source": source} for k in todo],
+            [
+                {"person_key": k, "township": t, "village": v, "decided_at": now, "source": source}
+                for k in todo
+            ],
         )
     return len(todo)
 

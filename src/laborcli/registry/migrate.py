@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-REVISIONS = ("0001", "0002", "0003", "0004", "0005")  # oldest first; the last is what this version of laborcli writes
+# Oldest first; the last is what this version of laborcli writes.
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 HEAD = REVISIONS[-1]
 # The ``meta`` entry holding the key that signs the row tokens of review workbooks.
 REVIEW_SECRET = "review_secret"
