@@ -868,6 +868,10 @@ def test_one_id_in_two_villages_gets_its_home_from_the_review_without_a_decision
     assert cli.json("dedup", "--as-of", AS_OF)["decided"] == 1
     table = cli("dedup", "--as-of", AS_OF)
     assert "已处理 1 组" in table.stdout and "待核查 0 组" in table.stdout, table.stdout
+    # The home is kept under a key that holds the ID: a purge takes it too.
+    assert cli.json("db", "info")["tables"]["homes"] == 1
+    assert cli("people", "purge", str(both["身份证号码"]), "--reason", "本人申请", "--yes").exit_code == 0
+    assert cli.json("db", "info")["tables"]["homes"] == 0
 
 
 def test_a_token_moved_to_a_person_of_another_village_is_refused_and_nothing_recorded(
