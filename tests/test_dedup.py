@@ -907,6 +907,24 @@ def test_a_token_moved_to_a_person_of_another_village_is_refused_and_nothing_rec
     assert _figures(cli, AS_OF) == before
 
 
+def test_a_row_token_verifies_only_in_its_cluster_under_its_registrys_key() -> None:
+    from laborcli.identity.decisions import Tokens
+
+    mine, theirs = Tokens(b"one registry"), Tokens(b"another registry")
+    token = mine.sign("C1", 42)
+    assert mine.row("C1", token) == 42 and mine.row("C1", f" {token} ") == 42
+    head, sig = token.split("-")
+    refused = [
+        mine.row("C2", token),  # moved to another cluster
+        theirs.row("C1", token),  # a workbook of another registry
+        mine.row("C1", f"r43-{sig}"),  # the row number edited
+        mine.row("C1", head),  # unsigned, as older workbooks were
+        mine.row("C1", f"{head}-签名"),  # anything typed, not ASCII
+        mine.row("C1", ""),
+    ]
+    assert refused == [None] * len(refused)
+
+
 def test_decisions_typed_as_formulas_are_located_errors_and_nothing_is_recorded(
     cli: Cli, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
