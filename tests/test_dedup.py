@@ -907,6 +907,23 @@ def test_a_token_moved_to_a_person_of_another_village_is_refused_and_nothing_rec
     assert _figures(cli, AS_OF) == before
 
 
+def test_two_choices_in_one_cluster_are_a_conflict_and_nothing_is_recorded(cli: Cli, tmp_path: Path) -> None:
+    review = _exported(cli, tmp_path)
+    zhang = [ln for ln in _lines(review) if ln["姓名"] in ("张丽", "张莉")]
+    wb = load_workbook(review)
+    ws = wb["待核查"]
+    col = _columns(ws)[1]
+    ws.cell(zhang[0]["行"], col["判定"]).value = "同一人"
+    ws.cell(zhang[1]["行"], col["判定"]).value = "不同人"
+    wb.save(review)
+    code, applied = _apply_json(cli, review)
+    assert code == 1 and applied["recorded"] == 0
+    assert [(p["row"], p["column"], p["code"]) for p in applied["problems"]] == [
+        (zhang[1]["行"], "判定", "review-conflict")
+    ]
+    assert _pending(cli) == ["probable", "probable", "probable"]
+
+
 def test_a_row_token_verifies_only_in_its_cluster_under_its_registrys_key() -> None:
     from laborcli.identity.decisions import Tokens
 
