@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.table import Table
@@ -82,7 +83,7 @@ def clusters_table(clusters: list[Cluster], d: dt.date, mask: Mask) -> Table:
     )
 
 
-def say_exported(path: object, written: int, total: int) -> None:
+def say_exported(path: Path, written: int, total: int) -> None:
     """The review workbook's line on stderr: where, and how many clusters it offers."""
     left = total - written
     more = pick(f"; 另有 {left} 组已处理, 用 --all 一并导出", f"; {left} decided left out, --all for them")
