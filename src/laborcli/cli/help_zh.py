@@ -142,10 +142,12 @@ ZH: dict[str, str] = {
     "The month, 2026-11 (default: the month of the latest sheet imported).": "月份, 如 2026-11 (默认: 最近导入的村表的月份)。",
     # --- dedup
     "People registered more than once (重复登记), for review.": "重复登记的人员, 供核查。",
-    "Write the review workbook (.xlsx) with a decision column.": "生成带判定列的核查工作簿 (.xlsx)。",
-    "Record the decisions of a review workbook; they keep applying in later imports.": (
-        "记录核查工作簿中的判定; 以后的导入继续沿用。"
+    "Write the review workbook (.xlsx) of the undecided clusters, to decide on.": (
+        "生成待核查 (尚未判定) 各组的核查工作簿 (.xlsx), 在表上判定。"
     ),
+    "With --export: every cluster, the decided ones too.": "与 --export 同用: 导出全部各组, 包括已判定的。",
+    "Record the decisions of a review workbook (all or, on any error, none); they keep\n"
+    "applying in later imports.": "记录核查工作簿中的判定 (全部记录, 有任何错误则都不记录); 以后的导入继续沿用。",
     "The review workbook with decisions filled in.": "已填好判定的核查工作簿。",
     # --- db
     "The registry itself: info, upgrade, backup.": "数据库本身: 信息、升级、备份。",
