@@ -359,6 +359,13 @@ _CODES: list[Code] = [
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
 
 
+def problem_name(code: str) -> str:
+    """What a code means, in Chinese (its catalogue text), for workbooks that list
+    problems by kind; the code itself when it is not in the catalogue."""
+    c = CODES.get(code)
+    return c.zh if c else code
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One problem at one place; ``row`` is numbered as Excel shows it (1-based, 0 for the

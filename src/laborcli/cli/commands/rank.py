@@ -59,8 +59,8 @@ def rank(
         )
     if export:
         path = Path(export.replace("{week}", week_label(y, w)))
-        write_ranking(res, path)
-        if not st.quiet and err.is_terminal:
+        write_ranking(res, path, pol.county)
+        if not st.quiet:
             err.print(f"→ {path}")
     # Beside a handout, the table is for a person watching, not for a cron log.
     show_ranking(res, fmt, table_too=not export or (not st.quiet and out.is_terminal))
