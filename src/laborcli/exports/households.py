@@ -6,12 +6,10 @@ import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from laborcli.identity.privacy import Mask
 from laborcli.roster.households import Household, Member
 from laborcli.sheets.safe import whole_file
-from laborcli.sheets.workbook import write_table
+from laborcli.sheets.workbook import new_workbook, write_table
 
 # The columns of ``member_cells``: one household member.
 MEMBER_HEADERS = ["姓名", "与户主关系", "身份证号码", "联系电话", "年龄", "是否劳动力", "就业状态"]
@@ -20,8 +18,7 @@ HEADERS = ["村(社区)", "户编号", "户劳动力数", "转移就业人数", 
 
 def write_households(hs: list[Household], path: Path, d: dt.date, mask: Mask, *, zero_only: bool) -> None:
     """One sheet per township, one row per member, households kept together."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = new_workbook(empty=True)
     by_town: dict[str, list[Household]] = defaultdict(list)
     for h in hs:
         by_town[h.township].append(h)

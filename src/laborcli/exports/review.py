@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl import load_workbook
+from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from laborcli.errors import InputFileError, UsageError
@@ -18,7 +18,7 @@ from laborcli.identity.clusters import Cluster
 from laborcli.identity.decisions import row_token
 from laborcli.identity.privacy import Mask
 from laborcli.sheets.safe import whole_file
-from laborcli.sheets.workbook import write_table
+from laborcli.sheets.workbook import font, new_workbook, write_table
 
 HEADERS = [
     "组号",
@@ -42,7 +42,7 @@ DECISION_ZH = {"same": "同一人(已确认)", "probable": "", "different": DIFF
 
 def write_review(clusters: list[Cluster], path: Path, mask: Mask) -> None:
     """Write the review workbook; only probable and different clusters get a choice."""
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "待核查"
@@ -85,7 +85,7 @@ def write_review(clusters: list[Cluster], path: Path, mask: Mask) -> None:
     ws.add_data_validation(dv)
     ws.column_dimensions["L"].hidden = True
     ws.column_dimensions["M"].hidden = True
-    ws.cell(row=h, column=2).font = Font(bold=True, color="FFC00000")
+    ws.cell(row=h, column=2).font = font(bold=True, color="FFC00000")
     with whole_file(path) as tmp:
         wb.save(tmp)
 
