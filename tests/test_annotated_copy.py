@@ -177,3 +177,19 @@ def test_an_xls_copy_keeps_its_merged_title(cli_sqlite: Cli, tmp_path: Path) -> 
     assert [str(m) for m in out.merged_cells.ranges] == ["A1:J1"]
     assert out["U4"].fill.start_color.rgb == RED
     assert out.column_dimensions["H"].width >= 18
+
+
+def test_an_xlsx_copy_keeps_its_widths_or_gets_them_from_its_contents(
+    cli_sqlite: Cli, tmp_path: Path
+) -> None:
+    people = _rows(2, {1: {"就业状态": "打工"}})
+    bare = write_xlsx(tmp_path / "甲镇_一村_2026-11.xlsx", people, title_rows=[["一村劳动力信息统计表" * 3]])
+    wb = load_workbook(bare)
+    wb.active.column_dimensions["H"].width = 33
+    wb.save(tmp_path / "甲镇_二村_2026-11.xlsx")
+    _annotate(cli_sqlite, tmp_path / "批注", bare, tmp_path / "甲镇_二村_2026-11.xlsx")
+    fitted = load_workbook(tmp_path / "批注" / "甲镇_一村_2026-11_批注.xlsx")["Sheet1"]
+    assert fitted.column_dimensions["H"].width >= 18  # the 18-digit IDs
+    assert fitted.column_dimensions["A"].width < 20  # the long title above the header does not count
+    kept = load_workbook(tmp_path / "批注" / "甲镇_二村_2026-11_批注.xlsx")["Sheet1"]
+    assert kept.column_dimensions["H"].width == 33 and kept.column_dimensions["A"].width in (None, 13.0)

@@ -109,32 +109,49 @@ def annotate_book(rep: FileReport, out_dir: Path, name: str | None = None, mask:
 def _copy(rep: FileReport, src: Path) -> Workbook:
     """The village's workbook as it is (an .xlsx), or rebuilt from the cells read."""
     assert rep.book is not None
+    # Widths come from the table, not from titles above it (a title may be one long cell).
+    top = {r.sheet: r.table.header_row - 1 for r in rep.sheets if r.table is not None}
     if rep.book.kind == "xlsx":
         try:
             # From the bytes: an .xlsx named .xls or .csv is still a workbook to keep.
-            return load_workbook(io.BytesIO(src.read_bytes()))
+            wb = load_workbook(io.BytesIO(src.read_bytes()))
         except Exception:  # read once by calamine already; openpyxl may still refuse it
             pass
+        else:
+            # A sheet written without any column width (as generated ones are) gets widths
+            # from its contents, like a rebuilt one; widths someone set are theirs.
+            for raw in rep.book.sheets:
+                if raw.name in wb.sheetnames and not any(
+                    d.customWidth for d in wb[raw.name].column_dimensions.values()
+                ):
+                    _fit_widths(wb[raw.name], raw.rows, top.get(raw.name, 0), set())
+            return wb
     merges = _merges(src) if rep.book.kind == "xls" else {}
     wb = new_workbook(empty=True)
     for raw in rep.book.sheets:
         ws = wb.create_sheet(raw.name[:31] or "Sheet1")
-        widths: dict[int, int] = defaultdict(int)
         for i, row in enumerate(raw.rows, start=1):
             for j, v in enumerate(row, start=1):
                 if v is not None and v != "":
                     set_cell(ws.cell(row=i, column=j), v)
-                    widths[j] = max(widths[j], _display_width(v))
         spans = merges.get(raw.name, [])
         for (r0, c0), (r1, c1) in spans:
             if (r0, c0) != (r1, c1):
                 ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
-        # A merged title would widen its first column to the whole title's length.
-        titles = {c0 + 1 for (r0, c0), (r1, c1) in spans if c1 > c0}
-        for j, w in widths.items():
-            if j not in titles or w < 30:
-                ws.column_dimensions[get_column_letter(j)].width = max(6, min(40, w + 2))
+        _fit_widths(ws, raw.rows, top.get(raw.name, 0), {(r0, c0) for (r0, c0), (r1, c1) in spans if c1 > c0})
     return wb
+
+
+def _fit_widths(ws: Worksheet, rows: list[list[object]], top: int, merged: set[tuple[int, int]]) -> None:
+    """Each column as wide as its widest value from row index ``top`` (the header) on; a
+    merged cell (0-based in ``merged``) does not count: it would widen its first column."""
+    widths: dict[int, int] = defaultdict(int)
+    for i, row in enumerate(rows[top:], start=top):
+        for j, v in enumerate(row):
+            if v is not None and v != "" and (i, j) not in merged:
+                widths[j] = max(widths[j], _display_width(v))
+    for j, w in widths.items():
+        ws.column_dimensions[get_column_letter(j + 1)].width = max(6, min(40, w + 2))
 
 
 def _merges(src: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
