@@ -78,10 +78,12 @@ def _head(ws: Any, data: ReportData, what: str, width: int, legend: str | None =
 
 
 def _sign(ws: Any, row: int, data: ReportData) -> None:
-    """审核人, 制表人 and 填报日期 under a table (blank after the colon when not set)."""
+    """审核人, 制表人 and 填报日期 under a table (blank after the colon when not set). The
+    date is left to be written when the report is signed: the day it is made is not the
+    day it is sent, and a date after the month it reports on reads as its date."""
     text = (
         f"审核人: {data.info.reviewer}        制表人: {data.info.preparer}        "
-        f"填报日期: {data.made_on.isoformat()}"
+        "填报日期:      年    月    日"
     )
     set_cell(ws.cell(row=row, column=1), text)
     ws.cell(row=row, column=1).font = font(size=10)
@@ -292,7 +294,6 @@ def _notes(ws: Any, data: ReportData) -> None:
         ("填报单位", info.unit),
         ("制表人", info.preparer),
         ("审核人", info.reviewer),
-        ("填报日期", data.made_on.isoformat()),
         ("生成工具", f"laborcli {__version__}"),
         ("生成时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
         ("口径: 劳动力", _labour_force_text(data.definitions)),

@@ -75,7 +75,6 @@ class ReportData:
     # Whether the year's targets are loaded: then the township and village rows (and
     # their totals) carry ``target`` (年度任务) and ``completion`` (完成率).
     has_targets: bool = False
-    made_on: dt.date = field(default_factory=dt.date.today)  # 填报日期
 
 
 def as_of_dates(conn: Connection) -> list[dt.date]:
