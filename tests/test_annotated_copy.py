@@ -142,8 +142,8 @@ def test_two_inputs_of_one_stem_get_copies_of_their_own(cli_sqlite: Cli, tmp_pat
     c = write_csv(tmp_path / "a" / "石门村.csv", _rows(2, {0: {"就业状态": "丙"}}), title_rows=[["花山镇"]])
     r = _annotate(cli_sqlite, tmp_path / "批注", a, b, c)
     made = sorted(p.name for p in (tmp_path / "批注").iterdir())
-    assert made == ["a_石门村_xlsx_批注.xlsx", "b_石门村_xlsx_批注.xlsx", "石门村_csv_批注.xlsx"]
-    for name, typed in [("a_石门村_xlsx", "甲"), ("b_石门村_xlsx", "乙"), ("石门村_csv", "丙")]:
+    assert made == ["石门村_a_xlsx_批注.xlsx", "石门村_b_xlsx_批注.xlsx", "石门村_csv_批注.xlsx"]
+    for name, typed in [("石门村_a_xlsx", "甲"), ("石门村_b_xlsx", "乙"), ("石门村_csv", "丙")]:
         _, lines = _list_rows(load_workbook(tmp_path / "批注" / f"{name}_批注.xlsx")["问题清单"])
         assert [ln[4] for ln in lines] == [typed]
         assert f"{name}_批注.xlsx" in r.stderr  # each copy confirmed on stderr

@@ -76,8 +76,9 @@ def annotate_run(run: RunReport, folder: Path, mask: Mask | None = None) -> Iter
     yielding each copy's path once written (``validate --annotate``); two inputs of one
     stem get copies of different names. ``mask``: identifiers in the problem list."""
     from laborcli.sheets.annotate import annotate_book, copy_names  # openpyxl only when asked
+    from laborcli.sheets.safe import make_folder
 
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     read = [f for f in run.files if f.book is not None]
     for f, name in zip(read, copy_names([Path(f.path) for f in read]), strict=True):
         yield annotate_book(f, folder, name, mask)

@@ -29,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from laborcli.identity.privacy import Mask
 from laborcli.sheets.checking import FileReport
 from laborcli.sheets.problems import Problem
-from laborcli.sheets.safe import set_cell, whole_file
+from laborcli.sheets.safe import inside, safe_name, set_cell, whole_file
 from laborcli.sheets.workbook import font, new_workbook, print_setup, write_table
 
 RED = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
@@ -49,9 +49,9 @@ SUFFIX = "_批注.xlsx"
 def copy_names(paths: Sequence[Path]) -> list[str]:
     """The copies' file names, one per input and all different.
 
-    ``<stem>_批注.xlsx``; inputs sharing a stem are told apart by their type
-    (``石门村_csv_批注.xlsx``) and, when that is the same, by their folder
-    (``甲镇_石门村_批注.xlsx``), then by a number.
+    ``<stem>_批注.xlsx``; inputs sharing a stem are told apart by their folder
+    (``石门村_甲镇_批注.xlsx``) and their type (``石门村_csv_批注.xlsx``), then by a
+    number; every name safe on every system (``safe.safe_name``).
     """
     by_stem: dict[str, list[Path]] = defaultdict(list)
     for p in paths:
@@ -62,12 +62,12 @@ def copy_names(paths: Sequence[Path]) -> list[str]:
         group = by_stem[p.stem.casefold()]
         parts = [p.stem]
         if len(group) > 1:
-            if len({q.suffix.lower() for q in group}) > 1:
-                parts.append(p.suffix.lower().lstrip("."))
             same_type = [q for q in group if q.suffix.lower() == p.suffix.lower()]
             if len(same_type) > 1 and p.parent.name:
-                parts.insert(0, p.parent.name)
-        base = "_".join(parts)
+                parts.append(p.parent.name)
+            if len({q.suffix.lower() for q in group}) > 1:
+                parts.append(p.suffix.lower().lstrip("."))
+        base = safe_name("_".join(parts))
         name, n = base + SUFFIX, 1
         while name.casefold() in used:
             n += 1
@@ -85,7 +85,7 @@ def annotate_book(rep: FileReport, out_dir: Path, name: str | None = None, mask:
     """
     assert rep.book is not None
     src = Path(rep.path)
-    target = out_dir / (name or f"{src.stem}{SUFFIX}")
+    target = inside(out_dir, out_dir / (name or f"{safe_name(src.stem)}{SUFFIX}"))
     wb = _copy(rep, src)
     header_rows: dict[str, int] = {}
     for res in rep.sheets:
