@@ -27,6 +27,8 @@ class ProblemCode(StrEnum):
     COLUMN_MISSING = "column-missing"
     COLUMN_DUPLICATE = "column-duplicate"
     AS_OF_CONFLICT = "as-of-conflict"
+    AS_OF_MISSING = "as-of-missing"
+    PLACE_UNKNOWN = "place-unknown"
     FILE_TOO_LARGE = "file-too-large"
     BATCH_IMPLAUSIBLE = "batch-implausible"
     CELL_ERROR = "cell-error"
@@ -80,8 +82,8 @@ _CODES: list[Code] = [
         "error",
         "文件无法读取",
         "the file cannot be read",
-        "请确认文件是完整的 .xlsx/.xls/.csv 文件, 重新导出后再试",
-        "save it again as .xlsx, .xls or .csv",
+        "请用 Excel 或 WPS 打开原表格, 另存为 .xlsx 后重新报送",
+        "open the sheet in Excel or WPS, save it as .xlsx and send it again",
         level="file",
     ),
     Code(
@@ -117,6 +119,26 @@ _CODES: list[Code] = [
         "the month in the file name differs from --as-of",
         "请核对统计月份",
         "check the month",
+        level="file",
+    ),
+    Code(
+        P.AS_OF_MISSING,
+        "error",
+        "无法确定统计月份: 文件名和标题行都没有写明, 未导入",
+        "no month in the file name or the title row; not imported",
+        "请把月份写进文件名 (如 花山镇_石门村_2026-11.xlsx) 或标题行 (统计时间：2026年11月), 或导入时用 --as-of 指定",
+        "put the month in the file name (花山镇_石门村_2026-11.xlsx) or the title row "
+        "(统计时间：2026年11月), or give --as-of",
+        level="file",
+    ),
+    Code(
+        P.PLACE_UNKNOWN,
+        "error",
+        "表中没有该列, 文件名和标题行也没有写明是哪个乡镇、村, 本表各行均未导入",
+        "the sheet has no such column, and neither its file name nor its title row names the "
+        "township and village; no row imported",
+        "请在表中加上该列, 或把文件名写成 乡镇_村_年-月 (如 花山镇_石门村_2026-11.xlsx), 或导入时用 --village 指定",
+        "add the column, name the file 乡镇_村_YYYY-MM (花山镇_石门村_2026-11.xlsx), or give --village",
         level="file",
     ),
     Code(
