@@ -57,6 +57,13 @@ class ProblemCode(StrEnum):
     AGE_UNKNOWN = "age-unknown"
     VALUE_MISSING = "value-missing"
     VALUE_UNKNOWN = "value-unknown"
+    # the review workbook of `dedup apply`
+    REVIEW_TOKEN_INVALID = "review-token-invalid"
+    REVIEW_ROW_GONE = "review-row-gone"
+    REVIEW_FORMULA = "review-formula"
+    REVIEW_CHOICE_UNKNOWN = "review-choice-unknown"
+    REVIEW_CONFLICT = "review-conflict"
+    REVIEW_HOME_NOT_SAME = "review-home-not-same"
 
 
 P = ProblemCode
@@ -375,6 +382,55 @@ _CODES: list[Code] = [
         "not one of the column's values",
         "请从下拉列表或模板的取值列表中选择",
         "choose one of the values of the template's list",
+    ),
+    # --- the review workbook (`dedup apply`): any of these records nothing
+    Code(
+        P.REVIEW_TOKEN_INVALID,
+        "error",
+        "隐藏的行标记与所在的组不符 (被改动, 或来自别的组、别的数据库)",
+        "the hidden row token does not belong to its cluster (changed, or from another cluster or registry)",
+        "请重新导出核查表 (laborcli dedup --export), 不要改动隐藏的 人员键 和 组键 列",
+        "export the review again (laborcli dedup --export) and leave the hidden columns alone",
+    ),
+    Code(
+        P.REVIEW_ROW_GONE,
+        "error",
+        "该行已不在数据库中 (已删除)",
+        "the row is no longer in the registry (deleted)",
+        "请重新导出核查表 (laborcli dedup --export)",
+        "export the review again (laborcli dedup --export)",
+    ),
+    Code(
+        P.REVIEW_FORMULA,
+        "error",
+        "填写的是公式, 不是选项",
+        "the cell holds a formula, not a choice",
+        "请删除公式, 从下拉列表中选择",
+        "delete the formula and choose from the dropdown",
+    ),
+    Code(
+        P.REVIEW_CHOICE_UNKNOWN,
+        "error",
+        "不是下拉列表中的选项",
+        "not one of the dropdown's choices",
+        "请从下拉列表中选择",
+        "choose from the dropdown",
+    ),
+    Code(
+        P.REVIEW_CONFLICT,
+        "error",
+        "同一组填了两个不同的选择",
+        "one cluster has two different choices",
+        "每组只保留一个选择",
+        "keep one choice per cluster",
+    ),
+    Code(
+        P.REVIEW_HOME_NOT_SAME,
+        "error",
+        "选了归属村, 但该组没有判定为同一人",
+        "a 归属村 is chosen but the cluster is not decided 同一人",
+        "请在判定列选择 同一人, 或清空归属村",
+        "choose 同一人 in 判定, or clear 归属村",
     ),
 ]
 
