@@ -38,6 +38,7 @@ POINTS = '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'
 CHANGE_INT = "+#,##0;-#,##0;0"
 TARGET_HEADS = [("target", "年度任务", INT), ("completion", "完成率", PCT)]
 STALE = "数据未更新"
+WARNINGS_WIDTH = 50  # 数据质量's 警告 column, whose problem names wrap
 
 
 def write_report(data: ReportData, path: Path, mask: Mask) -> None:
@@ -255,11 +256,16 @@ def _quality_sheet(ws: Any, data: ReportData) -> None:
             "待核查重复",
         ],
         rows,
-        widths=[10, 10, 14, 10, 30, 10, 10, 50, 10, 10],
+        widths=[10, 10, 14, 16, 30, 10, 10, WARNINGS_WIDTH, 10, 10],
         first_row=_head(ws, data, "数据质量", 10, legend),
     )
     for i, q in enumerate(data.quality, start=h + 1):
         ws.cell(row=i, column=8).alignment = Alignment(wrap_text=True, vertical="top")
+        # A row does not grow with wrapped text in every program: give it the lines it needs.
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in q["warnings"])
+        lines = -(-units // (WARNINGS_WIDTH - 2))
+        if lines > 1:
+            ws.row_dimensions[i].height = 15 * lines
         if q["stale"]:
             ws.cell(row=i, column=4).fill = RED_FILL
         if q["rows_rejected"]:
