@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from laborcli.dates import last_month_end
 from laborcli.policy import CountyInfo
 from laborcli.ranking.weekly import Ranking, RankRow, order_rule
+from laborcli.roster.submissions import STALE_LABEL
 from laborcli.sheets.safe import set_cell, whole_file
 from laborcli.sheets.workbook import FONT_NAME, font, new_workbook, write_table
 
@@ -34,7 +35,7 @@ RED_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFF
 RED_BAR, BLACK_BAR, OTHER_BAR = "C00000", "000000", "A6A6A6"
 HEADERS = ["名次", "上周名次", "乡镇", "村(社区)", "完成率", "新增转移", "年度任务", "转移率", "榜单", "备注"]
 WIDTHS = [6, 8, 10, 12, 9, 9, 9, 9, 7, 22]
-STALE = "数据未更新"
+STALE = STALE_LABEL[0]
 REASONS = {"no target": "无年度任务", "target is 0": "年度任务为 0", "no labour force": "无劳动力"}
 # A row of the sheet is about 0.53 cm high (15 points): the chart is as tall as the table.
 ROW_CM = 0.53

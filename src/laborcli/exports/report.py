@@ -28,6 +28,7 @@ from laborcli.roster import catalogue
 from laborcli.roster.catalogue import INT, PCT
 from laborcli.roster.figures import Rates
 from laborcli.roster.report_data import Definitions, ReportData
+from laborcli.roster.submissions import STALE_LABEL
 from laborcli.sheets.safe import set_cell, whole_file
 from laborcli.sheets.workbook import font, new_workbook, print_setup, write_table
 
@@ -37,7 +38,7 @@ RED_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFF
 POINTS = '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'
 CHANGE_INT = "+#,##0;-#,##0;0"
 TARGET_HEADS = [("target", "年度任务", INT), ("completion", "完成率", PCT)]
-STALE = "数据未更新"
+STALE = STALE_LABEL[0]
 WARNINGS_WIDTH = 50  # 数据质量's 警告 column, whose problem names wrap
 
 
