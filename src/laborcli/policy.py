@@ -74,6 +74,14 @@ class DedupPolicy(BaseModel):
     implausible_min: int = 10
 
 
+class IncomePolicy(BaseModel):
+    """Which monthly incomes are believed: one above the maximum (a phone number typed into
+    月收入, an amount in fen) is a warning at import and counts as unknown."""
+
+    model_config = _STRICT
+    max_monthly_yuan: int = 100_000
+
+
 class Policy(BaseModel):
     """The county policy file."""
 
@@ -82,6 +90,7 @@ class Policy(BaseModel):
     ranking: RankingPolicy = RankingPolicy()
     subsidies: Subsidies = Subsidies()
     dedup: DedupPolicy = DedupPolicy()
+    income: IncomePolicy = IncomePolicy()
 
 
 def default_policy_path() -> Path:

@@ -18,9 +18,9 @@ from typing import Any, Literal
 from laborcli.dates import as_of_from_name
 from laborcli.errors import InputFileError, UsageError
 from laborcli.i18n import pick
-from laborcli.sheets.locating import locate
+from laborcli.sheets.locating import Table, locate
 from laborcli.sheets.problems import Problem, ProblemCode, make_problem
-from laborcli.sheets.reading import RawBook, read_book
+from laborcli.sheets.reading import PlacedInputError, RawBook, RawSheet, column_letter, read_book
 from laborcli.sheets.schema import SheetSchema
 from laborcli.sheets.validating import Options, SheetResult, validate_table
 
@@ -108,6 +108,8 @@ class Settings:
     # Values for empty cells, by column key (``--township``, ``--village``).
     defaults: dict[str, str] = field(default_factory=dict)
     today: dt.date = field(default_factory=dt.date.today)
+    # The policy's highest plausible monthly income (``income.max_monthly_yuan``); None: no limit.
+    income_max: float | None = None
 
 
 def resolve_as_of(paths: list[Path], as_of: dt.date | None) -> dict[Path, dt.date]:
@@ -175,6 +177,12 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
     rep = FileReport(path=str(path))
     try:
         book = read_book(path)
+    except PlacedInputError as e:
+        rep.status = "rejected"
+        rep.problems.append(
+            make_problem(e.code, sheet=e.sheet, row=e.row, column=e.column, value=None, detail=str(e))
+        )
+        return rep
     except InputFileError as e:
         rep.status = "rejected"
         rep.problems.append(
@@ -184,7 +192,12 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
     rep.sha256 = book.sha256
     if keep_book:
         rep.book = book
-    opts = Options(today=settings.today, strict=settings.strict, defaults=settings.defaults)
+    opts = Options(
+        today=settings.today,
+        strict=settings.strict,
+        defaults=settings.defaults,
+        income_max=settings.income_max,
+    )
     rules = settings.schema.rules()
     store = getattr(rules, "store", None) if for_store else None
     found = False
@@ -194,6 +207,8 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
             continue
         found = True
         res = validate_table(raw, table, settings.schema, opts, as_columns=for_store)
+        if raw.cleaned:
+            res.problems = sorted(res.problems + _cleaned(raw, table, settings.strict), key=lambda p: p.row)
         if store is not None:
             if res.columns:
                 store(rep.batches, res)
@@ -204,6 +219,9 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
         rep.rows_imported += res.accepted
         rep.rows_rejected += len(res.rejected_rows)
     rep.warnings = sum(1 for p in rep.problems if p.severity == "warning")
+    if any(p.code in _REFUSING and p.severity == "error" for p in rep.problems):
+        rep.status = "rejected"
+        rep.rows_imported, rep.rows_rejected, rep.batches = 0, rep.rows_read, {}
     if not found:
         rep.status = "rejected"
         rep.problems.append(
@@ -215,6 +233,27 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
             )
         )
     return rep
+
+
+# Problems that refuse the whole file: its sheet cannot be read without guessing.
+_REFUSING = frozenset({ProblemCode.COLUMN_CONFLICT})
+
+
+def _cleaned(raw: RawSheet, table: Table, strict: bool) -> list[Problem]:
+    """A warning for each cell the reader took control characters out of."""
+    header_at = {j: table.headers[k] for k, j in table.columns.items()}
+    return [
+        make_problem(
+            ProblemCode.TEXT_CLEANED,
+            sheet=raw.name,
+            row=i + 1,
+            column=header_at.get(j, column_letter(j)),
+            value=str(raw.rows[i][j]),
+            detail=pick("已删除 ", "removed ") + " ".join(f"U+{ord(c):04X}" for c in removed),
+            strict=strict,
+        )
+        for i, j, removed in raw.cleaned
+    ]
 
 
 def _header_needs(schema: SheetSchema) -> str:
