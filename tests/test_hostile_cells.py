@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from laborcli.identity.privacy import mask_identifiers
-from laborcli.sheets import checking
+from laborcli.sheets import checking, reading
 from laborcli.sheets.idcard import check_id
 from tests.conftest import Cli
 from tests.sheets import STANDARD, make_id, person, write_csv, write_xlsx
@@ -140,7 +140,7 @@ def test_a_far_cell_in_row_one_of_a_small_sheet_is_read(cli_sqlite: Cli, tmp_pat
 def _abort_on(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Reading the file named ``name`` aborts the process (as calamine's failed allocation
     does); forked workers inherit the patch."""
-    real = checking.read_book
+    real = reading.read_book
 
     def read_book(path: Path) -> Any:
         if path.name == name:
