@@ -178,7 +178,7 @@ def test_a_targets_sheet_with_a_title_aliases_totals_and_gb18030_is_read_like_a_
     f = _targets_csv(tmp_path / "任务.csv", "gb18030")
     rep, values = read_targets(f, 2026, {("甲镇", "一村"), ("甲镇", "二村")})
     assert rep.rows_read == 2  # neither the totals row nor the signature line
-    assert [(v["village"], v["target"]) for v in values] == [("一村", 10)]
+    assert (rep.status, values) == ("rejected", [])  # whole or nothing: 二村 is in error
     [p] = rep.problems
     assert (p.row, str(p.code), p.column, p.value, p.level) == (4, "target-invalid", "任务数", "很多", "cell")
     # The same faults in a village sheet: the same kind of problem, at the cell as typed.
@@ -209,7 +209,7 @@ def test_targets_import_reads_a_gb18030_csv_with_a_title_and_totals(cli: Cli, tm
     r = cli("targets", "import", str(f), "--year", "2026", "--format", "json")
     rep = json.loads(r.stdout)
     assert r.exit_code == 1
-    assert (rep["rows_read"], rep["imported"]) == (2, 1)
+    assert (rep["rows_read"], rep["imported"], rep["status"]) == (2, 0, "rejected")
     assert [(p["row"], p["code"], p["column"]) for p in rep["problems"]] == [(4, "target-invalid", "任务数")]
 
 

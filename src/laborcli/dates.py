@@ -92,3 +92,19 @@ def week_friday(year: int, week: int) -> dt.date:
 def week_label(year: int, week: int) -> str:
     """2026-W05."""
     return f"{year}-W{week:02d}"
+
+
+def last_month_end(d: dt.date) -> dt.date:
+    """The last month end on or before ``d``: the sheets that should be in by then."""
+    end = month_end(d.year, d.month)
+    return end if d == end else d.replace(day=1) - dt.timedelta(days=1)
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """--month: 2026-11 -> (2026, 11)."""
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise UsageError(
+            pick(f"无法识别的月份: {text} (应为 2026-11)", f"cannot read the month {text!r} (write 2026-11)")
+        )
+    return int(m.group(1)), int(m.group(2))

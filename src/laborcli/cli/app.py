@@ -25,6 +25,7 @@ from laborcli.cli.commands import (
     rank,
     rates,
     sample,
+    submissions,
     targets,
     template,
     validate,
@@ -89,7 +90,7 @@ def main_options(
 
 # Each command module has its own Typer: the ones without a name add their commands at
 # the top level, the named ones are command groups.
-for module in (template, validate, imports, rates, households, rank, history, sample):
+for module in (template, validate, imports, rates, households, rank, submissions, history, sample):
     app.add_typer(module.app)
 app.add_typer(targets.app, name="targets")
 app.add_typer(dedup.app, name="dedup")

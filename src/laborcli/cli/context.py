@@ -71,3 +71,29 @@ def settings(
         today=dt.date.today(),
         income_max=policy(st).income.max_monthly_yuan,
     )
+
+
+def reference_date(st: AppState, reg: Registry, text: str | None) -> dt.date:
+    """--as-of, else the month end of the latest sheet imported (said on stderr), else today.
+
+    A report run in December about November's sheets is about 30 November: today would
+    title it 截至 12-01 and find every village behind.
+    """
+    from laborcli.cli.output import err
+    from laborcli.dates import parse_as_of
+    from laborcli.roster.submissions import latest_month_end
+
+    if text:
+        return parse_as_of(text)
+    with reg.reading() as conn:
+        d = latest_month_end(conn)
+    if d is None:
+        return dt.date.today()
+    if not st.quiet:
+        err.print(
+            pick(
+                f"未指定 --as-of: 按最新导入报表的月末 {d.isoformat()} 计算",
+                f"no --as-of: using {d.isoformat()}, the month end of the latest sheet imported",
+            )
+        )
+    return d

@@ -23,7 +23,6 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from laborcli.dates import parse_as_of
 from laborcli.i18n import pick
 from laborcli.sheets.safe import csv_safe
 
@@ -87,11 +86,6 @@ def print_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     w.writerow(header)
     for r in rows:
         w.writerow([csv_safe(v) for v in r])
-
-
-def as_of_or_today(text: str | None) -> dt.date:
-    """--as-of, defaulting to today."""
-    return parse_as_of(text) if text else dt.date.today()
 
 
 def pct(x: float | None) -> str:

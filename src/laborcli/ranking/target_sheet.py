@@ -4,7 +4,11 @@ The targets sheet is a sheet kind (schemas/targets_sheet.toml: 乡镇, 村(社�
 年度任务数 with their aliases), read and checked by the shared sheet machinery like a
 village sheet: title rows, aliases, totals rows, GB18030 CSV, problems with a place and
 a fix, annotated copies. What only the registry can tell is checked here: each village
-must have had a sheet imported. A new import for a year replaces that year's targets.
+must have had a sheet imported, unless the county starts its registry with the targets
+(``new_villages``). A targets file is whole or nothing, like a village sheet: one row in
+error leaves the year's targets as they were, with every problem listed, since a
+misspelt village imported around would leave a silent hole in the year's targets. A new
+import for a year replaces that year's targets.
 Apart from ``ranking.targets`` so that the ranking, which reads targets, does not load
 the sheet machinery.
 """
@@ -26,25 +30,40 @@ def targets_schema(path: Path | None = None) -> SheetSchema:
     return load_schema(path, kind="targets")
 
 
-def import_targets(reg: Registry, path: Path, year: int, schema: SheetSchema | None = None) -> FileReport:
+def import_targets(
+    reg: Registry,
+    path: Path,
+    year: int,
+    schema: SheetSchema | None = None,
+    *,
+    new_villages: bool = False,
+) -> FileReport:
     """`laborcli targets import`: a year's targets replaced by the file's, in one
     transaction. A file that cannot be read, or has no targets table, changes nothing
-    (:class:`InputFileError`); rows with problems are left out and reported."""
+    (:class:`InputFileError`); a file with a row in error changes nothing either and comes
+    back ``rejected`` with its problems."""
     with reg.writing() as conn:
-        rep, values = read_targets(path, year, known_villages(conn), schema)
-        if rep.status == "rejected":
+        rep, values = read_targets(path, year, known_villages(conn), schema, new_villages=new_villages)
+        if rep.status == "rejected" and not rep.sheets:
             raise InputFileError(f"{path.name}: {rep.problems[-1].message}" if rep.problems else path.name)
-        replace_targets(conn, year, values)
+        if rep.status != "rejected":
+            replace_targets(conn, year, values)
     return rep
 
 
 def read_targets(
-    path: Path, year: int, known: set[tuple[str, str]], schema: SheetSchema | None = None
+    path: Path,
+    year: int,
+    known: set[tuple[str, str]],
+    schema: SheetSchema | None = None,
+    *,
+    new_villages: bool = False,
 ) -> tuple[FileReport, list[dict[str, object]]]:
-    """Check a targets file; a village that has never had a sheet imported is an error.
+    """Check a targets file; a village that has never had a sheet imported is an error
+    unless ``new_villages``.
 
-    Returns the report (its ``rows_imported`` is the villages whose target is kept) and
-    the targets to store. Only the first sheet with a targets table is read (a workbook
+    Returns the report (its ``rows_imported`` is the villages whose target is kept; 0 and
+    ``rejected`` when any row is in error) and the targets to store. Only the first sheet with a targets table is read (a workbook
     may keep last year's sheet beside this year's). A row without a township takes the
     township of the one known village of that name.
     """
@@ -74,7 +93,7 @@ def read_targets(
                 matches = [t for (t, v) in known if v == village]
                 if len(matches) == 1:
                     place = (matches[0], village)
-            if place not in known:
+            if place not in known and not (new_villages and place[0]):
                 rejected += 1
                 rep.problems.append(
                     make_problem(
@@ -95,7 +114,10 @@ def read_targets(
             }
     rep.problems.sort(key=lambda p: p.row)
     rep.rows_rejected += rejected
+    if rep.status == "rejected" or rep.rows_rejected or any(p.severity == "error" for p in rep.problems):
+        rep.status = "rejected"
+        rep.rows_imported = 0
+        return rep, []
     rep.rows_imported = len(good)
-    if rep.status != "rejected":
-        rep.status = "imported"
+    rep.status = "imported"
     return rep, list(good.values())

@@ -37,6 +37,8 @@ class RankRow:
     transfer_rate: float | None
     previous_rank: int | None = None
     list: str | None = None
+    sheet_as_of: dt.date | None = None
+    stale: bool = False
 
     def as_json(self) -> dict[str, Any]:
         """A ``rows`` entry of docs/json.md#rank."""
@@ -50,6 +52,8 @@ class RankRow:
             "previous_rank": self.previous_rank,
             "list": self.list,
             "transfer_rate": self.transfer_rate,
+            "sheet_as_of": self.sheet_as_of.isoformat() if self.sheet_as_of else None,
+            "stale": self.stale,
         }
 
 
@@ -90,6 +94,20 @@ def _order(r: RankRow) -> tuple[Any, ...]:
     return (-r.value, -r.new_transfers, r.village or "", r.township)
 
 
+def _freshness(villages: list[dict[str, Any]], by: str) -> dict[tuple[str, str | None], tuple[Any, bool]]:
+    """(sheet_as_of, stale) per ranked place; a township stands on its oldest village sheet."""
+    if by == "village":
+        return {(v["township"], v["village"]): (v["sheet_as_of"], v["stale"]) for v in villages}
+    out: dict[tuple[str, str | None], tuple[Any, bool]] = {}
+    for v in villages:
+        key = (v["township"], None)
+        d, stale = out.get(key, (v["sheet_as_of"], False))
+        if d is None or (v["sheet_as_of"] is not None and v["sheet_as_of"] < d):
+            d = v["sheet_as_of"]
+        out[key] = (d, stale or v["stale"])
+    return out
+
+
 def rank_week(
     conn: Connection,
     year: int,
@@ -115,6 +133,7 @@ def rank_week(
     for v in levels["village"].rows:
         if (v["township"], v["village"]) in tg:
             targeted_new[v["township"]] += v["new_transfers"]
+    freshness = _freshness(levels["village"].rows, by)
     ranked: list[RankRow] = []
     unranked: list[dict[str, str | None]] = []
     for r in fig.rows:
@@ -139,7 +158,9 @@ def rank_week(
                 unranked.append({"township": place[0], "village": place[1], "reason": "no labour force"})
                 continue
             value = r["transfer_rate"]
-        ranked.append(RankRow(0, place[0], place[1], value, r["new_transfers"], target, r["transfer_rate"]))
+        row = RankRow(0, place[0], place[1], value, r["new_transfers"], target, r["transfer_rate"])
+        row.sheet_as_of, row.stale = freshness.get(place, (None, True))
+        ranked.append(row)
     ranked.sort(key=_order)
     n = len(ranked)
     k = min(top, n // 2)

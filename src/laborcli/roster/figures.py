@@ -25,6 +25,7 @@ from laborcli.dates import years_before
 from laborcli.policy import LabourForceAges
 from laborcli.registry.tables import links, rows, snapshots
 from laborcli.roster.state import CurrentState, binary, drop_temporary
+from laborcli.roster.submissions import mark_stale, sheet_dates
 
 Level = Literal["county", "township", "village", "group"]
 LEVEL_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -466,6 +467,8 @@ def rates_of_table(conn: Connection, ft: FigureTable, by: Level) -> Rates:
         keys = (*COUNT_KEYS, "households", "zero_employment_households")
         total = _finish({k: sum(int(r.get(k) or 0) for r in raw) for k in keys})
     total.update({"township": ft.scope.township, "village": ft.scope.village, "group": None})
+    if by in ("village", "group"):
+        mark_stale(rows_out, sheet_dates(conn, ft.scope.d), ft.scope.d)
     return Rates(as_of=ft.scope.d, by=by, rows=rows_out, total=total)
 
 

@@ -26,6 +26,7 @@ from laborcli.roster.figures import (
     zero_employment,
 )
 from laborcli.roster.state import binary, person_key_expr
+from laborcli.roster.submissions import is_stale, sheet_dates
 
 
 @dataclass(slots=True)
@@ -52,6 +53,8 @@ class Household:
     labour_force: int
     transferred: int
     members: list[Member]
+    sheet_as_of: dt.date | None = None
+    stale: bool = False
 
     @property
     def zero_employment(self) -> bool:
@@ -137,6 +140,10 @@ def collect(conn: Connection, ft: FigureTable, zero_only: bool) -> list[Househol
         h.transferred += is_tr
         age = None if birth is None else age_in_years(birth, d)
         h.members.append(Member(name, idn, phone, status, rel, bool(in_lf), bool(is_tr), age))
+    dates = sheet_dates(conn, d)
+    for h in out:
+        h.sheet_as_of = dates.get((h.township, h.village))
+        h.stale = is_stale(h.sheet_as_of, d)
     return out
 
 
@@ -148,6 +155,8 @@ def household_json(h: Household, mask: Mask) -> dict[str, Any]:
         "household_id": h.household_id,
         "labour_force": h.labour_force,
         "transferred": h.transferred,
+        "sheet_as_of": h.sheet_as_of.isoformat() if h.sheet_as_of else None,
+        "stale": h.stale,
         "members": [
             {
                 "name": m.name,

@@ -367,8 +367,9 @@ _CODES: list[Code] = [
         "error",
         "任务表中的村在数据库中没有任何花名册",
         "the targets name a village with no sheet",
-        "请核对乡镇和村名, 或先导入该村的花名册",
-        "check the names, or import the village's sheet first",
+        "请核对乡镇和村名, 或先导入该村的花名册; 新建数据库时先导任务, 可加 --new-villages",
+        "check the names, or import the village's sheet first; a new registry starting "
+        "with its targets takes --new-villages",
         level="row",
     ),
     Code(

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii
-from laborcli.cli.output import as_of_or_today, err, pii_notice, state, working
+from laborcli.cli.output import err, pii_notice, state, working
 from laborcli.i18n import pick
 from laborcli.identity.privacy import Mask
 
@@ -29,7 +29,7 @@ def dedup(
     show_pii: ShowPii = False,
 ) -> None:
     """List clusters of rows that are (same) or may be (probable) one person, in the current state."""
-    from laborcli.cli.context import open_reg, policy
+    from laborcli.cli.context import open_reg, policy, reference_date
     from laborcli.cli.views.dedup import show_clusters
     from laborcli.exports.review import write_review
     from laborcli.identity import find_clusters
@@ -37,10 +37,10 @@ def dedup(
     if ctx.invoked_subcommand is not None:
         return
     st = state(ctx)
-    d = as_of_or_today(as_of)
     mask = Mask(show_pii)
     pii_notice(show_pii)
     reg = open_reg(st)
+    d = reference_date(st, reg, as_of)
     with working(st, "查找重复登记"), reg.reading() as conn:
         clusters = find_clusters(conn, d, policy(st).dedup)
     if export is not None:

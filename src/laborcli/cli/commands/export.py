@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from laborcli.cli.options import AsOf, PeopleFormat, ShowPii, SplitBy, TownshipOpt
-from laborcli.cli.output import as_of_or_today, err, pii_notice, state, working
+from laborcli.cli.output import err, pii_notice, state, working
 from laborcli.identity.privacy import Mask
 
 app = typer.Typer(help="Report workbooks and data exports.")
@@ -31,17 +31,17 @@ def report(
     show_pii: ShowPii = False,
 ) -> None:
     """The monthly report: 汇总, 乡镇, 村, 零就业家庭, 脱贫劳动力, 数据质量, 说明."""
-    from laborcli.cli.context import open_reg, policy, sheet_schema
+    from laborcli.cli.context import open_reg, policy, reference_date, sheet_schema
     from laborcli.exports.report import write_report
     from laborcli.exports.split import write_township_reports
     from laborcli.roster.report_data import gather_concurrently, township_reports
 
     st = state(ctx)
-    d = as_of_or_today(as_of)
     pol, schema = policy(st), sheet_schema(st, "village")
     mask = Mask(show_pii)
     pii_notice(show_pii)
     reg = open_reg(st)
+    d = reference_date(st, reg, as_of)
     if split_by is SplitBy.township:
         with working(st, "生成各乡镇月报"):
             for path in write_township_reports(township_reports(reg, d, pol, schema), output, mask):
@@ -66,17 +66,18 @@ def people(
     show_pii: ShowPii = False,
 ) -> None:
     """The current register, one row per person, with age, labour force, transfer and duplicate cluster."""
-    from laborcli.cli.context import open_reg, policy, sheet_schema
+    from laborcli.cli.context import open_reg, policy, reference_date, sheet_schema
     from laborcli.exports.people import write_people
     from laborcli.roster.people import register
 
     st = state(ctx)
-    d = as_of_or_today(as_of)
     pol = policy(st)
     mask = Mask(show_pii)
     pii_notice(show_pii)
+    reg = open_reg(st)
+    d = reference_date(st, reg, as_of)
     with working(st, "导出人员名册"):
-        df = register(open_reg(st), d, pol, sheet_schema(st, "village"), mask, township=township)
+        df = register(reg, d, pol, sheet_schema(st, "village"), mask, township=township)
     write_people(df, output, fmt.value)
     if not st.quiet:
         err.print(f"→ {output} ({len(df):,} 人)")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii, TownshipOpt, VillageOpt
-from laborcli.cli.output import as_of_or_today, err, pii_notice, state, working
+from laborcli.cli.output import err, pii_notice, state, working
 from laborcli.identity.privacy import Mask
 
 app = typer.Typer()
@@ -34,15 +34,15 @@ def households(
     show_pii: ShowPii = False,
 ) -> None:
     """Households with at least one labour-force member, with members and their status."""
-    from laborcli.cli.context import open_reg, policy
+    from laborcli.cli.context import open_reg, policy, reference_date
     from laborcli.cli.views.households import show_households
     from laborcli.roster.households import households as list_households
 
     st = state(ctx)
-    d = as_of_or_today(as_of)
     mask = Mask(show_pii)
     pii_notice(show_pii)
     reg = open_reg(st)
+    d = reference_date(st, reg, as_of)
     with working(st, "整理家庭名单"), reg.reading() as conn:
         hs = list_households(
             conn, d, policy(st).labour_force, zero_only=zero_employment, township=township, village=village

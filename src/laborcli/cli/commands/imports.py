@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from laborcli.cli.options import Format, FormatOpt, Mode, SheetTownship, SheetVillage, ShowPii, Strict
 from laborcli.cli.output import pii_notice, state
 from laborcli.dates import parse_as_of
+
+if TYPE_CHECKING:
+    from laborcli.registry import Registry
 
 app = typer.Typer()
 
@@ -48,16 +51,24 @@ def import_(
     """Import village sheets; each file is imported whole or not at all."""
     from laborcli.cli.context import open_reg, policy, settings
     from laborcli.cli.views.runs import file_progress, show_run
+    from laborcli.cli.views.submissions import show_missing_after_import
     from laborcli.roster.importing import import_sheets
+    from laborcli.roster.submissions import imported_months, months_missing
     from laborcli.sheets.reading import expand_paths
 
     st = state(ctx)
     pii_notice(show_pii)
     files = expand_paths(paths)
+    opened: list[Registry] = []
+
+    def registry() -> Registry:
+        opened.append(open_reg(st))
+        return opened[-1]
+
     run = import_sheets(
         files,
         settings(st, strict=strict, township=township, village=village, kind="village"),
-        lambda: open_reg(st),
+        registry,
         as_of=parse_as_of(as_of) if as_of else None,
         mode=mode.value,
         dry_run=dry_run,
@@ -66,5 +77,9 @@ def import_(
         watch=lambda: file_progress(st, len(files), "导入"),
     )
     show_run(run, fmt, show_pii)
+    if opened and not dry_run:
+        with opened[0].reading() as conn:
+            missing = months_missing(conn, imported_months(run))
+        show_missing_after_import(missing, fmt, quiet=st.quiet)
     if run.has_problems:
         raise typer.Exit(1)

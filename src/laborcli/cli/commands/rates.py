@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from laborcli.cli.options import AsOf, Format, FormatOpt, Level, TownshipOpt, VillageOpt
-from laborcli.cli.output import as_of_or_today, state, working
+from laborcli.cli.output import state, working
 
 app = typer.Typer()
 
@@ -25,13 +25,13 @@ def rates(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Labour force, transfers, rates, households and zero-employment households as of a date."""
-    from laborcli.cli.context import open_reg, policy
+    from laborcli.cli.context import open_reg, policy, reference_date
     from laborcli.cli.views.rates import show_rates
     from laborcli.roster.figures import rates as compute_rates
 
     st = state(ctx)
-    d = as_of_or_today(as_of)
     reg = open_reg(st)
+    d = reference_date(st, reg, as_of)
     with working(st, "计算转移就业率"), reg.reading() as conn:
         res = compute_rates(
             conn,

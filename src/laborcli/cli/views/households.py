@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from laborcli.cli.options import Format
 from laborcli.cli.output import out, print_csv, print_json, table
+from laborcli.cli.views.freshness import marked, stale_note
 from laborcli.identity.privacy import Mask
 
 if TYPE_CHECKING:
@@ -43,10 +44,23 @@ def show_households(
             table(
                 f"{what} (截至 {d.isoformat()}, 共 {len(hs)} 户)",
                 ["乡镇", "村(社区)", "户编号", "劳动力", "成员 (就业状态)"],
-                [[h.township, h.village, h.household_id, h.labour_force, _members(h, mask)] for h in hs],
+                [
+                    [
+                        h.township,
+                        marked(h.village, h.sheet_as_of, h.stale),
+                        h.household_id,
+                        h.labour_force,
+                        _members(h, mask),
+                    ]
+                    for h in hs
+                ],
                 right=(3,),
             )
         )
+        seen = {(h.township, h.village): h.stale for h in hs}
+        note = stale_note(((t, v, s) for (t, v), s in seen.items()), d)
+        if note:
+            out.print(note)
 
 
 def _members(h: Household, mask: Mask) -> str:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from laborcli.cli.options import Format
 from laborcli.cli.output import out, pct, print_csv, print_json, table
+from laborcli.cli.views.freshness import marked, stale_note
 
 if TYPE_CHECKING:
     from laborcli.ranking.weekly import Ranking, RankRow
@@ -40,7 +41,7 @@ def print_ranking_table(res: Ranking) -> None:
             r.rank,
             _arrow(r),
             r.township,
-            r.village or "",
+            marked(r.village, r.sheet_as_of, r.stale) if r.village else "",
             pct(r.value),
             r.new_transfers,
             "" if r.target is None else r.target,
@@ -55,6 +56,9 @@ def print_ranking_table(res: Ranking) -> None:
             right=(0, 4, 5, 6),
         )
     )
+    note = stale_note(((r.township, r.village, r.stale) for r in res.rows), res.as_of)
+    if note:
+        out.print(note)
     for u in res.unranked:
         out.print(f"未排名: {u['township']}{u['village'] or ''} ({u['reason']})")
 

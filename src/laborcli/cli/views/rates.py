@@ -8,6 +8,7 @@ from rich.table import Table
 
 from laborcli.cli.options import Format, Level
 from laborcli.cli.output import out, pct, print_csv, print_json, table
+from laborcli.cli.views.freshness import marked, stale_note
 from laborcli.i18n import pick
 from laborcli.roster.catalogue import FIGURES, Figure
 
@@ -45,6 +46,9 @@ def show_rates(res: Rates, by: Level, fmt: Format) -> None:
         print_csv(CSV_KEYS, [[r.get(k) for k in CSV_KEYS] for r in rows])
     else:
         out.print(rates_table(res, by))
+        note = stale_note(((r["township"], r["village"], r.get("stale", False)) for r in res.rows), res.as_of)
+        if note:
+            out.print(note)
 
 
 def rates_table(res: Rates, by: Level) -> Table:
@@ -52,7 +56,7 @@ def rates_table(res: Rates, by: Level) -> Table:
     keys = list(PLACE_KEYS[: list(Level).index(by)])
     shown = SHOWN if out.width >= WIDE_FROM else [f for f in SHOWN if f.key in NARROW]
     heads = [pick(*PLACES[k]) for k in keys] + [pick(f.short or f.label, f.en) for f in shown]
-    body = [[r[k] for k in keys] + [_cell(f, r) for f in shown] for r in res.rows]
+    body = [[_place(r, k) for k in keys] + [_cell(f, r) for f in shown] for r in res.rows]
     total: list[object] = [""] * len(keys)  # the county total has no place column to name it
     if keys:
         total[0] = f"[bold]{pick('合计', 'total')}[/bold]"
@@ -64,6 +68,12 @@ def rates_table(res: Rates, by: Level) -> Table:
         body,
         right=tuple(range(len(keys), len(heads))),
     )
+
+
+def _place(r: dict[str, Any], key: str) -> object:
+    if key == "village" and "stale" in r:
+        return marked(r["village"], r["sheet_as_of"], r["stale"])
+    return r[key]
 
 
 def _cell(f: Figure, r: dict[str, Any]) -> str:

@@ -22,6 +22,7 @@ def show_targets(rep: FileReport, file: Path, year: int, fmt: Format) -> None:
             {
                 "path": rep.path,
                 "year": year,
+                "status": rep.status,
                 "rows_read": rep.rows_read,
                 "imported": rep.rows_imported,
                 "problems": [p.as_json() for p in rep.problems],
@@ -30,6 +31,12 @@ def show_targets(rep: FileReport, file: Path, year: int, fmt: Format) -> None:
     elif fmt is Format.csv:
         print_csv(CSV_HEAD, [[rec[k] for k in CSV_HEAD] for rec in RunReport([rep]).flatten()])
     else:
-        out.print(f"{year} 年任务: 读取 {rep.rows_read} 行, 导入 {rep.rows_imported} 个村")
+        if rep.status == "rejected":
+            out.print(
+                f"[red]{year} 年任务: {file.name} 有 {sum(p.severity == 'error' for p in rep.problems)} 个错误, "
+                "未导入 (原有任务不变); 改正后重新导入[/red]"
+            )
+        else:
+            out.print(f"{year} 年任务: 读取 {rep.rows_read} 行, 导入 {rep.rows_imported} 个村")
         for p in rep.problems:
             err.print(f"[red]{file.name}, 第{p.row}行: {p.message} [{p.value or ''}][/red]")
