@@ -125,6 +125,16 @@ def test_a_stray_cell_at_xfd1048576_costs_its_file_not_the_folder(tmp_path: Path
     assert "XFD1048576" in problem["message"] and "A1:XFD1048576" in problem["message"]
     assert "Ctrl+End" in problem["fix"]
     assert sorted(_stored(db, "village")) == ["一村"] * 3 + ["二村"] * 4
+    checked = subprocess.run(
+        [sys.executable, "-m", "laborcli", "validate", str(folder), "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert checked.returncode == 1, (checked.returncode, checked.stderr[-2000:])
+    codes = {n: [p["code"] for p in f["problems"]] for n, f in _files(checked.stdout).items()}
+    assert codes["甲镇_三村_2026-11.xlsx"] == ["sheet-extent"]
 
 
 def test_a_far_cell_in_row_one_of_a_small_sheet_is_read(cli_sqlite: Cli, tmp_path: Path) -> None:

@@ -368,17 +368,21 @@ def _read_csv(path: Path, data: bytes) -> RawSheet:
 # What a workbook cannot hold (openpyxl refuses to write them, PostgreSQL refuses NUL in
 # text): the C0 control characters but tab, line feed and carriage return.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# How they come in an .xlsx: escaped the way Excel does (_x0001_), or as character references.
-_ESCAPED_CONTROL = re.compile(
-    rb"_x00[01][0-9a-fA-F]_|&#(?:x0*[0-9a-fA-F]|x0*1[0-9a-fA-F]|0*[0-9]|0*[12][0-9]|0*3[01]);"
-)
+# How they come in an .xlsx: escaped the way Excel does (_x0001_), or as character
+# references; two patterns, each with a literal start, so that the search runs in C.
+_ESCAPED_CONTROL = re.compile(rb"_x00[01][0-9a-fA-F]_")
+_CONTROL_REFERENCE = re.compile(rb"&#(?:x0*[0-9a-fA-F]|x0*1[0-9a-fA-F]|0*[0-9]|0*[12][0-9]|0*3[01]);")
+
+
+def _escapes_control(xml: bytes) -> bool:
+    return _ESCAPED_CONTROL.search(xml) is not None or _CONTROL_REFERENCE.search(xml) is not None
 
 
 def _may_hold_control_characters(data: bytes, xml: dict[str, bytes]) -> bool:
     """Whether any text of an .xlsx may hold a control character: its sheets (inline text)
     and shared strings searched in C, so that clean files (nearly all) are not walked cell
     by cell."""
-    if any(_ESCAPED_CONTROL.search(text) for text in xml.values()):
+    if any(map(_escapes_control, xml.values())):
         return True
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         try:
@@ -387,7 +391,7 @@ def _may_hold_control_characters(data: bytes, xml: dict[str, bytes]) -> bool:
             return False
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
             return True  # calamine read it: look at its cells
-    return _ESCAPED_CONTROL.search(strings) is not None
+    return _escapes_control(strings)
 
 
 def remove_control_characters(sheet: RawSheet) -> None:
@@ -413,10 +417,11 @@ def column_letter(j: int) -> str:
     return out
 
 
-# A cell with content: a <c> element that is not empty (<c r="B2" s="1"/> is formatting
-# only, which calamine does not keep). The letters and row of its reference.
-_FILLED_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>/]*>')
-_FILLED_WIDE_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{3})([0-9]+)"[^>/]*>')
+# A cell's reference, its letters and row, and the rest of its tag: a tag ending in "/>"
+# (<c r="B2" s="1"/>) is formatting only, which calamine does not keep. Anchored on the
+# literal ' r="' so that the search runs in C (a row's r holds no letters).
+_CELL_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]+)"([^>]*)>')
+_WIDE_REF = re.compile(rb' r="([A-Z]{3})([0-9]+)"([^>]*)>')
 _TAIL = 1 << 16
 
 
@@ -432,11 +437,11 @@ def check_extents(path: Path, xml: dict[str, bytes]) -> None:
     """
     for name, text in xml.items():
         last_row = _last_filled_row(text)
-        wide = [_col_index(c.decode()) for c, _ in _FILLED_WIDE_CELL.findall(text)]
+        wide = [_col_index(c.decode()) for c, _ in _filled(_WIDE_REF.findall(text))]
         width = max(wide) + 1 if wide else 702
         if last_row * width <= MAX_CELLS and last_row <= MAX_ROWS:
             continue
-        refs = _FILLED_CELL.findall(text)
+        refs = _filled(_CELL_REF.findall(text))
         if not refs:
             continue
         rows = [int(r) for _, r in refs]
@@ -463,12 +468,17 @@ def check_extents(path: Path, xml: dict[str, bytes]) -> None:
         )
 
 
+def _filled(refs: list[tuple[bytes, bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The (letters, row) of the cells with content among ``_CELL_REF`` matches."""
+    return [(c, r) for c, r, rest in refs if not rest.endswith(b"/")]
+
+
 def _last_filled_row(xml: bytes) -> int:
     """The row of the last filled cell, read from the end of the sheet's XML."""
     end = len(xml)
     while end > 0:
         start = max(0, end - _TAIL)
-        found = _FILLED_CELL.findall(xml, start, end)
+        found = _filled(_CELL_REF.findall(xml, start, end))
         if found:
             return max(int(r) for _, r in found)
         if start == 0:
