@@ -9,6 +9,7 @@ twice. Every sheet is built here; messages are checked in English (LABORCLI_LANG
 from __future__ import annotations
 
 import datetime as dt
+import faulthandler
 import json
 import os
 import re
@@ -154,7 +155,8 @@ def _abort_on(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
     def read_book(path: Path) -> Any:
         if path.name == name:
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core file
+            faulthandler.disable()  # pytest's would print the worker's stack
             os.abort()
         return real(path)
 

@@ -346,7 +346,12 @@ def _read_csv(path: Path, data: bytes) -> RawSheet:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         rows: list[list[Cell]] = [list(r) for r in reader]
-    except csv.Error as e:  # a field over csv's limit (128 KB): an unmatched quote, mostly
+    except csv.Error as e:
+        if "field limit" not in str(e):
+            raise InputFileError(
+                _why(path, f"第{reader.line_num}行无法读取: {e}", f"row {reader.line_num}: {e}")
+            ) from e
+        # A field over csv's limit (128 KB): an unmatched quote, mostly.
         raise PlacedInputError(
             _why(
                 path,
