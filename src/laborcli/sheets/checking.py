@@ -249,7 +249,7 @@ def _cleaned(raw: RawSheet, table: Table, strict: bool) -> list[Problem]:
             row=i + 1,
             column=header_at.get(j, column_letter(j)),
             value=str(raw.rows[i][j]),
-            detail=pick("已删除 ", "removed ") + " ".join(f"U+{ord(c):04X}" for c in removed),
+            detail=" ".join(f"U+{ord(c):04X}" for c in removed),
             strict=strict,
         )
         for i, j, removed in raw.cleaned
