@@ -227,12 +227,19 @@ def test_gbk_csv_resaved_as_utf8_mojibake_is_refused_as_no_header(cli_sqlite: Cl
 
 # --- zip bombs: refused from the zip directory, before anything is inflated
 
+# The child's own peak: VmHWM belongs to the process image started by exec, whereas Linux
+# carries ru_maxrss over from the forking parent (pytest, large when the whole suite is
+# loaded), so ru_maxrss is only the fallback where /proc is missing.
 _CHILD = """
-import resource, sys
+import re, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))
 from laborcli.cli.app import main
 code = main(sys.argv[1:])
-sys.stderr.write(f"\\nMAXRSS_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n")
+try:
+    peak = int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+sys.stderr.write(f"\\nMAXRSS_KB={peak}\\n")
 sys.exit(code)
 """
 
