@@ -85,6 +85,14 @@ class CountyInfo(BaseModel):
     reviewer: str = ""  # 审核人
 
 
+class IncomePolicy(BaseModel):
+    """Which monthly incomes are believed: one above the maximum (a phone number typed into
+    月收入, an amount in fen) is a warning at import and counts as unknown."""
+
+    model_config = _STRICT
+    max_monthly_yuan: int = 100_000
+
+
 class Policy(BaseModel):
     """The county policy file."""
 
@@ -94,6 +102,7 @@ class Policy(BaseModel):
     ranking: RankingPolicy = RankingPolicy()
     subsidies: Subsidies = Subsidies()
     dedup: DedupPolicy = DedupPolicy()
+    income: IncomePolicy = IncomePolicy()
 
 
 def default_policy_path() -> Path:
