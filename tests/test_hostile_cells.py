@@ -238,8 +238,9 @@ def test_validate_annotate_copes_with_a_vertical_tab_in_a_csv(cli_sqlite: Cli, t
     assert r.exit_code == 0, r.output
     (p,) = json.loads(r.stdout)["files"][0]["problems"]
     assert (p["code"], p["row"], p["column"], p["value"]) == ("text-cleaned", 2, "姓名", "王五")
-    ws = load_workbook(tmp_path / "批注" / "甲镇_一村_2026-11_批注.xlsx").active
-    assert ws is not None and ws["G2"].value == "王五"
+    book = load_workbook(tmp_path / "批注" / "甲镇_一村_2026-11_批注.xlsx")
+    ws = book.worksheets[1]  # after the 问题清单: the village's sheet as it came
+    assert ws["G2"].value == "王五"
 
 
 # --- 4. an ID or a phone typed into another column is masked in every problem
