@@ -352,18 +352,20 @@ def test_semicolon_and_tab_delimited_csv_are_read(cli_sqlite: Cli, tmp_path: Pat
     assert _stored(cli_sqlite, "name") == ["村民0", "村民1", "村民2"]
 
 
-def test_duplicate_header_columns_use_the_first_and_warn(cli_sqlite: Cli, tmp_path: Path) -> None:
+def test_duplicate_header_columns_with_other_content_refuse_the_file(cli_sqlite: Cli, tmp_path: Path) -> None:
     path = tmp_path / f"{NAME}.xlsx"
     _sheet(
         path,
         [[*STANDARD, "姓名", "就业状态"]] + [[*(p[h] for h in STANDARD), "别人", "务农"] for p in _rows()],
     )
-    f = _imported(cli_sqlite, path)  # warnings only: exit 0
-    dup = [(p["row"], p["column"], p["severity"]) for p in f["problems"] if p["code"] == "column-duplicate"]
-    assert dup == [(1, "姓名", "warning"), (1, "就业状态", "warning")]
-    assert f["rows_imported"] == 3
-    assert _stored(cli_sqlite, "name") == ["村民0", "村民1", "村民2"]  # not 别人
-    assert _county(cli_sqlite) == (3, 3)  # the first 就业状态 (县外务工), not 务农
+    r = cli_sqlite("import", str(path), "--format", "json")
+    _no_traceback(r)
+    assert r.exit_code == 1, r.output
+    f = json.loads(r.stdout)["files"][0]
+    assert (f["status"], f["rows_imported"]) == ("rejected", 0)
+    dup = [(p["row"], p["column"], p["severity"]) for p in f["problems"] if p["code"] == "column-conflict"]
+    assert dup == [(1, "姓名", "error"), (1, "就业状态", "error")]
+    assert _imports_in_registry(cli_sqlite) == 0
 
 
 def test_wrong_declared_dimension_does_not_hide_rows(cli_sqlite: Cli, tmp_path: Path) -> None:

@@ -223,5 +223,5 @@ def test_a_village_on_an_old_sheet_is_marked_in_the_excel_csv_too(cli: Cli, tmp_
     assert r.exit_code == 0, r.output
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     places = {r[1] for r in rows[1:]}
-    assert {"一村", "二村 ⚠旧表 2026-10-31"} <= places
+    assert {"一村", "二村 ⚠数据未更新 2026-10-31"} <= places
     assert rows[0][-1] == "报表日期"
