@@ -109,13 +109,10 @@ def _xlsx_cell(c: Column, v: object) -> object:
 
 def write_listing_xlsx(listing: Listing, path: Path) -> None:
     """One sheet: the title, Chinese heads, numbers as numbers, A4 landscape, heads repeated."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from laborcli.sheets.workbook import write_table
+    from laborcli.sheets.workbook import font, new_workbook, write_table
 
     cols = list(listing.columns)
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = listing.sheet[:31]
@@ -131,7 +128,7 @@ def write_listing_xlsx(listing: Listing, path: Path) -> None:
         if "bold" in listing.style(i):  # the total
             for j in range(1, len(cols) + 1):
                 cell = ws.cell(row=head + 1 + i, column=j)
-                cell.font = Font(bold=True)
+                cell.font = font(bold=True)
     with whole_file(path) as tmp:
         wb.save(tmp)
 
