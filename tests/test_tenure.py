@@ -93,7 +93,9 @@ def test_month_arithmetic_keeps_the_day_clips_it_and_keeps_month_ends() -> None:
 # --- spells ----------------------------------------------------------------------------
 
 
-def test_a_spell_is_broken_by_a_missing_month_and_by_a_non_transferred_month(cli: Cli, tmp_path: Path) -> None:
+def test_a_spell_is_broken_by_a_missing_month_and_by_a_non_transferred_month(
+    cli: Cli, tmp_path: Path
+) -> None:
     plan = {"01": "县外务工", "02": "县外务工", "03": None, "04": "县外务工", "05": "务农", "06": "县内务工"}
     for m, status in plan.items():
         people = [_filler()] + ([_p("张三", 1, status)] if status else [])
@@ -152,7 +154,12 @@ def test_job_start_used_only_between_the_earlier_observation_and_the_first_one(
 
 def test_a_start_on_the_31st_reaches_its_months_on_month_ends(cli: Cli, tmp_path: Path) -> None:
     for m in ("01", "02", "03", "04"):
-        _sheet(cli, tmp_path / m, f"2026-{m}", [_filler(), _p("张三", 1, "县外务工", job_start=dt.date(2026, 1, 31))])
+        _sheet(
+            cli,
+            tmp_path / m,
+            f"2026-{m}",
+            [_filler(), _p("张三", 1, "县外务工", job_start=dt.date(2026, 1, 31))],
+        )
     # 01-31 + 3 months = 04-30: not yet stable at 03-31, stable at 04-30
     march = _person(cli, 1, "2026-03-31")["spells"]["transferred"][0]
     assert (march["start"], march["months"], march["reached_on"], march["qualifying_observation"]) == (
@@ -190,7 +197,10 @@ def test_a_village_without_a_sheet_one_month_keeps_its_earlier_sheet(cli: Cli, t
     two = next(r for r in feb["rows"] if r["village"] == "二村")
     assert (two["labour_income"], two["sheet_as_of"], two["stale"]) == (6000.0, "2026-01-31", True)
     ret = cli.json("retention", "--as-of", "2026-03-31", "--months", "1")
-    assert [(r["village"], r["cohort"], r["retained"]) for r in ret["rows"]] == [("一村", 0, 0), ("二村", 1, 1)]
+    assert [(r["village"], r["cohort"], r["retained"]) for r in ret["rows"]] == [
+        ("一村", 0, 0),
+        ("二村", 1, 1),
+    ]
 
 
 def test_a_person_moving_between_villages_keeps_one_spell(cli: Cli, tmp_path: Path) -> None:
@@ -258,7 +268,10 @@ def test_unknown_months_and_the_labour_force_at_d(cli: Cli, tmp_path: Path) -> N
         "05": [_p("张三", 1, "县外务工", income=150000)],  # above the maximum: unknown
     }
     for m, people in plan.items():
-        rest = [_p("李四", 2, "县内务工", income=5000, household="H002"), _p("老王", 3, "县外务工", income=3000, born=old)]
+        rest = [
+            _p("李四", 2, "县内务工", income=5000, household="H002"),
+            _p("老王", 3, "县外务工", income=3000, born=old),
+        ]
         _sheet(cli, tmp_path / m, f"2026-{m}", [*people, *rest])
     res = cli.json("income", "--as-of", "2026-05-31", "--year", "2026")
     assert (res["year"], res["by"], res["as_of"]) == (2026, "village", "2026-05-31")
@@ -282,7 +295,9 @@ def test_unknown_months_and_the_labour_force_at_d(cli: Cli, tmp_path: Path) -> N
     assert csv[0].startswith("township,village,group,labour_income") and csv[-1].startswith("合计")
 
 
-def test_household_population_from_the_head_the_largest_size_or_the_members(db_url: str, tmp_path: Path) -> None:
+def test_household_population_from_the_head_the_largest_size_or_the_members(
+    db_url: str, tmp_path: Path
+) -> None:
     cli = Cli(db_url)
     people = [
         _p("户主甲", 1, "县外务工", income=6000, household="H1", size=5),
@@ -309,9 +324,20 @@ def test_household_population_from_the_head_the_largest_size_or_the_members(db_u
 
 
 def test_a_dedup_decision_joins_two_rows_into_one_person(cli: Cli, tmp_path: Path) -> None:
-    _sheet(cli, tmp_path / "01", "2026-01", [_filler(), _p("王五", 1, "县外务工", income=3000, id_number="530627199005")])
+    _sheet(
+        cli,
+        tmp_path / "01",
+        "2026-01",
+        [_filler(), _p("王五", 1, "县外务工", income=3000, id_number="530627199005")],
+    )
     for m in ("02", "03"):
-        _sheet(cli, tmp_path / m, f"2026-{m}", [_filler(41), _p("王五", 1, "县外务工", income=3000)], village="二村")
+        _sheet(
+            cli,
+            tmp_path / m,
+            f"2026-{m}",
+            [_filler(41), _p("王五", 1, "县外务工", income=3000)],
+            village="二村",
+        )
         _sheet(cli, tmp_path / m, f"2026-{m}", [_filler()])
     apart = _person(cli, 1, "2026-03-31")
     assert _spells(apart) == [(None, "unknown", "2026-02-28", "2026-03-31", 1)]
@@ -355,8 +381,16 @@ def test_retention_cohort_retained_and_no_longer_listed(cli: Cli, tmp_path: Path
     _sheet(cli, tmp_path / "11", "2026-11", nov_one)
     _sheet(cli, tmp_path / "11", "2026-11", nov_two, village="二村")
     res = cli.json("retention", "--as-of", "2026-11-30", "--months", "3")
-    assert (res["as_of"], res["months"], res["cohort_date"], res["by"]) == ("2026-11-30", 3, "2026-08-31", "village")
-    got = [(r["village"], r["cohort"], r["retained"], r["retention_rate"], r["no_longer_listed"]) for r in res["rows"]]
+    assert (res["as_of"], res["months"], res["cohort_date"], res["by"]) == (
+        "2026-11-30",
+        3,
+        "2026-08-31",
+        "village",
+    )
+    got = [
+        (r["village"], r["cohort"], r["retained"], r["retention_rate"], r["no_longer_listed"])
+        for r in res["rows"]
+    ]
     assert got == [("一村", 2, 1, 0.5, 0), ("二村", 2, 1, 0.5, 1)]
     assert {(r["sheet_as_of"], r["stale"]) for r in res["rows"]} == {("2026-11-30", False)}
     t = res["total"]
@@ -447,7 +481,9 @@ def test_an_invalid_months_or_year_is_a_usage_error_in_one_line(
     assert cap.out == ""
 
 
-def test_a_policy_horizon_of_zero_months_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_policy_horizon_of_zero_months_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     p = tmp_path / "county.toml"
     p.write_text("[tenure]\nretention_months = 0\n", encoding="utf-8")
     capsys.readouterr()

@@ -90,7 +90,9 @@ class Spell:
             "ongoing": self.ongoing,
             "reached_on": self.reached_on,
             "qualifying_observation": self.qualifying,
-            "rows": [{"as_of": o.d, "source": o.source, "sheet": o.sheet, "row": o.row} for o in self.observations],
+            "rows": [
+                {"as_of": o.d, "source": o.source, "sheet": o.sheet, "row": o.row} for o in self.observations
+            ],
         }
 
 
@@ -99,7 +101,10 @@ def spells_of(
 ) -> list[Spell]:
     """The spells of one person's observations (oldest first) over the dates observed."""
     by_date = {o.d: o for o in observed}
-    flag = (lambda o: o.transferred) if kind == "transferred" else (lambda o: o.outside)
+
+    def flag(o: Observation) -> bool:
+        return o.transferred if kind == "transferred" else o.outside
+
     out: list[Spell] = []
     run: list[Observation] = []
     last = dates[-1] if dates else None
@@ -241,7 +246,9 @@ class PersonSpells:
         }
 
 
-def person_spells(conn: Connection, keys: Collection[str], as_of: dt.date, stable_months: int) -> PersonSpells:
+def person_spells(
+    conn: Connection, keys: Collection[str], as_of: dt.date, stable_months: int
+) -> PersonSpells:
     """The spells of the person whose rows carry ``keys`` (roster.history.person_keys)."""
     dates, people = observations(conn, as_of, keys)
     observed = [o for group in people for o in group]

@@ -15,7 +15,9 @@ app = typer.Typer()
 @app.command("income")
 def income(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option("--year", help="The year (default: the year of --as-of).")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="The year (default: the year of --as-of).")
+    ] = None,
     as_of: AsOf = None,
     by: Annotated[Level, typer.Option("--by", help="The places to count by.")] = Level.village,
     fmt: FormatOpt = Format.table,

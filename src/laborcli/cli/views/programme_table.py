@@ -38,7 +38,7 @@ def places_table(
     heads = [pick(*PLACES[k]) for k in keys] + [pick(zh, en) for zh, en, _ in columns]
     body = [[_place(r, k) for k in keys] + [cell(r) for _, _, cell in columns] for r in rows]
     if keys:  # the county level's one line is the total itself
-        first: list[object] = [f"[bold]{pick('合计', 'total')}[/bold]"] + [""] * (len(keys) - 1)
+        first: list[object] = [f"[bold]{pick('合计', 'total')}[/bold]", *([""] * (len(keys) - 1))]
         body.append(first + [cell(total) for _, _, cell in columns])
     return table(title, heads, body, right=tuple(range(len(keys), len(heads))))
 
