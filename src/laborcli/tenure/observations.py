@@ -100,7 +100,10 @@ class Observations:
                 rows.c.id.label("rid"),
                 *columns,
             )
-            .select_from(rows.join(self.snaps, self.snaps.c.snapshot_id == rows.c.snapshot_id))
+            # "+ 0": driven from the few (date, snapshot) pairs into the rows by the
+            # snapshot index; scanning every row and probing the pairs would read the
+            # months of other years too.
+            .select_from(rows.join(self.snaps, self.snaps.c.snapshot_id + 0 == rows.c.snapshot_id))
             .where(mine, rows.c.person_key.not_in(sa.select(self.several.c.person_key)))
         )
         won = sa.select(
