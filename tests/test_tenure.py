@@ -7,6 +7,7 @@ docs/json.md#retention, #income, #person.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -321,6 +322,9 @@ def test_household_population_from_the_head_the_largest_size_or_the_members(
         ("H3", 2, "members", 2, 2000.0),
     ]
     assert [h.per_capita for h in got] == [2400.0, 3000.0, 1000.0]
+    (two,) = cli.json("household", "H2", "--as-of", "2026-02-28")["income"]
+    assert (two["population"], two["population_from"], two["per_capita_income"]) == (4, "largest", 3000.0)
+    assert "人均 3,000 元" in cli("household", "H2", "--as-of", "2026-02-28").stdout
 
 
 def test_a_dedup_decision_joins_two_rows_into_one_person(cli: Cli, tmp_path: Path) -> None:
@@ -445,6 +449,13 @@ def _shape(row: dict[str, Any], want: dict[str, tuple[type, ...]], *, total: boo
         assert isinstance(row[k], types) and not (bool in types) ^ isinstance(row[k], bool), (k, row[k])
 
 
+def _documented_keys(section: str) -> set[str]:
+    """The keys of a JSON shape in docs/json.md (the contract's shapes, extended)."""
+    page = (Path(__file__).parent.parent / "docs" / "json.md").read_text(encoding="utf-8")
+    block = page.split(f"## {section}\n", 1)[1].split("```")[1]
+    return set(re.findall(r'"(\w+)":', block))
+
+
 def test_income_and_retention_json_have_the_shapes_of_the_cli_contract(cli: Cli, tmp_path: Path) -> None:
     for m in ("08", "11"):
         _sheet(cli, tmp_path / m, f"2026-{m}", [_filler(), _p("张三", 1, "县外务工", income=4200)])
@@ -458,6 +469,9 @@ def test_income_and_retention_json_have_the_shapes_of_the_cli_contract(cli: Cli,
     for r in ret["rows"]:
         _shape(r, _RETENTION_ROW)
     _shape(ret["total"], _RETENTION_ROW, total=True)
+    for doc, section in ((inc, "income"), (ret, "retention")):
+        got = set(doc) | {k for r in doc["rows"] for k in r}
+        assert _documented_keys(section) <= got, _documented_keys(section) - got
 
 
 @pytest.mark.parametrize(

@@ -44,15 +44,24 @@ def person(
 def household(
     ctx: typer.Context,
     household_id: Annotated[str, typer.Argument(help="The household number (户编号).")],
+    as_of: AsOf = None,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,
 ) -> None:
-    """Every imported row of one household's members, month by month (一户一档)."""
-    from laborcli.cli.context import open_reg
+    """Every imported row of one household's members, month by month (一户一档); then its
+    labour income in the year per capita, as of --as-of."""
+    from laborcli.cli.context import open_reg, policy, reference_date
     from laborcli.cli.views.history import show_entries
     from laborcli.roster.history import household_history
+    from laborcli.tenure.income import household_incomes
 
     pii_notice(show_pii)
-    with open_reg(state(ctx)).reading() as conn:
+    st = state(ctx)
+    ages = policy(st).labour_force
+    reg = open_reg(st)
+    d = reference_date(st, reg, as_of)
+    with reg.reading() as conn:
         entries = household_history(conn, household_id)
-    show_entries(pick(f"家庭档案 {household_id}", f"Household {household_id}"), entries, Mask(show_pii), fmt)
+        incomes = household_incomes(conn, d.year, d, ages, household_id=household_id.strip())
+    title = pick(f"家庭档案 {household_id}", f"Household {household_id}")
+    show_entries(title, entries, Mask(show_pii), fmt, households=incomes)

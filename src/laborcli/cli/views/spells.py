@@ -8,6 +8,7 @@ from laborcli.cli.output import out, table
 from laborcli.i18n import pick
 
 if TYPE_CHECKING:
+    from laborcli.tenure.income import HouseholdIncome
     from laborcli.tenure.person import PersonTenure
     from laborcli.tenure.spells import Spell
 
@@ -68,3 +69,24 @@ def _row(s: Spell, stable_months: int) -> list[object]:
         organised,
         len(s.observations),
     ]
+
+
+POPULATION = {
+    "head": ("户主行的家庭人口数", "the 户主 row's 家庭人口数"),
+    "largest": ("各行中最大的家庭人口数", "the largest 家庭人口数 of its rows"),
+    "members": ("在册成员数", "the members listed"),
+}
+
+
+def show_household_income(households: list[HouseholdIncome]) -> None:
+    """One line per household of that number (one per village) with its income per capita."""
+    for h in households:
+        src = pick(*POPULATION[h.population_from])
+        out.print(
+            pick(
+                f"{h.township}{h.village} {h.household_id}: 务工收入 {h.labour_income:,.0f} 元 / "
+                f"{h.population} 人 ({src}) = 人均 {h.per_capita:,.0f} 元, 收入未知 {h.unknown_months} 人月",
+                f"{h.township}{h.village} {h.household_id}: labour income {h.labour_income:,.0f} yuan / "
+                f"{h.population} ({src}) = {h.per_capita:,.0f} per capita, {h.unknown_months} person-months unknown",
+            )
+        )
