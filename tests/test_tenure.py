@@ -7,6 +7,7 @@ docs/json.md#retention, #income, #person.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -504,3 +505,16 @@ def test_a_policy_horizon_of_zero_months_is_refused(
     assert main(["--db", str(tmp_path / "r.db"), "--policy", str(p), "retention"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "tenure.retention_months" in err[0] and "1" in err[0]
+
+
+def test_the_policy_sets_the_horizon_and_the_months_of_stable_employment(cli: Cli, tmp_path: Path) -> None:
+    for m in ("01", "02"):
+        _sheet(cli, tmp_path / m, f"2026-{m}", [_p("张三", 1, "县外务工")])
+    p = tmp_path / "county.toml"
+    p.write_text("[tenure]\nretention_months = 6\nstable_months = 1\n", encoding="utf-8")
+    r = cli("--policy", str(p), "retention", "--as-of", "2026-11-30", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["cohort_date"] == "2026-05-31"
+    r = cli("--policy", str(p), "person", make_id(BORN, 1), "--as-of", "2026-02-28", "--format", "json")
+    spells = json.loads(r.stdout)["spells"]
+    assert spells["stable_months"] == 1 and spells["transferred"][0]["reached_on"] == "2026-02-28"
