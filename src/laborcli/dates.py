@@ -15,6 +15,23 @@ _NAME_MONTH = [
 ]
 
 
+# The years a reference date may fall in. Figures reach a century back from it (the bounds
+# of working age, birth dates, job starts) and weeks forward, which the calendar of Python
+# cannot do near year 1 or 9999: outside these years a date is a typing slip, said as such.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def _in_range(d: dt.date, text: str) -> dt.date:
+    if not FIRST_YEAR <= d.year <= LAST_YEAR:
+        raise UsageError(
+            pick(
+                f"日期 {text} 超出范围: 应在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间",
+                f"the date {text!r} is out of range: it must fall in {FIRST_YEAR}–{LAST_YEAR}",
+            )
+        )
+    return d
+
+
 def month_end(year: int, month: int) -> dt.date:
     """The last day of a month."""
     return dt.date(year, month, calendar.monthrange(year, month)[1])
@@ -40,8 +57,9 @@ def parse_as_of(text: str) -> dt.date:
     try:
         if re.fullmatch(r"\d{4}-\d{1,2}", t):
             y, m = map(int, t.split("-"))
-            return month_end(y, m)
-        return dt.date.fromisoformat(t)
+            d = month_end(y, m)
+        else:
+            d = dt.date.fromisoformat(t)
     except ValueError as e:
         raise UsageError(
             pick(
@@ -49,6 +67,7 @@ def parse_as_of(text: str) -> dt.date:
                 f"cannot read the date {text!r} (write 2026-11-30 or 2026-11)",
             )
         ) from e
+    return _in_range(d, text)
 
 
 def as_of_from_name(name: str) -> dt.date | None:
@@ -75,9 +94,10 @@ def parse_week(text: str, today: dt.date) -> tuple[int, int]:
     if m:
         y, w = int(m.group(1)), int(m.group(2))
         try:
-            dt.date.fromisocalendar(y, w, 5)
+            friday = dt.date.fromisocalendar(y, w, 5)
         except ValueError as e:
             raise UsageError(pick(f"{y} 年没有第 {w} 周", f"{y} has no week {w}")) from e
+        _in_range(friday, text)
         return y, w
     raise UsageError(
         pick(f"无法识别的周: {text} (应为 2026-W47)", f"cannot read the week {text!r} (write 2026-W47)")

@@ -6,7 +6,6 @@ contract (1 problems, 2 usage, 3 registry); ``--debug`` shows the traceback inst
 
 from __future__ import annotations
 
-import errno
 import gc
 import sys
 from typing import Annotated
@@ -35,6 +34,7 @@ from laborcli.cli.commands import (
 from laborcli.cli.output import AppState, err
 from laborcli.errors import LaborError
 from laborcli.i18n import pick
+from laborcli.sheets.safe import DISK_FULL
 
 app = typer.Typer(
     name="laborcli",
@@ -124,18 +124,17 @@ def main(argv: list[str] | None = None, *, gc_paused: bool = False) -> int:
         err.print(pick("[red]已中断[/red]", "[red]interrupted[/red]"))
         return 130
     except OSError as e:
-        # A full disk while writing the output or an export: the user's to fix, in one line.
-        # (A reader that went away, `| head`, is exit 1 without a word: click's own rule.)
-        if e.errno not in _DISK_FULL or st.debug:
+        # A full disk while writing the output or an export, or a file the system refuses
+        # (no permission, a read-only disk, a folder where a file should be): the user's to
+        # fix, in one line. (A reader that went away, `| head`, is exit 1 without a word:
+        # click's own rule; an OSError about no file is a bug and keeps its traceback.)
+        if st.debug or (e.errno not in DISK_FULL and not e.filename):
             raise
         where = f" {e.filename}" if e.filename else ""
-        err.print(
-            f"[red]laborcli: 磁盘已满, 未能写完{where} (no space left on the disk)[/red]",
-            soft_wrap=True,
-            markup=True,
-        )
+        if e.errno in DISK_FULL:
+            line = f"磁盘已满, 未能写完{where} (no space left on the disk)"
+        else:
+            line = pick(f"无法使用{where}: {e.strerror}", f"cannot use{where}: {e.strerror}")
+        err.print(f"laborcli: {line}", style="red", soft_wrap=True, markup=False)
         return 2
     return 0
-
-
-_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from laborcli.errors import RegistryError, UsageError
 from laborcli.i18n import pick
@@ -113,7 +113,15 @@ def make_engine(url: URL) -> Engine:
             if p.parent and not p.parent.exists():
                 raise UsageError(pick(f"数据库所在文件夹不存在: {p.parent}", f"no such folder: {p.parent}"))
             if not p.exists():
-                fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)
+                try:
+                    fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)
+                except OSError as e:  # a folder without write permission, a read-only disk
+                    raise RegistryError(
+                        pick(
+                            f"无法创建数据库 {p}: {e.strerror}",
+                            f"cannot create the registry {p}: {e.strerror}",
+                        )
+                    ) from e
                 os.close(fd)
         _bind_none_fast()
         engine = sa.create_engine(url, connect_args={"timeout": lock_wait_ms() / 1000})
@@ -144,22 +152,22 @@ class Registry:
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A read transaction: one consistent view, never half of a concurrent import."""
-        try:
-            with self.engine.connect() as conn:
-                if self.dialect == "postgresql":
-                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
-                with conn.begin():
-                    yield conn
-        except OperationalError as e:
-            raise RegistryError(_why(self.url, e)) from e
+        with self.errors(), self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def errors(self) -> Iterator[None]:
-        """Database failures (locked, disk full, connection lost) as one clear line."""
+        """Database failures (locked, disk full, connection lost, a damaged file) as one
+        clear line: the one place where they become a RegistryError (exit 3)."""
         try:
             yield
-        except OperationalError as e:
-            raise RegistryError(_why(self.url, e)) from e
+        except DatabaseError as e:
+            if not unusable(e):
+                raise
+            raise RegistryError(why_unusable(self.url, e)) from e
 
     @contextmanager
     def writing(self, bulk: bool = False) -> Iterator[Connection]:
@@ -169,18 +177,15 @@ class Registry:
         the same transaction, so SQLite's per-row foreign-key lookups, which could only find
         what was just written, are switched off for it; PostgreSQL checks them in bulk anyway.
         """
-        try:
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(immediate=True)
-                with _foreign_keys_off(conn, bulk and self.dialect == "sqlite"), conn.begin():
-                    if self.dialect == "postgresql":
-                        # Imports and decisions are serialised registry-wide; readers are not blocked.
-                        # The wait is bounded like SQLite's, so a stuck job ends with exit 3.
-                        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {lock_wait_ms()}")
-                        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7401)")
-                    yield conn
-        except OperationalError as e:
-            raise RegistryError(_why(self.url, e)) from e
+        with self.errors(), self.engine.connect() as conn:
+            conn = conn.execution_options(immediate=True)
+            with _foreign_keys_off(conn, bulk and self.dialect == "sqlite"), conn.begin():
+                if self.dialect == "postgresql":
+                    # Imports and decisions are serialised registry-wide; readers are not blocked.
+                    # The wait is bounded like SQLite's, so a stuck job ends with exit 3.
+                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {lock_wait_ms()}")
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7401)")
+                yield conn
 
     def checkpoint(self) -> None:
         """Start copying what the SQLite write-ahead log holds into the database file, as
@@ -203,6 +208,16 @@ class Registry:
         self._wait_for_checkpoint()
         self._checkpointing = threading.Thread(target=_checkpoint, args=(path,), name="laborcli-checkpoint")
         self._checkpointing.start()
+
+    def truncate_log(self) -> None:
+        """Copy the whole SQLite write-ahead log into the file and empty it, now (after a
+        purge: the log holds the pages as they were before); other back ends need nothing."""
+        path = self.url.database
+        if self.dialect != "sqlite" or not path or path == ":memory:" or path.startswith("file:"):
+            return
+        self._wait_for_checkpoint()
+        with self.errors(), self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _wait_for_checkpoint(self) -> None:
         if self._checkpointing is not None:
@@ -237,12 +252,48 @@ def _foreign_keys_off(conn: Connection, off: bool) -> Iterator[None]:
         dbapi.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
 
 
-def _why(url: URL, e: SQLAlchemyError) -> str:
+# What a damaged registry says: SQLite's SQLITE_CORRUPT and SQLITE_NOTADB (which its driver
+# raises as DatabaseError, not OperationalError), PostgreSQL's data_corrupted (XX001) and
+# index_corrupted (XX002) and the read errors of a damaged relation file.
+_DAMAGED = (
+    "malformed",
+    "not a database",
+    "file is encrypted",
+    "invalid page in block",
+    "could not read block",
+    "index contains unexpected zero page",
+    "corrupt",
+)
+
+
+def unusable(e: DatabaseError) -> bool:
+    """Whether a database error means the registry cannot be used (unreachable, locked,
+    full, damaged), as opposed to a statement of ours that is wrong (a bug, kept as such)."""
+    return isinstance(e, OperationalError) or damaged(e)
+
+
+def damaged(e: BaseException) -> bool:
+    """Whether the error says that the registry's file or pages are damaged."""
+    orig = getattr(e, "orig", e)
+    code = getattr(getattr(orig, "diag", None), "sqlstate", None) or getattr(orig, "sqlstate", None)
+    if code in ("XX001", "XX002"):
+        return True
+    text = str(orig).lower()
+    return any(m in text for m in _DAMAGED)
+
+
+def why_unusable(url: URL, e: BaseException) -> str:
+    """The one line for a registry that cannot be used, from the database's error."""
     msg = str(getattr(e, "orig", e)).splitlines()[0] if str(e) else type(e).__name__
     if "locked" in msg or "lock timeout" in msg:
         return pick(
             f"数据库被其他任务锁定, 等待超时: {display_url(url)}",
             f"the registry is locked by another job and the wait timed out: {display_url(url)}",
+        )
+    if damaged(e):
+        return pick(
+            f"数据库已损坏, 无法使用 ({msg}): {display_url(url)}; 请从备份恢复",
+            f"the registry is damaged ({msg}): {display_url(url)}; restore it from a backup",
         )
     return pick(
         f"无法使用数据库 {display_url(url)}: {msg}", f"cannot use the registry {display_url(url)}: {msg}"
@@ -269,7 +320,7 @@ def open_registry(db: str | None = None, *, create: bool = True, check_version: 
             raise RegistryError(_version_message(url, rev))
     except DatabaseError as e:  # cannot connect, or "file is not a database"
         engine.dispose()
-        raise RegistryError(_why(url, e)) from e
+        raise RegistryError(why_unusable(url, e)) from e
     except BaseException:
         engine.dispose()
         raise

@@ -125,14 +125,28 @@ def household_history(conn: Connection, household_id: str) -> list[Entry]:
     return entries
 
 
-def purge(reg: Registry, ident: str, reason: str) -> int:
-    """Delete every row of the person with this ID (right to deletion), logged with
-    ``reason``; the number of rows deleted. :class:`NotFound` when there were none."""
-    from laborcli.registry.admin import purge_person
+@dataclass(frozen=True)
+class Purged:
+    """What `people purge` did: rows deleted, and what to run so that the database's
+    files no longer hold them (PostgreSQL: VACUUM), if anything."""
+
+    rows: int
+    reclaim: str | None
+
+
+def purge(reg: Registry, ident: str, reason: str) -> Purged:
+    """Delete every row of the person with this ID (right to deletion), and the problems
+    that hold their values, logged with ``reason``. :class:`NotFound` when there were none.
+
+    On SQLite the write-ahead log, which still holds the pages as they were, is copied
+    into the file (whose deleted cells are zeros) and emptied.
+    """
+    from laborcli.registry.admin import purge_person, reclaim_advice
 
     with reg.writing() as conn:
         keys = sorted(person_keys(conn, ident))
         n = sum(purge_person(conn, k, reason) for k in keys if is_person_key(k))
     if n == 0:
         raise NotFound(pick("没有找到此人, 未删除任何记录", "no such person: nothing was deleted"))
-    return n
+    reg.truncate_log()
+    return Purged(n, reclaim_advice(reg))

@@ -74,11 +74,13 @@ def annotate_run(run: RunReport, folder: Path) -> Iterator[Path]:
     """Write a copy of each checked sheet with its problem cells marked into ``folder``,
     yielding each copy's path once written (``validate --annotate``)."""
     from laborcli.sheets.annotate import annotate_book  # openpyxl only when asked
+    from laborcli.sheets.safe import make_folder
 
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
+    taken: set[str] = set()
     for f in run.files:
         if f.book is not None:
-            yield annotate_book(f, folder)
+            yield annotate_book(f, folder, taken)
 
 
 def import_sheets(

@@ -12,6 +12,7 @@ from laborcli.sample.faults import QUIRK_CODE, ROW_ERRORS, inject_error
 from laborcli.sample.people import MALE_CHARS, SURNAMES
 from laborcli.sample.style import Style, yesno
 from laborcli.sample.writers import SheetCell, col_letter, csv_bytes, xlsx_bytes
+from laborcli.sheets.safe import write_whole
 
 if TYPE_CHECKING:
     from laborcli.sample.duplicates import Copy
@@ -149,7 +150,7 @@ def write_village(
         data = xlsx_bytes(rows, sheet="Sheet1", merges=merges, widths=widths, text_cols=text_cols, when=fill)
     else:
         data = csv_bytes(rows, style.encoding)
-    path.write_bytes(data)
+    write_whole(path, data, sync=False)  # a sample is made again at will
     return rel, len(data)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from laborcli.sample.places import CountyPlan
 from laborcli.sample.standard import standard
 from laborcli.sample.writers import Fmt, SheetCell, csv_bytes, xlsx_bytes
+from laborcli.sheets.safe import write_whole
 
 
 def write_targets(
@@ -38,5 +39,5 @@ def write_targets(
         )
     else:
         data = csv_bytes(rows, "utf-8-sig")
-    (out_dir / name).write_bytes(data)
+    write_whole(out_dir / name, data, sync=False)  # a sample is made again at will
     return name, targets, len(data)

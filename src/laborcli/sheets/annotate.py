@@ -17,17 +17,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from laborcli.sheets.checking import FileReport
 from laborcli.sheets.problems import Problem
-from laborcli.sheets.safe import set_cell, whole_file
+from laborcli.sheets.safe import distinct_name, inside, set_cell, whole_file
 
 RED = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
 YELLOW = PatternFill(fill_type="solid", start_color="FFFFEB9C", end_color="FFFFEB9C")
 
 
-def annotate_book(rep: FileReport, out_dir: Path) -> Path:
-    """Write ``<name>_批注.xlsx`` into out_dir and return its path."""
+def annotate_book(rep: FileReport, out_dir: Path, taken: set[str] | None = None) -> Path:
+    """Write ``<name>_批注.xlsx`` into out_dir and return its path. ``taken``: the names
+    written so far in this run, so that two sheets of the same name from two folders
+    (甲镇/一村.xlsx, 乙镇/一村.xlsx) get two copies, not one over the other."""
     assert rep.book is not None
     src = Path(rep.path)
-    target = out_dir / f"{src.stem}_批注.xlsx"
+    target = inside(
+        out_dir, out_dir / f"{distinct_name(src.stem, set() if taken is None else taken)}_批注.xlsx"
+    )
     if rep.book.kind == "xlsx" and src.suffix.lower() in (".xlsx", ".xlsm"):
         wb = load_workbook(src)
     else:

@@ -11,6 +11,7 @@ from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii
 from laborcli.cli.output import err, pii_notice, state, working
 from laborcli.i18n import pick
 from laborcli.identity.privacy import Mask
+from laborcli.sheets.safe import writable_file
 
 app = typer.Typer(
     help="People registered more than once (重复登记), for review.", invoke_without_command=True
@@ -37,6 +38,8 @@ def dedup(
     if ctx.invoked_subcommand is not None:
         return
     st = state(ctx)
+    if export is not None:
+        writable_file(export)  # before the work, not after it
     mask = Mask(show_pii)
     pii_notice(show_pii)
     reg = open_reg(st)

@@ -10,6 +10,7 @@ import typer
 from laborcli.cli.options import AsOf, PeopleFormat, ShowPii, SplitBy, TownshipOpt
 from laborcli.cli.output import err, pii_notice, state, working
 from laborcli.identity.privacy import Mask
+from laborcli.sheets.safe import writable_file
 
 app = typer.Typer(help="Report workbooks and data exports.")
 
@@ -37,6 +38,8 @@ def report(
     from laborcli.roster.report_data import gather_concurrently, township_reports
 
     st = state(ctx)
+    if split_by is None:
+        writable_file(output)  # before the work, not after it
     pol, schema = policy(st), sheet_schema(st, "village")
     mask = Mask(show_pii)
     pii_notice(show_pii)
@@ -71,6 +74,7 @@ def people(
     from laborcli.roster.people import register
 
     st = state(ctx)
+    writable_file(output)
     pol = policy(st)
     mask = Mask(show_pii)
     pii_notice(show_pii)

@@ -10,6 +10,7 @@ import typer
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii, TownshipOpt, VillageOpt
 from laborcli.cli.output import err, pii_notice, state, working
 from laborcli.identity.privacy import Mask
+from laborcli.sheets.safe import writable_file
 
 app = typer.Typer()
 
@@ -39,6 +40,8 @@ def households(
     from laborcli.roster.households import households as list_households
 
     st = state(ctx)
+    if export is not None:
+        writable_file(export)  # before the work, not after it
     mask = Mask(show_pii)
     pii_notice(show_pii)
     reg = open_reg(st)

@@ -30,6 +30,9 @@ def purge(
         pick("永久删除此人的全部记录?", "Delete every record of this person for good?")
     ):
         raise typer.Exit(1)
-    n = purge_person(open_reg(st), ident, reason)
+    done = purge_person(open_reg(st), ident, reason)
     if not st.quiet:
+        n = done.rows
         err.print(pick(f"已删除 {n} 行, 并记入删除日志", f"deleted {n} rows, recorded in the purge log"))
+    if done.reclaim:  # even with --quiet: until it is run, the data are still on the disk
+        err.print(done.reclaim, markup=False)

@@ -11,6 +11,7 @@ import typer
 from laborcli.cli.options import Format, FormatOpt, Metric, RankBy
 from laborcli.cli.output import err, out, state, working
 from laborcli.dates import parse_week, week_label
+from laborcli.sheets.safe import writable_file
 
 app = typer.Typer()
 
@@ -45,6 +46,9 @@ def rank(
 
     st = state(ctx)
     y, w = parse_week(week, dt.date.today())
+    path = Path(export.replace("{week}", week_label(y, w))) if export else None
+    if path is not None:
+        writable_file(path)  # before the work, not after it
     pol = policy(st)
     reg = open_reg(st)
     with working(st, "计算周排名"), reg.reading() as conn:
@@ -57,8 +61,7 @@ def rank(
             by=by.value,
             metric=metric.value if metric else None,
         )
-    if export:
-        path = Path(export.replace("{week}", week_label(y, w)))
+    if path is not None:
         write_ranking(res, path)
         if not st.quiet and err.is_terminal:
             err.print(f"→ {path}")

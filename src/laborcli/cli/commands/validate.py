@@ -9,6 +9,7 @@ import typer
 
 from laborcli.cli.options import Format, FormatOpt, KindOpt, SheetTownship, SheetVillage, ShowPii, Strict
 from laborcli.cli.output import err, pii_notice, state
+from laborcli.sheets.safe import writable_folder
 
 app = typer.Typer()
 
@@ -38,6 +39,8 @@ def validate(
     from laborcli.sheets.reading import expand_paths
 
     st = state(ctx)
+    if annotate is not None:
+        writable_folder(annotate)  # before the sheets are read, not after
     pii_notice(show_pii)
     files = expand_paths(paths)
     cfg = settings(st, strict=strict, township=township, village=village, kind=kind)
