@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from laborcli.dates import FIRST_YEAR
 from laborcli.errors import UsageError
 from laborcli.i18n import pick
 from laborcli.policy import LabourForceAges
@@ -42,11 +43,11 @@ def year_dates(year: int, as_of: dt.date) -> list[dt.date]:
 
 def check_year(year: int, as_of: dt.date) -> None:
     """A year with no month on or before ``as_of`` (or not a year at all) is a usage error."""
-    if not 1900 <= year <= as_of.year:
+    if not FIRST_YEAR <= year <= as_of.year:
         raise UsageError(
             pick(
-                f"--year {year} 无效: 应为 1900 至 {as_of.year} 之间的年份 (不晚于 --as-of)",
-                f"--year {year} is not valid: a year from 1900 to {as_of.year} (not after --as-of)",
+                f"--year {year} 无效: 应为 {FIRST_YEAR} 至 {as_of.year} 之间的年份 (不晚于 --as-of)",
+                f"--year {year} is not valid: a year from {FIRST_YEAR} to {as_of.year} (not after --as-of)",
             )
         )
 
