@@ -81,8 +81,15 @@ class Observations:
                     conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} ({', '.join(index)})")
                 return into.table
 
-            snaps = keep("snaps", _snaps_at(dates_t), "snapshot_id", "d")
             mine = rows.c.person_key.in_(sorted(wanted)) if wanted is not None else sa.true()
+            places = None
+            if wanted is not None:
+                # One person's rows lie in a few villages: only their sheets can observe them.
+                theirs = sa.select(rows.c.snapshot_id).where(mine)
+                places = sa.select(snapshots.c.township, snapshots.c.village).where(
+                    snapshots.c.id.in_(theirs)
+                )
+            snaps = keep("snaps", _snaps_at(dates_t, places), "snapshot_id", "d")
             several = keep("several", _several(snaps, mine), "person_key")
             winners = keep("winners", _winners(snaps, several, mine, dialect))
             yield Observations(ds, snaps, several, winners, wanted)
@@ -115,9 +122,16 @@ class Observations:
         return sa.union_all(plain, won)
 
 
-def _snaps_at(dates_t: sa.Table) -> sa.CompoundSelect[tuple[object, ...]]:
+def _snaps_at(
+    dates_t: sa.Table, places: sa.Select[tuple[object, ...]] | None = None
+) -> sa.CompoundSelect[tuple[object, ...]]:
     """(d, snapshot_id): for each date, each village's latest snapshot on or before it and
-    the updates after that snapshot (the rule of state.current_snapshot_ids, per date)."""
+    the updates after that snapshot (the rule of state.current_snapshot_ids, per date);
+    only the villages of ``places`` (township, village) when given."""
+
+    def among(t: sa.FromClause) -> ColumnElement[bool]:
+        return sa.tuple_(t.c.township, t.c.village).in_(places) if places is not None else sa.true()
+
     ranked = (
         sa.select(
             dates_t.c.d,
@@ -134,7 +148,7 @@ def _snaps_at(dates_t: sa.Table) -> sa.CompoundSelect[tuple[object, ...]]:
             .label("rn"),
         )
         .select_from(sa.join(dates_t, snapshots, snapshots.c.as_of <= dates_t.c.d))
-        .where(snapshots.c.mode == "snapshot")
+        .where(snapshots.c.mode == "snapshot", among(snapshots))
         .subquery("obs_ranked")
     )
     base = sa.select(ranked).where(ranked.c.rn == 1).subquery("obs_base")
@@ -154,6 +168,7 @@ def _snaps_at(dates_t: sa.Table) -> sa.CompoundSelect[tuple[object, ...]]:
         )
         .where(
             upd.c.mode == "update",
+            among(upd),
             sa.or_(
                 base.c.id.is_(None),
                 upd.c.as_of > base.c.as_of,
