@@ -21,7 +21,7 @@ from laborcli.identity.decisions import record
 from laborcli.policy import LabourForceAges
 from laborcli.registry import open_registry
 from laborcli.registry.tables import rows
-from laborcli.tenure import add_months, full_months, household_incomes, observation_dates
+from laborcli.tenure import add_months, full_months, household_incomes, income, observation_dates, retention
 from tests.conftest import Cli
 from tests.sheets import HEADER, make_id, person, write_xlsx
 
@@ -518,3 +518,23 @@ def test_the_policy_sets_the_horizon_and_the_months_of_stable_employment(cli: Cl
     r = cli("--policy", str(p), "person", make_id(BORN, 1), "--as-of", "2026-02-28", "--format", "json")
     spells = json.loads(r.stdout)["spells"]
     assert spells["stable_months"] == 1 and spells["transferred"][0]["reached_on"] == "2026-02-28"
+
+
+def test_income_and_retention_json_equal_the_core_results(db_url: str, tmp_path: Path) -> None:
+    cli = Cli(db_url)
+    for m in ("08", "11"):
+        _sheet(cli, tmp_path / m, f"2026-{m}", [_filler(), _p("张三", 1, "县外务工", income=4200)])
+    d = dt.date(2026, 11, 30)
+    reg = open_registry(db_url)
+    try:
+        with reg.reading() as conn:
+            core_income = income(conn, 2026, d, "village", LabourForceAges()).as_json()
+            core_retention = retention(conn, d, 3, "village", LabourForceAges()).as_json()
+    finally:
+        reg.close()
+
+    def plain(doc: dict[str, Any]) -> Any:
+        return json.loads(json.dumps(doc, default=lambda o: o.isoformat()))
+
+    assert cli.json("income", "--as-of", "2026-11-30") == plain(core_income)
+    assert cli.json("retention", "--as-of", "2026-11-30") == plain(core_retention)
