@@ -143,3 +143,96 @@ def _text(v: object) -> str:
     if isinstance(v, dt.date):
         return v.isoformat()
     return "" if v is None else str(v)
+
+
+def _rows_of(
+    people: Sequence[dict[str, object]],
+    headers: Sequence[str],
+    title_rows: Sequence[Sequence[object]],
+) -> list[list[object]]:
+    return [*map(list, title_rows), list(headers), *([p.get(h, "") for h in headers] for p in people)]
+
+
+def write_xls(
+    path: Path,
+    people: Sequence[dict[str, object]],
+    *,
+    headers: Sequence[str] = STANDARD,
+    title_rows: Sequence[Sequence[object]] = (),
+) -> Path:
+    """A binary workbook (BIFF8 in an OLE2 compound file, as Excel 97-2003 writes .xls and WPS
+    writes .et), dates as date cells; the name may end in .xls or .et."""
+    import xlwt  # a test dependency (pyproject's [test])
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("Sheet1")
+    as_date = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for i, row in enumerate(_rows_of(people, headers, title_rows)):
+        for j, v in enumerate(row):
+            if isinstance(v, dt.date):
+                ws.write(i, j, v, as_date)
+            elif v not in ("", None):
+                ws.write(i, j, v)
+    buf = io.BytesIO()
+    wb.save(buf)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+_ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    "<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+    "</office:document-content>"
+)
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+    ' manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/"'
+    ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def write_ods(
+    path: Path,
+    people: Sequence[dict[str, object]],
+    *,
+    headers: Sequence[str] = STANDARD,
+    title_rows: Sequence[Sequence[object]] = (),
+    sheet: str = "Sheet1",
+) -> Path:
+    """An OpenDocument spreadsheet as LibreOffice lays it out: the mimetype member first and
+    stored, then content.xml; text, number and date cells."""
+    import zipfile
+    from xml.sax.saxutils import escape, quoteattr
+
+    def cell(v: object) -> str:
+        if v in ("", None):
+            return "<table:table-cell/>"
+        if isinstance(v, dt.date):
+            return f'<table:table-cell office:value-type="date" office:date-value="{v.isoformat()}"/>'
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return f'<table:table-cell office:value-type="float" office:value="{v}"/>'
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
+
+    rows = "".join(
+        "<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>"
+        for row in _rows_of(people, headers, title_rows)
+    )
+    tables = f"<table:table table:name={quoteattr(sheet)}>{rows}</table:table>"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr(
+            zipfile.ZipInfo("mimetype"),
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        zf.writestr("META-INF/manifest.xml", _ODS_MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr("content.xml", _ODS_CONTENT.format(tables=tables), compress_type=zipfile.ZIP_DEFLATED)
+    path.write_bytes(buf.getvalue())
+    return path

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import random
 import re
 from collections import defaultdict
@@ -21,6 +22,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from laborcli.cli.app import main
 from laborcli.sheets.idcard import check_digit
@@ -530,20 +532,29 @@ def _figures(cli: Cli, as_of: str) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _decide(path: Path, choices: dict[str, str]) -> None:
-    """Fill the 判定 column as a reviewer would: in each block's first row, by the names in it."""
+def _columns(ws: Any) -> tuple[int, dict[str, int]]:
+    """The review sheet's header line and its columns (1-based) by header."""
+    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "组号")
+    return header, {ws.cell(header, j).value: j for j in range(1, ws.max_column + 1)}
+
+
+def _decide(path: Path, choices: dict[str, str], homes: dict[str, str] | None = None) -> None:
+    """Fill the 判定 (and 归属村) columns as a reviewer would: in each block's first row, by
+    the names in it."""
     wb = load_workbook(path)
     ws = wb["待核查"]
-    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "组号")
+    header, col = _columns(ws)
     blocks: list[tuple[int, set[str]]] = []
     for r in range(header + 1, ws.max_row + 1):
         if ws.cell(r, 1).value:
             blocks.append((r, set()))
-        blocks[-1][1].add(str(ws.cell(r, 10).value))
+        blocks[-1][1].add(str(ws.cell(r, col["姓名"]).value))
     for first, names in blocks:
         key = "/".join(sorted(names))
         if key in choices:
-            ws.cell(first, 2).value = choices[key]
+            ws.cell(first, col["判定"]).value = choices[key]
+        if key in (homes or {}):
+            ws.cell(first, col["归属村"]).value = (homes or {})[key]
     wb.save(path)
 
 
@@ -567,15 +578,15 @@ def test_review_round_trip_decisions_change_the_figures_and_survive_later_import
     r = cli("dedup", "--as-of", AS_OF, "--export", str(review))
     assert r.exit_code == 0, r.output
     ws = load_workbook(review)["待核查"]
-    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "组号")
+    header, col = _columns(ws)
     assert ws.cell(header, 2).value == "判定"
     firsts = [f"B{r}" for r in range(header + 1, ws.max_row + 1) if ws.cell(r, 1).value]
     assert len(firsts) == 3
-    lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
-    assert len(lists) == 1 and lists[0].formula1 == '"同一人,不同人"'
+    lists = [dv for dv in ws.data_validations.dataValidation if dv.formula1 == '"同一人,不同人"']
+    assert len(lists) == 1 and lists[0].type == "list"
     assert all(cell in lists[0].sqref for cell in firsts)
-    assert ws.column_dimensions["L"].hidden
-    ids = [ws.cell(r, 11).value for r in range(header + 1, ws.max_row + 1)]
+    assert all(ws.column_dimensions[get_column_letter(col[h])].hidden for h in ("人员键", "组键"))
+    ids = [ws.cell(r, col["身份证号码"]).value for r in range(header + 1, ws.max_row + 1)]
     assert all(v in (None, "") or re.fullmatch(r"\d{6}\*{8}\d{3}[\dX]", str(v)) for v in ids), ids
 
     _decide(review, {"张丽/张莉": "同一人", "李强": "不同人"})
@@ -678,7 +689,7 @@ def test_malformed_review_workbooks_are_refused_with_one_line(
     not_xlsx.write_text("同一人 不同人\n", encoding="utf-8")
     no_key = tmp_path / "no-key-column.xlsx"
     wb = load_workbook(review)
-    wb["待核查"].delete_cols(12)  # the reviewer deleted the hidden 人员键 column
+    wb["待核查"].delete_cols(_columns(wb["待核查"])[1]["人员键"])  # the reviewer deleted the hidden column
     wb.save(no_key)
     cases = [
         (tmp_path / "missing.xlsx", 2, "missing.xlsx"),
@@ -701,7 +712,9 @@ def test_a_decision_outside_the_dropdown_is_refused(
     review = _exported(cli, tmp_path)
     _decide(review, {"张丽/张莉": "是", "李强": "不同人"})
     code, err = _apply(cli.db, review, capsys)
-    assert code in (1, 2) and "是" in err and "\n" not in err.strip(), (code, err)
+    lines = err.strip().splitlines()
+    assert code == 1 and len(lines) == 2 and "Traceback" not in err, (code, err)
+    assert re.search(r"第\d+行, 判定: .*\[是\]", lines[0]) and "未记录任何判定" in lines[1], err
     assert _pending(cli) == ["probable", "probable", "probable"]
 
 
@@ -711,13 +724,13 @@ def test_review_rows_sorted_by_village_do_not_link_the_wrong_people(
     review = _exported(cli, tmp_path)
     wb = load_workbook(review)
     ws = wb["待核查"]
-    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "组号")
+    header, col = _columns(ws)
     data = [[c.value for c in row] for row in ws.iter_rows(min_row=header + 1)]
-    data.sort(key=lambda v: str(v[8]))  # the reviewer sorted the table by 村(社区)
+    data.sort(key=lambda v: str(v[col["村(社区)"] - 1]))  # the reviewer sorted the table by 村(社区)
     for i, values in enumerate(data, start=header + 1):
         for j, v in enumerate(values, start=1):
             ws.cell(i, j).value = v
-        if values[0] and values[9] in ("张丽", "张莉"):
+        if values[0] and values[col["姓名"] - 1] in ("张丽", "张莉"):
             ws.cell(i, 2).value = "同一人"  # the 张丽/张莉 cluster, as its 组号 row says
     wb.save(review)
     code, err = _apply(cli.db, review, capsys)
@@ -741,6 +754,239 @@ def test_a_confirmed_same_person_can_be_split_again_by_a_later_review(
     # Either the decision is taken back (张丽 and 张莉 are two again) or refused with a reason.
     refused = code in (1, 2) and err.strip() != "" and "\n" not in err.strip()
     assert refused or _figures(cli, AS_OF)["县"] == (13, 6), (code, err)
+
+
+# --------------------------------------------------------------------------------------
+# Deciding on the sheet: what a record shows, which village keeps a person (归属村), and
+# a workbook that is checked whole before anything is recorded
+# --------------------------------------------------------------------------------------
+
+
+def _lines(path: Path) -> list[dict[str, Any]]:
+    """The review sheet's data lines as {header: value}, with their sheet row as 行."""
+    ws = load_workbook(path)["待核查"]
+    header, col = _columns(ws)
+    return [
+        {"行": r, **{h: ws.cell(r, j).value for h, j in col.items()}}
+        for r in range(header + 1, ws.max_row + 1)
+    ]
+
+
+def _apply_json(cli: Cli, path: Path) -> tuple[int, dict[str, Any]]:
+    r = cli("dedup", "apply", str(path), "--format", "json")
+    assert "Traceback" not in r.output
+    return r.exit_code, json.loads(r.stdout)
+
+
+def test_the_review_shows_birth_phone_household_relation_status_and_group_beside_each_record(
+    cli: Cli, tmp_path: Path
+) -> None:
+    review = _exported(cli, tmp_path)
+    got = {(ln["姓名"], ln["村(社区)"]): ln for ln in _lines(review)}
+    li = got[("李强", "一村")]
+    assert li["出生日期"].date() == LI_QIANG and li["联系电话"] == "139****5678"  # masked
+    assert (li["户编号"], li["户主"], li["与户主关系"]) == ("一-H2", "李强", "户主")
+    assert (li["就业状态"], li["村民小组"]) == ("县外务工", "1组")
+    assert got[("李强", "二村")]["就业状态"] == "务农"
+    records = [r for c in cli.json("dedup", "--as-of", AS_OF)["clusters"] for r in c["records"]]
+    li_json = next(r for r in records if r["name"] == "李强" and r["village"] == "一村")
+    assert {k: li_json[k] for k in ("birth_date", "phone", "household_id", "head", "relation")} == {
+        "birth_date": LI_QIANG.isoformat(),
+        "phone": "139****5678",
+        "household_id": "一-H2",
+        "head": "李强",
+        "relation": "户主",
+    }
+    assert (li_json["employment_status"], li_json["group"]) == ("县外务工", "1组")
+
+
+def test_a_confirmed_person_counts_in_the_village_chosen_as_home_also_after_next_months_import(
+    cli: Cli, tmp_path: Path
+) -> None:
+    for month in ("2026-10", "2026-11"):
+        cli.json("import", *map(str, _month(tmp_path / month, month)))
+    review = tmp_path / "review.xlsx"
+    assert cli("dedup", "--as-of", AS_OF, "--export", str(review)).exit_code == 0
+    wb = load_workbook(review)
+    home_lists = [dv for dv in wb["待核查"].data_validations.dataValidation if "归属村选项" in dv.formula1]
+    options = wb["归属村选项"]
+    assert options.sheet_state == "hidden" and home_lists
+    assert [c.value for c in options[1]] == ["甲镇一村", "甲镇二村"]
+    # Without a choice the first village by name keeps 张丽 (see the round trip); the
+    # reviewer gives her to 二村, the second by name.
+    _decide(review, {"张丽/张莉": "同一人"}, homes={"张丽/张莉": "甲镇二村"})
+    code, applied = _apply_json(cli, review)
+    assert (code, applied["recorded"], applied["problems"]) == (0, 1, []), applied
+    # 张丽 in 一村 was 县外务工, 张莉 in 二村 务农: the row of the chosen village counts.
+    assert _figures(cli, AS_OF) == {"一村": (6, 4), "二村": (6, 1), "县": (12, 5)}
+    listed = cli.json("dedup", "--as-of", AS_OF)
+    zhang = next(c for c in listed["clusters"] if {r["name"] for r in c["records"]} == {"张丽", "张莉"})
+    assert zhang["decided"] and zhang["home"] == {"township": "甲镇", "village": "二村"}
+    assert (listed["decided"], listed["undecided"]) == (1, 2)
+
+    # December: new row ids and row numbers; the choice is kept by person key.
+    cli.json("import", *map(str, _month(tmp_path / "2026-12", "2026-12", newcomers=2)))
+    assert _figures(cli, "2026-12-31") == {"一村": (8, 5), "二村": (8, 2), "县": (16, 7)}
+    rates = cli.json("rates", "--as-of", "2026-12-31", "--by", "village")
+    assert [(r["village"], r["labour_force"]) for r in rates["rows"]] == [("一村", 8), ("二村", 8)]
+
+    # The same workbook again changes nothing; a new export offers only what is undecided.
+    assert _apply_json(cli, review)[1]["unchanged"] == 1
+    again = tmp_path / "again.xlsx"
+    r = cli("dedup", "--as-of", "2026-12-31", "--export", str(again))
+    assert r.exit_code == 0 and "--all" in r.stderr, r.stderr
+    assert {ln["姓名"] for ln in _lines(again)} == {"李强", "王芳"}
+    everything = tmp_path / "all.xlsx"
+    assert cli("dedup", "--as-of", "2026-12-31", "--export", str(everything), "--all").exit_code == 0
+    firsts = {ln["组号"]: ln["归属村"] for ln in _lines(everything) if ln["组号"]}
+    assert sorted(v or "" for v in firsts.values()) == ["", "", "甲镇二村"]
+
+
+def test_one_id_in_two_villages_gets_its_home_from_the_review_without_a_decision(
+    cli: Cli, tmp_path: Path
+) -> None:
+    both = person("赵刚", dt.date(1980, 1, 1), seq=31, status="县外务工")
+    sheets = {
+        "甲镇_一村_2026-11.xlsx": [{**both, "户编号": "一-Z"}, *_fillers("一村", 1, 1)],
+        "甲镇_二村_2026-11.xlsx": [
+            {**both, "村(社区)": "二村", "户编号": "二-Z", "就业状态": "务农"},
+            *_fillers("二村", 1, 2),
+        ],
+    }
+    for name, rows in sheets.items():
+        write_xlsx(tmp_path / name, rows)
+    cli.json("import", *(str(tmp_path / n) for n in sheets))
+    assert _figures(cli, AS_OF) == {"一村": (2, 2), "二村": (1, 0), "县": (3, 2)}
+    listed = cli.json("dedup", "--as-of", AS_OF)
+    assert (listed["decided"], listed["undecided"]) == (0, 1)  # which village keeps him is open
+    review = tmp_path / "review.xlsx"
+    assert cli("dedup", "--as-of", AS_OF, "--export", str(review)).exit_code == 0
+    _decide(review, {}, homes={"赵刚": "甲镇二村"})  # 判定 stays 同一人(已确认)
+    code, applied = _apply_json(cli, review)
+    assert (code, applied["recorded"]) == (0, 1), applied
+    assert _figures(cli, AS_OF) == {"一村": (1, 1), "二村": (2, 0), "县": (3, 1)}
+    assert cli.json("dedup", "--as-of", AS_OF)["decided"] == 1
+    table = cli("dedup", "--as-of", AS_OF)
+    assert "已处理 1 组" in table.stdout and "待核查 0 组" in table.stdout, table.stdout
+    # The home is kept under a key that holds the ID: a purge takes it too.
+    assert cli.json("db", "info")["tables"]["homes"] == 1
+    assert cli("people", "purge", str(both["身份证号码"]), "--reason", "本人申请", "--yes").exit_code == 0
+    assert cli.json("db", "info")["tables"]["homes"] == 0
+
+
+def test_a_token_moved_to_a_person_of_another_village_is_refused_and_nothing_recorded(
+    cli: Cli, tmp_path: Path
+) -> None:
+    review = _exported(cli, tmp_path)
+    lines = _lines(review)
+    zhang_li = next(ln for ln in lines if ln["姓名"] == "张莉")
+    wang_fang = next(ln for ln in lines if ln["姓名"] == "王芳" and ln["村(社区)"] == "二村")
+    li_qiang = next(ln for ln in lines if ln["姓名"] == "李强" and ln["村(社区)"] == "二村")
+    other_row = int(str(li_qiang["人员键"]).split("-")[0][1:])
+    wb = load_workbook(review)
+    ws = wb["待核查"]
+    col = _columns(ws)[1]
+    # The token of 王芳 (another cluster) pasted on 张莉's line, and 李强's row id typed over
+    # the number of a token that keeps its signature; both blocks marked 同一人.
+    ws.cell(zhang_li["行"], col["人员键"]).value = wang_fang["人员键"]
+    forged = f"r{other_row}-" + str(wang_fang["人员键"]).split("-")[1]
+    ws.cell(wang_fang["行"], col["人员键"]).value = forged
+    for ln in lines:
+        if ln["组号"]:
+            ws.cell(ln["行"], col["判定"]).value = "同一人"
+    wb.save(review)
+    before = _figures(cli, AS_OF)
+    code, applied = _apply_json(cli, review)
+    assert code == 1 and applied["recorded"] == 0, applied
+    bad = {(p["sheet"], p["row"], p["column"], p["code"]) for p in applied["problems"]}
+    assert bad == {
+        ("待核查", zhang_li["行"], "人员键", "review-token-invalid"),
+        ("待核查", wang_fang["行"], "人员键", "review-token-invalid"),
+    }
+    assert _pending(cli) == ["probable", "probable", "probable"]  # not even the good blocks
+    assert _figures(cli, AS_OF) == before
+
+
+def test_two_choices_in_one_cluster_are_a_conflict_and_nothing_is_recorded(cli: Cli, tmp_path: Path) -> None:
+    review = _exported(cli, tmp_path)
+    zhang = [ln for ln in _lines(review) if ln["姓名"] in ("张丽", "张莉")]
+    wb = load_workbook(review)
+    ws = wb["待核查"]
+    col = _columns(ws)[1]
+    ws.cell(zhang[0]["行"], col["判定"]).value = "同一人"
+    ws.cell(zhang[1]["行"], col["判定"]).value = "不同人"
+    wb.save(review)
+    code, applied = _apply_json(cli, review)
+    assert code == 1 and applied["recorded"] == 0
+    assert [(p["row"], p["column"], p["code"]) for p in applied["problems"]] == [
+        (zhang[1]["行"], "判定", "review-conflict")
+    ]
+    assert _pending(cli) == ["probable", "probable", "probable"]
+
+
+def test_a_row_token_verifies_only_in_its_cluster_under_its_registrys_key() -> None:
+    from laborcli.identity.decisions import Tokens
+
+    mine, theirs = Tokens(b"one registry"), Tokens(b"another registry")
+    token = mine.sign("C1", 42)
+    assert mine.row("C1", token) == 42 and mine.row("C1", f" {token} ") == 42
+    head, sig = token.split("-")
+    refused = [
+        mine.row("C2", token),  # moved to another cluster
+        theirs.row("C1", token),  # a workbook of another registry
+        mine.row("C1", f"r43-{sig}"),  # the row number edited
+        mine.row("C1", head),  # unsigned, as older workbooks were
+        mine.row("C1", f"{head}-签名"),  # anything typed, not ASCII
+        mine.row("C1", ""),
+    ]
+    assert refused == [None] * len(refused)
+
+
+def test_decisions_typed_as_formulas_are_located_errors_and_nothing_is_recorded(
+    cli: Cli, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    review = _exported(cli, tmp_path)
+    lines = _lines(review)
+    firsts = [ln for ln in lines if ln["组号"]]
+    wb = load_workbook(review)
+    ws = wb["待核查"]
+    col = _columns(ws)[1]
+    for ln in firsts:  # as a reviewer who filled the column by formula would
+        ws.cell(ln["行"], col["判定"]).value = '="同一人"'
+    ws.cell(firsts[0]["行"], col["归属村"]).value = '=IF(1,"甲镇二村")'
+    wb.save(review)
+    code, applied = _apply_json(cli, review)
+    assert code == 1 and applied["recorded"] == 0
+    got = [(p["sheet"], p["row"], p["column"], p["code"], p["value"]) for p in applied["problems"]]
+    expect = [("待核查", ln["行"], "判定", "review-formula", '="同一人"') for ln in firsts]
+    expect.insert(1, ("待核查", firsts[0]["行"], "归属村", "review-formula", '=IF(1,"甲镇二村")'))
+    assert got == expect
+    code, err = _apply(cli.db, review, capsys)
+    lines_out = err.strip().splitlines()
+    assert code == 1 and len(lines_out) == len(expect) + 1 and "未记录任何判定" in lines_out[-1], err
+    assert _pending(cli) == ["probable", "probable", "probable"]
+
+
+def test_a_home_outside_the_clusters_villages_or_for_different_people_is_refused(
+    cli: Cli, tmp_path: Path
+) -> None:
+    review = _exported(cli, tmp_path)
+    _decide(
+        review,
+        {"张丽/张莉": "同一人", "李强": "不同人", "王芳": ""},
+        homes={"张丽/张莉": "乙镇九村", "李强": "甲镇一村", "王芳": "甲镇二村"},
+    )
+    code, applied = _apply_json(cli, review)
+    assert code == 1 and applied["recorded"] == 0
+    by_code = sorted((p["code"], p["value"]) for p in applied["problems"])
+    assert by_code == [
+        ("review-choice-unknown", "乙镇九村"),
+        ("review-home-not-same", "甲镇一村"),  # 不同人 keep their own villages
+        ("review-home-not-same", "甲镇二村"),  # a home without 同一人 for a probable pair
+    ]
+    assert all(p["column"] == "归属村" and p["row"] > 2 for p in applied["problems"])
+    assert "甲镇一村、甲镇二村" in next(p["message"] for p in applied["problems"] if p["value"] == "乙镇九村")
+    assert _pending(cli) == ["probable", "probable", "probable"]
 
 
 # --------------------------------------------------------------------------------------

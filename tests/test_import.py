@@ -220,17 +220,23 @@ def _main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str
     return code, cap.out, cap.err
 
 
-def test_file_without_a_month_and_no_as_of_is_a_one_line_usage_error(
+def test_file_without_a_month_is_rejected_on_its_own_and_the_others_are_imported(
     db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     f = _sheet(tmp_path, "甲镇_一村_台账.xlsx", [_p(A)])
-    code, out, err = _main(capsys, "--db", db_url, "import", str(f), "--format", "json")
-    assert code == 2
-    assert out == ""
+    g = _sheet(tmp_path, "甲镇_二村_2026-11.xlsx", [_p(B, village="二村")])
+    code, out, err = _main(capsys, "--db", db_url, "import", str(f), str(g), "--format", "json")
+    assert code == 1
+    undated, dated = json.loads(out)["files"]
+    assert (undated["status"], undated["as_of"], undated["rows_imported"]) == ("rejected", None, 0)
+    [p] = [p for p in undated["problems"] if p["severity"] == "error"]
+    assert (p["code"], p["level"], p["row"]) == ("as-of-missing", "file", 0)
+    assert "--as-of" in p["message"] and "标题行" in p["message"]
+    assert (dated["status"], dated["rows_imported"]) == ("imported", 1)
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and "--as-of" in lines[0] and "甲镇_一村_台账.xlsx" in lines[0], err
+    assert len(lines) == 1 and "--as-of" in lines[0] and f.name in lines[0], err
     assert "Traceback" not in err
-    assert _counts(db_url)["rows"] == 0
+    assert _counts(db_url)["rows"] == 1
 
 
 def test_dry_run_writes_nothing(cli: Cli, tmp_path: Path) -> None:
@@ -400,15 +406,27 @@ def test_exit_1_when_rows_are_rejected_and_the_rest_is_imported(
     assert _county(Cli(db_url), NOV) == (2, 1, 2, 1)  # A transferred, C farming
 
 
-def test_exit_1_on_reimport_of_a_file_with_rejected_rows(
+def test_exit_0_on_a_rerun_where_every_file_is_unchanged_though_they_had_rejected_rows(
     db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # "unchanged" reports the first import's counts again, rejected rows included
+    # "unchanged" reports the first import's counts again, rejected rows included; but no
+    # problem was found in this run, so a nightly re-run of an unchanged folder exits 0
     f = _sheet(tmp_path, "甲镇_一村_2026-11.xlsx", [_p(A), _p(B, name="")])
     assert _main(capsys, "--db", db_url, "import", str(f), "--format", "json")[0] == 1
     code, out, _ = _main(capsys, "--db", db_url, "import", str(f), "--format", "json")
     g = json.loads(out)["files"][0]
-    assert (code, g["status"], g["rows_rejected"]) == (1, "unchanged", 1)
+    assert (code, g["status"], g["rows_rejected"]) == (0, "unchanged", 1)
+
+
+def test_exit_1_when_one_file_of_an_otherwise_unchanged_run_rejects_rows(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = _sheet(tmp_path, "甲镇_一村_2026-11.xlsx", [_p(A)])
+    assert _main(capsys, "--db", db_url, "import", str(f), "--format", "json")[0] == 0
+    g = _sheet(tmp_path, "甲镇_二村_2026-11.xlsx", [_p(B, village="二村", name="")])
+    code, out, _ = _main(capsys, "--db", db_url, "import", str(f), str(g), "--format", "json")
+    assert code == 1
+    assert [x["status"] for x in json.loads(out)["files"]] == ["unchanged", "imported"]
 
 
 def test_exit_2_for_a_missing_file(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -485,7 +503,8 @@ def _problem_sheet(tmp_path: Path) -> Path:
 
 
 def _assert_shape(doc: dict[str, Any], status: str, as_of: str | None) -> None:
-    assert set(doc) == {"files", "totals"}
+    assert set(doc) == {"files", "totals", "skipped"}
+    assert doc["skipped"] == []
     assert set(doc["totals"]) == TOTAL_KEYS
     assert doc["totals"] == {"files": 1, "rows_read": 3, "rows_imported": 2, "rows_rejected": 1}
     (f,) = doc["files"]

@@ -395,6 +395,25 @@ def test_a_new_registry_has_the_schema_that_the_migrations_build(
         eng.dispose()
 
 
+def test_every_registry_has_its_own_key_for_review_tokens_new_or_upgraded(
+    db_url: str, fresh_url: Callable[[str], str]
+) -> None:
+    """The key that signs review workbooks' row tokens comes with a new registry and with
+    `db upgrade` of an older one; two registries never share it (a workbook of one does
+    not verify against the other)."""
+    from laborcli.registry import open_registry
+
+    open_registry(db_url).close()
+    upgraded = fresh_url("upgraded")
+    _alembic(upgraded, "upgrade", "0004")
+    assert _scalar(upgraded, "SELECT count(*) FROM meta WHERE key = 'review_secret'") == 0
+    _alembic(upgraded, "upgrade", "head")
+    keys = [_scalar(db, "SELECT value FROM meta WHERE key = 'review_secret'") for db in (db_url, upgraded)]
+    assert all(k and len(k) == 64 for k in keys) and keys[0] != keys[1]
+    _alembic(upgraded, "downgrade", "0004")
+    assert _scalar(upgraded, "SELECT count(*) FROM meta WHERE key = 'review_secret'") == 0
+
+
 def test_a_registry_of_a_newer_laborcli_is_refused_and_left_alone(run: Run, cli: Cli, tmp_path: Path) -> None:
     cli.json("import", str(write_xlsx(tmp_path / "甲镇_一村_2026-11.xlsx", _rows("一村", 3))))
     eng = _engine(cli.db)

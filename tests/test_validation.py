@@ -97,12 +97,26 @@ def test_a_value_outside_the_rules_is_an_error_and_the_row_is_not_imported(
     assert code_ == 1  # found problems
 
 
-def test_no_village_column_and_no_village_option_is_an_error(tmp_path: Path) -> None:
+def test_no_village_column_nor_option_nor_village_in_the_name_is_one_problem_of_the_file(
+    tmp_path: Path,
+) -> None:
     headers = [h for h in STANDARD if h != "村(社区)"]
-    path = write_xlsx(tmp_path / f"{NAME}.xlsx", [person("李四", BIRTH, seq=2)], headers=headers)
-    _, f = _run_validate(path)
-    assert problems(f) == [("error", "village-missing", 2, "村(社区)", None)]
-    assert counts(f) == (1, 0, 1, 0)
+    people = [person(n, BIRTH, seq=i) for i, n in enumerate(("李四", "王五", "赵六"), start=2)]
+    path = write_xlsx(tmp_path / "劳动力台账_2026-11.xlsx", people, headers=headers)
+    code, f = _run_validate(path)
+    # one problem at the header row, not one per row; every row rejected, the file with them
+    assert problems(f) == [("error", "place-unknown", 1, "村(社区)", None)]
+    assert f["problems"][0]["level"] == "file"
+    assert (code, f["status"], counts(f)) == (1, "rejected", (3, 0, 3, 0))
+
+
+def test_an_empty_village_cell_is_a_problem_of_its_row_even_when_the_file_name_names_one(
+    tmp_path: Path,
+) -> None:
+    # the column is there: the file name does not fill its cells (a township's sheet of many
+    # villages may be named after one of them)
+    f = check(tmp_path, two_rows("村(社区)", ""))
+    assert problems(f) == [("error", "village-missing", 3, "村(社区)", None)]
 
 
 def test_the_village_option_stands_in_for_a_missing_village_column(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Reference dates: as-of dates from options and file names, ISO weeks, month ends."""
+"""Reference dates: as-of dates from options, file names and title rows, ISO weeks, month ends."""
 
 from __future__ import annotations
 
@@ -76,6 +76,30 @@ def as_of_from_name(name: str) -> dt.date | None:
         m = pat.search(name)
         if m:
             y, mo = int(m.group(1)), int(m.group(2))
+            if 1 <= mo <= 12:
+                return month_end(y, mo)
+    return None
+
+
+# A date as a title row writes it: 2026年11月(30日), 2026-11(-30), 2026.11, 2026/11.
+_TITLE_DATE = r"(20\d{2})\s*(?:年\s*(\d{1,2})\s*月(?:\s*\d{1,2}\s*日)?|[-./](\d{1,2})(?:[-./]\d{1,2})?(?!\d))"
+# The month the sheet counts, when a title names it so.
+_TITLE_AS_OF = re.compile(r"(?:统计|报告|截至|截止|数据)[^0-9:：]{0,6}[:：]?\s*" + _TITLE_DATE)
+# Dates of the paperwork, not of the figures: 填报日期 is usually a day of the month after.
+_PAPERWORK_DATE = re.compile(
+    r"(?:填报|填表|制表|报送|上报|打印|审核|签字|盖章)\s*(?:日期|时间)\s*[:：]?\s*(?:" + _TITLE_DATE + ")?"
+)
+_ANY_TITLE_DATE = re.compile(r"(?<!\d)" + _TITLE_DATE)
+
+
+def as_of_from_title(lines: list[str]) -> dt.date | None:
+    """The month a sheet's title rows name (统计时间：2026年11月, 2026年11月劳动力台账) ->
+    its last day; never a 填报日期 or other date of the paperwork. A month labelled
+    统计/截至 wins over a bare one; else the first bare one."""
+    text = _PAPERWORK_DATE.sub(" ", "\n".join(lines))
+    for pat in (_TITLE_AS_OF, _ANY_TITLE_DATE):
+        for m in pat.finditer(text):
+            y, mo = int(m.group(1)), int(m.group(2) or m.group(3))
             if 1 <= mo <= 12:
                 return month_end(y, mo)
     return None

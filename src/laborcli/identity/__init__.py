@@ -11,13 +11,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from laborcli.identity.clusters import Cluster, find_clusters
+    from laborcli.identity.clusters import Cluster, find_clusters, review
     from laborcli.identity.decisions import rebuild_links, record
 
-__all__ = ["Cluster", "find_clusters", "rebuild_links", "record"]
+__all__ = ["Cluster", "find_clusters", "rebuild_links", "record", "review"]
 _HOME = {
     "Cluster": "clusters",
     "find_clusters": "clusters",
+    "review": "clusters",
     "rebuild_links": "decisions",
     "record": "decisions",
 }

@@ -21,7 +21,7 @@ from laborcli.identity.matching import Match, Rec, candidate_pairs, score
 from laborcli.identity.privacy import Mask
 from laborcli.identity.unionfind import UnionFind
 from laborcli.policy import DedupPolicy
-from laborcli.registry.tables import decisions, imports
+from laborcli.registry.tables import decisions, homes, imports, rows
 from laborcli.roster.state import current_candidates
 
 Decision = Literal["same", "probable", "different"]
@@ -35,6 +35,20 @@ class Cluster:
     score: float
     reasons: list[str]
     records: list[Rec] = field(default_factory=list)
+    home: tuple[str, str] | None = None  # the 归属村 recorded for a same person (describe)
+
+    @property
+    def villages(self) -> list[tuple[str, str]]:
+        """The (township, village) of its records, in code-point order."""
+        return sorted({(r.township, r.village) for r in self.records})
+
+    @property
+    def decided(self) -> bool:
+        """Nothing left for a reviewer: decided different, or one person whose village is
+        settled (listed in one village only, or with a recorded 归属村)."""
+        if self.decision == "probable":
+            return False
+        return self.decision == "different" or len(self.villages) == 1 or self.home is not None
 
     @property
     def cluster_id(self) -> str:
@@ -49,6 +63,8 @@ class Cluster:
             "decision": self.decision,
             "score": round(self.score, 4),
             "reasons": self.reasons,
+            "decided": self.decided,
+            "home": None if self.home is None else {"township": self.home[0], "village": self.home[1]},
             "records": [
                 {
                     "source": r.source,
@@ -59,6 +75,13 @@ class Cluster:
                     "name": r.name,
                     "id_number": mask.id(r.id_number),
                     "person_key": mask.key(r.pkey),
+                    "group": r.group,
+                    "household_id": r.household_id,
+                    "head": r.head,
+                    "relation": r.relation,
+                    "birth_date": r.birth.isoformat() if r.birth else None,
+                    "phone": mask.phone(r.phone),
+                    "employment_status": r.status,
                 }
                 for r in self.records
             ],
@@ -181,3 +204,62 @@ def find_clusters(conn: Connection, d: dt.date, w: DedupPolicy) -> list[Cluster]
         )
     )
     return out
+
+
+def review(conn: Connection, d: dt.date, w: DedupPolicy) -> list[Cluster]:
+    """The clusters at D as the review shows them: with what a reviewer decides on."""
+    clusters = find_clusters(conn, d, w)
+    describe(conn, clusters)
+    return clusters
+
+
+def describe(conn: Connection, clusters: list[Cluster]) -> None:
+    """Fill in each record's group, relation, status and 户主, and each same cluster's home.
+
+    Read for the clustered rows only: the matching reads every current row, and these
+    fields would only weigh on it.
+    """
+    recs = {r.row_id: r for c in clusters for r in c.records}
+    ids = sorted(recs)
+    places: dict[int, tuple[int, str | None]] = {}
+    for i in range(0, len(ids), 500):
+        q = sa.select(
+            rows.c.id, rows.c.snapshot_id, rows.c.grp, rows.c.relation, rows.c.employment_status
+        ).where(rows.c.id.in_(ids[i : i + 500]))
+        for rid, snap, grp, rel, status in conn.execute(q):
+            r = recs[rid]
+            r.group, r.relation, r.status = grp, rel, status
+            places[rid] = (snap, r.household_id)
+    households = sorted({p for p in places.values() if p[1] is not None}, key=lambda p: (p[0], str(p[1])))
+    heads: dict[tuple[int, str | None], str] = {}
+    for i in range(0, len(households), 500):
+        q = (
+            sa.select(rows.c.snapshot_id, rows.c.household_id, rows.c.name)
+            .where(
+                sa.tuple_(rows.c.snapshot_id, rows.c.household_id).in_(households[i : i + 500]),
+                rows.c.relation == "户主",
+            )
+            .order_by(rows.c.row_number.desc())  # the first 户主 of a household wins
+        )
+        heads |= {(r[0], r[1]): r[2] for r in conn.execute(q)}
+    for rid, place in places.items():
+        recs[rid].head = heads.get(place)
+    _homes(conn, clusters)
+
+
+def _homes(conn: Connection, clusters: list[Cluster]) -> None:
+    """The 归属村 of each same cluster: the one village where its rows stand at their own
+    keys' recorded home (the rule of roster/state.py); none when no row does, or several."""
+    keys = sorted({r.own_key for c in clusters if c.decision == "same" for r in c.records})
+    home: dict[str, tuple[str, str]] = {}
+    for i in range(0, len(keys), 500):
+        q = sa.select(homes.c.person_key, homes.c.township, homes.c.village).where(
+            homes.c.person_key.in_(keys[i : i + 500])
+        )
+        home |= {k: (t, v) for k, t, v in conn.execute(q)}
+    for c in clusters:
+        if c.decision == "same":
+            at = {
+                (r.township, r.village) for r in c.records if home.get(r.own_key) == (r.township, r.village)
+            }
+            c.home = at.pop() if len(at) == 1 else None

@@ -42,6 +42,11 @@ class Rec:
     phone: str | None
     household_id: str | None
     own_key: str = ""
+    # What a reviewer decides on, filled in for the rows of clusters only (clusters.describe).
+    group: str | None = None
+    relation: str | None = None
+    status: str | None = None
+    head: str | None = None
 
 
 @dataclass(slots=True)

@@ -17,7 +17,17 @@ from laborcli.i18n import pick
 from laborcli.identity.keys import id_of
 from laborcli.registry.engine import Registry, display_url, why_unusable
 from laborcli.registry.migrate import HEAD, current_revision
-from laborcli.registry.tables import decisions, imports, links, problems, purges, rows, snapshots, targets
+from laborcli.registry.tables import (
+    decisions,
+    homes,
+    imports,
+    links,
+    problems,
+    purges,
+    rows,
+    snapshots,
+    targets,
+)
 from laborcli.sheets.safe import whole_file
 
 
@@ -26,7 +36,7 @@ def info(reg: Registry) -> dict[str, Any]:
     with reg.reading() as conn:
         counts = {
             t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() or 0)
-            for t in (imports, snapshots, rows, problems, targets, decisions, links, purges)
+            for t in (imports, snapshots, rows, problems, targets, decisions, links, homes, purges)
         }
         lo, hi = conn.execute(sa.select(sa.func.min(imports.c.as_of), sa.func.max(imports.c.as_of))).one()
         villages = conn.execute(
@@ -120,6 +130,7 @@ def purge_person(conn: Connection, person_key: str, reason: str) -> int:
     _purge_problems(conn, {(r.import_id, r.sheet, r.row_number) for r in found}, idents, names)
     conn.execute(decisions.delete().where(sa.or_(decisions.c.key_a.in_(keys), decisions.c.key_b.in_(keys))))
     conn.execute(links.delete().where(sa.or_(links.c.person_key.in_(keys), links.c.canonical.in_(keys))))
+    conn.execute(homes.delete().where(homes.c.person_key.in_(keys)))  # a verified key holds the ID
     conn.execute(
         purges.insert().values(
             person_key_hash=uuid.uuid4().hex,  # an entry id, not derived from the person

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-REVISIONS = ("0001", "0002", "0003", "0004")  # oldest first; the last is what this version of laborcli writes
+# Oldest first; the last is what this version of laborcli writes.
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 HEAD = REVISIONS[-1]
+# The ``meta`` entry holding the key that signs the row tokens of review workbooks.
+REVIEW_SECRET = "review_secret"
+
+
+def new_secret() -> str:
+    """A fresh per-registry signing key (hex)."""
+    import secrets
+
+    return secrets.token_hex(32)
 
 
 def current_revision(conn: Connection) -> str | None:
@@ -40,9 +50,10 @@ def create(conn: Connection) -> None:
     """
     from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table
 
-    from laborcli.registry.tables import metadata
+    from laborcli.registry.tables import meta, metadata
 
     metadata.create_all(conn)
+    conn.execute(meta.insert().values(key=REVIEW_SECRET, value=new_secret()))
     # Alembic's own version table, as Alembic creates it.
     version = Table(
         "alembic_version",

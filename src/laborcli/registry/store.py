@@ -147,7 +147,7 @@ def problems_table_insert() -> sa.Insert:
 
 def registry_stamp(conn: Connection) -> tuple[object, ...]:
     """What changes whenever rows or identity decisions change: two equal stamps, one state."""
-    from laborcli.registry.tables import decisions, links, purges
+    from laborcli.registry.tables import decisions, homes, links, purges
 
     return tuple(
         conn.execute(
@@ -158,6 +158,7 @@ def registry_stamp(conn: Connection) -> tuple[object, ...]:
                 sa.select(sa.func.max(decisions.c.decided_at)).scalar_subquery(),
                 sa.select(sa.func.count()).select_from(links).scalar_subquery(),
                 sa.select(sa.func.count()).select_from(purges).scalar_subquery(),
+                sa.select(sa.func.max(homes.c.decided_at)).scalar_subquery(),
             )
         ).one()
     )

@@ -179,6 +179,19 @@ links = sa.Table(
     sa.Column("canonical", sa.String(64), nullable=False),
 )
 
+# Which village keeps a person listed in several (归属村, chosen in the review workbook), by
+# each person key of the person: a row counts where its own key's home says, before the
+# current-state rule (roster/state.py); keys stay when row ids change monthly.
+homes = sa.Table(
+    "homes",
+    metadata,
+    sa.Column("person_key", sa.String(64), primary_key=True),
+    sa.Column("township", sa.Text, nullable=False),
+    sa.Column("village", sa.Text, nullable=False),
+    sa.Column("decided_at", sa.DateTime, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+)
+
 purges = sa.Table(
     "purges",
     metadata,

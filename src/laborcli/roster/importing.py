@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -26,10 +26,11 @@ from laborcli.sheets.checking import (
     Status,
     check_file,
     gc_paused,
-    resolve_as_of,
+    named_as_of,
+    no_month,
 )
 from laborcli.sheets.problems import ProblemCode, make_problem
-from laborcli.sheets.reading import file_sha256
+from laborcli.sheets.reading import Skipped, file_sha256
 from laborcli.sheets.workers import Checker
 
 if TYPE_CHECKING:
@@ -47,7 +48,6 @@ __all__ = [
     "check_file",
     "import_files",
     "import_sheets",
-    "resolve_as_of",
     "validate_files",
 ]
 
@@ -59,9 +59,11 @@ def validate_files(
     settings: Settings,
     on_file: Callable[[FileReport], None] | None = None,
     keep_book: bool = False,
+    skipped: Sequence[Skipped] = (),
 ) -> RunReport:
-    """`laborcli validate`: check files, write nothing."""
-    run = RunReport()
+    """`laborcli validate`: check files, write nothing. ``skipped``: the files of the
+    folders and globs not read (``collect_files``), reported with the run."""
+    run = RunReport(skipped=list(skipped))
     for p in paths:
         rep = check_file(p, settings, keep_book=keep_book)
         run.files.append(rep)
@@ -94,20 +96,20 @@ def import_sheets(
     force: bool = False,
     dedup: DedupPolicy | None = None,
     watch: Callable[[], contextlib.AbstractContextManager[Callable[[FileReport], None]]] | None = None,
+    skipped: Sequence[Skipped] = (),
 ) -> RunReport:
-    """`laborcli import` from its start: the files' dates, the workers, the registry, the import.
+    """`laborcli import` from its start: the workers, the registry, the import.
 
-    The order is the point. A file without a month fails first, before any work. The
-    workers are forked on the files next, before the database layer is loaded and before
-    any thread runs (``watch``'s progress bar starts after them), so they read while this
-    process opens the registry (``open_registry``) and looks up which files were imported
-    before. ``watch`` gives what to call after each file.
+    The order is the point. The workers are forked on the files first, before the database
+    layer is loaded and before any thread runs (``watch``'s progress bar starts after
+    them), so they read while this process opens the registry (``open_registry``) and looks
+    up which files were imported before. ``watch`` gives what to call after each file;
+    ``skipped``: the files of the folders and globs not read, reported with the run.
     """
-    resolve_as_of(paths, as_of)
     with Checker(paths, settings) as checker:
         reg = open_registry()
         with watch() if watch is not None else contextlib.nullcontext(None) as on_file:
-            return import_files(
+            run = import_files(
                 reg,
                 paths,
                 settings,
@@ -119,6 +121,8 @@ def import_sheets(
                 dedup=dedup,
                 checker=checker,
             )
+    run.skipped = list(skipped)
+    return run
 
 
 def import_files(
@@ -136,14 +140,17 @@ def import_files(
 ) -> RunReport:
     """`laborcli import`: each file validated and written whole or not at all.
 
-    Unless ``force``, a file whose valid IDs mostly belong to other villages is refused
-    (see ``plausibility``). ``checker``: one started on ``paths`` before the registry was
-    opened (else one is made here).
+    A file's as-of date is ``as_of``, else the month in its name, else the month its title
+    rows name; a file with none is rejected on its own (``as-of-missing``), the others are
+    imported. Unless ``force``, a file whose valid IDs mostly belong to other villages is
+    refused (see ``plausibility``). ``checker``: one started on ``paths`` before the
+    registry was opened (else one is made here).
     """
-    dates = resolve_as_of(paths, as_of)
+    dates = named_as_of(paths, as_of)
     run = RunReport()
     guard = None if force else (dedup or DedupPolicy())
-    known = {} if dry_run else _already_imported(reg, paths, dates, mode)
+    # A file dated only by its title is read before it can be looked up (``_import_one``).
+    known = {} if dry_run else _already_imported(reg, [p for p in paths if dates[p]], dates, mode)
     fresh = [p for p in paths if p not in known]
     with contextlib.ExitStack() as own:
         if checker is None:
@@ -152,10 +159,14 @@ def import_files(
         with gc_paused(), _GroupWriter(reg) as writer:
             for p in paths:
                 if p in known:
-                    rep = FileReport(path=str(p), sha256=known[p][0], status="unchanged", as_of=dates[p])
+                    rep = FileReport(path=str(p), sha256=known[p][0], status="unchanged", as_of=known[p][2])
                     rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings = known[p][1]
                 else:
-                    rep = _import_one(writer, next(checked), dates[p], mode, dry_run, guard)
+                    rep = next(checked)
+                    day = dates[p] or rep.title_as_of
+                    rep = (
+                        no_month(rep) if day is None else _import_one(writer, rep, day, mode, dry_run, guard)
+                    )
                 run.files.append(rep)
                 if on_file:
                     on_file(rep)
@@ -219,24 +230,26 @@ class _GroupWriter:
 
 
 def _already_imported(
-    reg: Registry, paths: list[Path], dates: dict[Path, dt.date], mode: Mode
-) -> dict[Path, tuple[str, tuple[int, int, int, int]]]:
-    """Files whose exact bytes were imported before for the same date and mode.
+    reg: Registry, paths: list[Path], dates: dict[Path, dt.date | None], mode: Mode
+) -> dict[Path, tuple[str, tuple[int, int, int, int], dt.date]]:
+    """Files whose exact bytes were imported before for the same date and mode (with that
+    date).
 
     Hashing a file is far cheaper than parsing it, so a re-run of last night's cron job over
     a folder of unchanged sheets does not do the whole import again (see docs/benchmarks.md).
     """
     from laborcli.registry import store
 
-    out: dict[Path, tuple[str, tuple[int, int, int, int]]] = {}
+    out: dict[Path, tuple[str, tuple[int, int, int, int], dt.date]] = {}
     with reg.reading() as conn:
         for p in paths:
+            day = dates[p]
             digest = file_sha256(p)
-            if digest is None:
+            if digest is None or day is None:
                 continue
-            prior = store.find_import(conn, digest, dates[p], mode)
+            prior = store.find_import(conn, digest, day, mode)
             if prior is not None:
-                out[p] = (digest, prior)
+                out[p] = (digest, prior, day)
     return out
 
 

@@ -1,4 +1,5 @@
-"""The village sheet's own rules, beyond its columns' types: the ID against the birth date
+"""The village sheet's own rules, beyond its columns' types: the township and village of a
+sheet without those columns (from its file name or title), the ID against the birth date
 and gender typed beside it, an ID listed twice in one sheet, and the stored form of a row
 (the flags the figures count by, the person key). The sheet kind ``village``
 (schemas/village_sheet.toml) names this rule set; docs/rules.md gives the rules.
@@ -8,9 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Any
 
+from laborcli.dates import as_of_from_name
 from laborcli.identity.keys import unverified_key, verified_key
 from laborcli.roster.rowform import STORED, Batch, batches
 from laborcli.sheets.cells import fold
@@ -44,6 +49,41 @@ _DERIVED = frozenset(
 # The stored columns read from the sheet, by column key (the rows table's grp is "group").
 _READ = tuple("group" if k == "grp" else k for k in STORED if k not in _DERIVED)
 YESNO_KEYS = ("poor_household", "relocated", "monitored", "organised")
+
+
+def file_defaults(name: str, titles: Sequence[str]) -> dict[str, str]:
+    """The township and village a file says it is from, for a sheet without those columns:
+    its name ``<乡镇>_<村>_<YYYY-MM>`` (or ``<乡镇>_<村>``), else its title rows
+    (花山镇石门村2026年11月劳动力台账, 村(社区)：石门村)."""
+    stem = PurePath(name).stem
+    parts = [t.strip() for t in re.split(r"[_＿]", stem)]
+    dated = [i for i, t in enumerate(parts) if as_of_from_name(t)]
+    pair = parts[max(0, dated[0] - 2) : dated[0]] if dated else (parts if len(parts) == 2 else [])
+    if len(pair) == 2 and all(pair) and not any(as_of_from_name(t) for t in pair):
+        return {"township": pair[0], "village": pair[1]}
+    text = "\n".join(titles)
+    found: dict[str, str] = {}
+    for key, label in (("township", _TOWNSHIP_LABEL), ("village", _VILLAGE_LABEL)):
+        m = label.search(text)
+        if m:
+            found[key] = m.group(1)
+    if "village" not in found:
+        m = _PLACE_IN_TITLE.search(text)
+        if m and m.group(2) not in _NOT_A_VILLAGE:
+            found.setdefault("township", m.group(1))
+            found["village"] = m.group(2)
+    return found
+
+
+# 乡镇：花山镇, 村(社区)：石门村 in a title row.
+_TOWNSHIP_LABEL = re.compile(r"乡镇(?:\(街道\)|（街道）|街道)?\s*[:：]\s*([^\s:：,，;；]+)")
+_VILLAGE_LABEL = re.compile(
+    r"(?<![乡镇])(?:村|行政村|社区)(?:\(社区\)|（社区）|\(居\)|（居）)?\s*[:：]\s*([^\s:：,，;；]+)"
+)
+# 花山镇石门村… in a title: a township (…镇, …乡, …街道) and right after it a village
+# (…村, …社区), a county's name before them left out.
+_PLACE_IN_TITLE = re.compile(r"([^\W\d_县市区省州旗]{1,8}?(?:镇|乡|街道))([^\W\d_]{1,10}?(?:村|社区))")
+_NOT_A_VILLAGE = frozenset({"农村", "乡村"})
 
 
 def row_rules(sd: SheetData) -> None:

@@ -3,8 +3,10 @@
 Each village's latest snapshot with as-of <= D, plus the update rows after it (<= D); then
 each person once. A person's rows are tied together by their person key, through the
 ``links`` that confirmed dedup decisions write. Where a person appears more than once, the
-row counted is the one from the most recent sheet; on a tie, the village first by township
-then village name in code-point order; then the earlier row.
+row counted is one from the village a reviewer chose to keep the person (归属村, the
+``homes`` table), when that village lists them; then the one from the most recent sheet;
+on a tie, the village first by township then village name in code-point order; then the
+earlier row.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ColumnElement, Select
 
-from laborcli.registry.tables import links, rows, snapshots
+from laborcli.registry.tables import homes, links, rows, snapshots
 
 
 def drop_temporary(conn: Connection, name: str) -> None:
@@ -165,6 +167,9 @@ class CurrentState:
     def _winners(self) -> Select[tuple[object, ...]]:
         """(rid, pkey): the row counted for each person whose key is in ``several``."""
         pk = person_key_expr()
+        # A home is kept by each of the person's keys, so a row's own key says whether the
+        # row stands in the person's chosen village; without a home every row ranks alike.
+        at_home = sa.and_(homes.c.township == rows.c.township, homes.c.village == rows.c.village)
         ranked = (
             sa.select(
                 rows.c.id.label("rid"),
@@ -173,6 +178,7 @@ class CurrentState:
                 .over(
                     partition_by=pk,
                     order_by=(
+                        sa.case((at_home, 0), else_=1),
                         rows.c.as_of.desc(),
                         binary(rows.c.township, self.dialect),
                         binary(rows.c.village, self.dialect),
@@ -183,6 +189,7 @@ class CurrentState:
                 .label("k"),
             )
             .outerjoin(links, links.c.person_key == rows.c.person_key)
+            .outerjoin(homes, homes.c.person_key == rows.c.person_key)
             .where(
                 rows.c.person_key.in_(sa.select(self.several.c.person_key)),
                 # "+ 0": found by person (a few rows each), not by snapshot (every row).

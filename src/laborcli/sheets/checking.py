@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from laborcli.dates import as_of_from_name
-from laborcli.errors import InputFileError, UsageError
+from laborcli.dates import as_of_from_name, as_of_from_title
+from laborcli.errors import InputFileError
 from laborcli.i18n import pick
-from laborcli.sheets.locating import locate
+from laborcli.sheets.locating import locate, title_rows
 from laborcli.sheets.problems import Problem, ProblemCode, make_problem
-from laborcli.sheets.reading import RawBook, read_book
+from laborcli.sheets.reading import RawBook, Skipped, read_book
 from laborcli.sheets.schema import SheetSchema
 from laborcli.sheets.validating import Options, SheetResult, validate_table
 
@@ -42,6 +42,9 @@ class FileReport:
     problems: list[Problem] = field(default_factory=list)
     sheets: list[SheetResult] = field(default_factory=list)
     book: RawBook | None = None
+    # The month the sheet's title rows name (统计时间：2026年11月): the file's as-of date
+    # when neither the command line nor the file name gives one.
+    title_as_of: dt.date | None = None
     # For an import: the accepted rows in the kind's stored form, by place (its rule set's
     # ``store``); a kind without one keeps its accepted columns in ``sheets``.
     batches: dict[Any, Any] = field(default_factory=dict)
@@ -72,9 +75,16 @@ class RunReport:
 
     files: list[FileReport] = field(default_factory=list)
 
+    # Files of the folders and globs given that were not read, with the reason of each.
+    skipped: list[Skipped] = field(default_factory=list)
+
     def as_json(self, show_pii: bool = False) -> dict[str, Any]:
         """The JSON shape of docs/json.md#import-validate."""
-        return {"files": [f.as_json(show_pii) for f in self.files], "totals": self.totals()}
+        return {
+            "files": [f.as_json(show_pii) for f in self.files],
+            "totals": self.totals(),
+            "skipped": [s.as_json() for s in self.skipped],
+        }
 
     def totals(self) -> dict[str, int]:
         """The ``totals`` of docs/json.md#import-validate."""
@@ -95,8 +105,12 @@ class RunReport:
 
     @property
     def has_problems(self) -> bool:
-        """Any file rejected or any row rejected: exit code 1."""
-        return any(f.status == "rejected" or f.rows_rejected for f in self.files)
+        """Any file or row rejected in this run: exit code 1. An ``unchanged`` file was not
+        read again, so the rows it had rejected when first imported are no problem found
+        now (a nightly re-run of an unchanged folder exits 0)."""
+        return any(
+            f.status == "rejected" or (f.rows_rejected and f.status != "unchanged") for f in self.files
+        )
 
 
 @dataclass(slots=True)
@@ -110,24 +124,21 @@ class Settings:
     today: dt.date = field(default_factory=dt.date.today)
 
 
-def resolve_as_of(paths: list[Path], as_of: dt.date | None) -> dict[Path, dt.date]:
-    """Each file's as-of date: the option, else the month in its name; else a usage error."""
-    out: dict[Path, dt.date] = {}
-    missing = []
-    for p in paths:
-        d = as_of or as_of_from_name(p.name)
-        if d is None:
-            missing.append(p.name)
-        else:
-            out[p] = d
-    if missing:
-        raise UsageError(
-            pick(
-                f"无法从文件名确定统计日期, 请用 --as-of 指定: {', '.join(missing[:3])}",
-                f"no month in the file name; give --as-of: {', '.join(missing[:3])}",
-            )
-        )
-    return out
+def named_as_of(paths: list[Path], as_of: dt.date | None) -> dict[Path, dt.date | None]:
+    """Each file's as-of date as far as known before reading it: the option, else the month
+    in its name; None for a file whose title rows must say (``FileReport.title_as_of``)."""
+    return {p: as_of or as_of_from_name(p.name) for p in paths}
+
+
+def no_month(rep: FileReport) -> FileReport:
+    """A file whose month nothing names: rejected on its own, the other files go on (a
+    file that could not be read keeps that reason)."""
+    if rep.status != "rejected":
+        rep.status = "rejected"
+        rep.problems.insert(0, make_problem(ProblemCode.AS_OF_MISSING, sheet="", row=0))
+        rep.rows_imported, rep.rows_rejected = 0, rep.rows_read
+    rep.batches = {}
+    return rep
 
 
 @contextlib.contextmanager
@@ -184,7 +195,7 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
     rep.sha256 = book.sha256
     if keep_book:
         rep.book = book
-    opts = Options(today=settings.today, strict=settings.strict, defaults=settings.defaults)
+    opts = Options(today=settings.today, strict=settings.strict, defaults=settings.defaults, source=path.name)
     rules = settings.schema.rules()
     store = getattr(rules, "store", None) if for_store else None
     found = False
@@ -193,6 +204,8 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
         if table is None:
             continue
         found = True
+        if rep.title_as_of is None:
+            rep.title_as_of = as_of_from_title(title_rows(raw, table, settings.schema))
         res = validate_table(raw, table, settings.schema, opts, as_columns=for_store)
         if store is not None:
             if res.columns:
@@ -204,6 +217,14 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
         rep.rows_imported += res.accepted
         rep.rows_rejected += len(res.rejected_rows)
     rep.warnings = sum(1 for p in rep.problems if p.severity == "warning")
+    if (
+        rep.rows_read
+        and not rep.rows_imported
+        and any(p.level == "file" and p.severity == "error" for p in rep.problems)
+    ):
+        # Every sheet refused as a whole (a required column missing): nothing to import,
+        # and nothing recorded that a re-run would then call unchanged.
+        rep.status = "rejected"
     if not found:
         rep.status = "rejected"
         rep.problems.append(

@@ -91,6 +91,18 @@ def locate(sheet: RawSheet, schema: SheetSchema) -> Table | None:
     return table
 
 
+def title_rows(sheet: RawSheet, table: Table, schema: SheetSchema) -> list[str]:
+    """The text of each non-blank row above a table's header (its title, 统计时间, 填报单位
+    lines; not the upper row of a two-row header), the cells of a row joined by two spaces:
+    where a sheet names its month or village when its columns and file name do not."""
+    lines = []
+    for row in sheet.rows[: max(0, table.header_row - 1)]:
+        cells = [str(v).strip() for v in row if not is_blank(v)]
+        if cells and _header_matches(row, schema) < 2:
+            lines.append("  ".join(cells))
+    return lines
+
+
 def _combine(row: list[Cell], other: list[Cell], lookup: dict[str, str]) -> list[Cell]:
     """The header row with the other row's headers filled in where it names no column."""
     out = list(row) + [None] * max(0, len(other) - len(row))

@@ -27,6 +27,8 @@ class ProblemCode(StrEnum):
     COLUMN_MISSING = "column-missing"
     COLUMN_DUPLICATE = "column-duplicate"
     AS_OF_CONFLICT = "as-of-conflict"
+    AS_OF_MISSING = "as-of-missing"
+    PLACE_UNKNOWN = "place-unknown"
     FILE_TOO_LARGE = "file-too-large"
     BATCH_IMPLAUSIBLE = "batch-implausible"
     CELL_ERROR = "cell-error"
@@ -55,6 +57,13 @@ class ProblemCode(StrEnum):
     AGE_UNKNOWN = "age-unknown"
     VALUE_MISSING = "value-missing"
     VALUE_UNKNOWN = "value-unknown"
+    # the review workbook of `dedup apply`
+    REVIEW_TOKEN_INVALID = "review-token-invalid"
+    REVIEW_ROW_GONE = "review-row-gone"
+    REVIEW_FORMULA = "review-formula"
+    REVIEW_CHOICE_UNKNOWN = "review-choice-unknown"
+    REVIEW_CONFLICT = "review-conflict"
+    REVIEW_HOME_NOT_SAME = "review-home-not-same"
 
 
 P = ProblemCode
@@ -80,8 +89,8 @@ _CODES: list[Code] = [
         "error",
         "文件无法读取",
         "the file cannot be read",
-        "请确认文件是完整的 .xlsx/.xls/.csv 文件, 重新导出后再试",
-        "save it again as .xlsx, .xls or .csv",
+        "请用 Excel 或 WPS 打开原表格, 另存为 .xlsx 后重新报送",
+        "open the sheet in Excel or WPS, save it as .xlsx and send it again",
         level="file",
     ),
     Code(
@@ -117,6 +126,26 @@ _CODES: list[Code] = [
         "the month in the file name differs from --as-of",
         "请核对统计月份",
         "check the month",
+        level="file",
+    ),
+    Code(
+        P.AS_OF_MISSING,
+        "error",
+        "无法确定统计月份: 文件名和标题行都没有写明, 未导入",
+        "no month in the file name or the title row; not imported",
+        "请把月份写进文件名 (如 花山镇_石门村_2026-11.xlsx) 或标题行 (统计时间：2026年11月), 或导入时用 --as-of 指定",
+        "put the month in the file name (花山镇_石门村_2026-11.xlsx) or the title row "
+        "(统计时间：2026年11月), or give --as-of",
+        level="file",
+    ),
+    Code(
+        P.PLACE_UNKNOWN,
+        "error",
+        "表中没有该列, 文件名和标题行也没有写明是哪个乡镇、村, 本表各行均未导入",
+        "the sheet has no such column, and neither its file name nor its title row names the "
+        "township and village; no row imported",
+        "请在表中加上该列, 或把文件名写成 乡镇_村_年-月 (如 花山镇_石门村_2026-11.xlsx), 或导入时用 --village 指定",
+        "add the column, name the file 乡镇_村_YYYY-MM (花山镇_石门村_2026-11.xlsx), or give --village",
         level="file",
     ),
     Code(
@@ -353,6 +382,55 @@ _CODES: list[Code] = [
         "not one of the column's values",
         "请从下拉列表或模板的取值列表中选择",
         "choose one of the values of the template's list",
+    ),
+    # --- the review workbook (`dedup apply`): any of these records nothing
+    Code(
+        P.REVIEW_TOKEN_INVALID,
+        "error",
+        "隐藏的行标记与所在的组不符 (被改动, 或来自别的组、别的数据库)",
+        "the hidden row token does not belong to its cluster (changed, or from another cluster or registry)",
+        "请重新导出核查表 (laborcli dedup --export), 不要改动隐藏的 人员键 和 组键 列",
+        "export the review again (laborcli dedup --export) and leave the hidden columns alone",
+    ),
+    Code(
+        P.REVIEW_ROW_GONE,
+        "error",
+        "该行已不在数据库中 (已删除)",
+        "the row is no longer in the registry (deleted)",
+        "请重新导出核查表 (laborcli dedup --export)",
+        "export the review again (laborcli dedup --export)",
+    ),
+    Code(
+        P.REVIEW_FORMULA,
+        "error",
+        "填写的是公式, 不是选项",
+        "the cell holds a formula, not a choice",
+        "请删除公式, 从下拉列表中选择",
+        "delete the formula and choose from the dropdown",
+    ),
+    Code(
+        P.REVIEW_CHOICE_UNKNOWN,
+        "error",
+        "不是下拉列表中的选项",
+        "not one of the dropdown's choices",
+        "请从下拉列表中选择",
+        "choose from the dropdown",
+    ),
+    Code(
+        P.REVIEW_CONFLICT,
+        "error",
+        "同一组填了两个不同的选择",
+        "one cluster has two different choices",
+        "每组只保留一个选择",
+        "keep one choice per cluster",
+    ),
+    Code(
+        P.REVIEW_HOME_NOT_SAME,
+        "error",
+        "选了归属村, 但该组没有判定为同一人",
+        "a 归属村 is chosen but the cluster is not decided 同一人",
+        "请在判定列选择 同一人, 或清空归属村",
+        "choose 同一人 in 判定, or clear 归属村",
     ),
 ]
 

@@ -22,7 +22,6 @@ import python_calamine
 from laborcli.errors import InputFileError, UsageError
 from laborcli.i18n import pick
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_INFLATED_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 200
@@ -78,46 +77,125 @@ class RawBook:
     sheets: list[RawSheet] = field(default_factory=list)
 
 
-def expand_paths(paths: list[str]) -> list[Path]:
-    """Files named, files in named folders (recursively), and glob patterns, in name order."""
-    out: list[Path] = []
+# Files laborcli reads when it finds them in a folder or a quoted glob (a file named
+# directly is read whatever its name says: its bytes decide). WPS saves .et as a binary
+# workbook of the .xls kind, LibreOffice .ods as OpenDocument; calamine reads both.
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")
+_READS = "、".join(SUFFIXES)
+# Left beside an open workbook by Excel and WPS (~$name.xlsx) and by LibreOffice
+# (.~lock.name.ods#): a few bytes naming who has it open, never a sheet.
+LOCK_PREFIXES = ("~$", ".~lock.")
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file of a folder or glob that was not read, and why (the JSON's ``skipped``)."""
+
+    path: str
+    reason: str
+
+    def as_json(self) -> dict[str, str]:
+        """A ``skipped`` entry of docs/json.md#import-validate."""
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass(slots=True)
+class Collected:
+    """The files to read from the command line's paths, and those left out with a reason."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def skip_reason(path: Path, named: bool = False) -> str | None:
+    """Why a file is not read, or None to read it. A lock file is never read, even when
+    named (a shell's ``*.xlsx`` names it); other files are read when named directly.
+    ``path`` is the file's path inside the folder being read: a file in a hidden folder
+    there is hidden too."""
+    name = path.name
+    if name.startswith(LOCK_PREFIXES):
+        return pick(
+            "Excel、WPS 或 LibreOffice 打开表格时留下的临时锁文件, 不是表格 (关闭表格后会自动删除), 已跳过",
+            "a lock file left by Excel, WPS or LibreOffice while the workbook is open, not a sheet; skipped",
+        )
+    if named:
+        return None
+    if any(part.startswith(".") for part in path.parts):
+        return pick("隐藏文件, 已跳过", "a hidden file; skipped")
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        shown = suffix or pick("无扩展名的", "extension-less")
+        return pick(
+            f"laborcli 不读取 {shown} 文件 (只读取 {_READS}); 若是村表, 请用 Excel 或 WPS 另存为 .xlsx",
+            f"laborcli does not read {shown} files (only {', '.join(SUFFIXES)}); if it is a sheet, save it as .xlsx",
+        )
+    return None
+
+
+def collect_files(paths: list[str]) -> Collected:
+    """Files named, files in named folders (recursively), and glob patterns, in name order;
+    every file of a folder or glob that is not read is listed in ``skipped`` with its reason."""
+    got = Collected()
+
+    def take(f: Path, named: bool, inside: Path | None = None) -> None:
+        why = skip_reason(f.relative_to(inside) if inside else Path(f.name), named)
+        if why is None:
+            got.files.append(f)
+        else:
+            got.skipped.append(Skipped(str(f), why))
+
     for p in paths:
         path = Path(p)
         if any(ch in p for ch in "*?["):
             matches = sorted(Path().glob(p) if not path.is_absolute() else Path("/").glob(p.lstrip("/")))
             if not matches:
                 raise UsageError(pick(f"没有文件匹配 {p}", f"no file matches {p}"))
-            out.extend(m for m in matches if m.is_file() and m.suffix.lower() in SUFFIXES)
+            for m in matches:
+                if m.is_file():
+                    take(m, named=False)
         elif path.is_dir():
-            found = sorted(
-                f
-                for f in path.rglob("*")
-                if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith(("~$", "."))
-            )
-            if not found:
+            before, skipped = len(got.files), len(got.skipped)
+            for f in sorted(f for f in path.rglob("*") if f.is_file()):
+                take(f, named=False, inside=path)
+            if len(got.files) == before:
+                left = len(got.skipped) - skipped
                 raise UsageError(
-                    pick(f"文件夹中没有 .xlsx/.xls/.csv 文件: {p}", f"no .xlsx/.xls/.csv file in folder {p}")
+                    pick(
+                        f"文件夹中没有可读取的表格 ({_READS}): {p}"
+                        + (f" (跳过 {left} 个其他文件)" if left else ""),
+                        f"no sheet ({', '.join(SUFFIXES)}) in folder {p}"
+                        + (f" ({left} other files skipped)" if left else ""),
+                    )
                 )
-            out.extend(found)
         elif path.is_file():
-            out.append(path)
+            take(path, named=True)
         else:
             raise UsageError(pick(f"文件不存在: {p}", f"no such file: {p}"))
     seen: set[Path] = set()
     unique = []
-    for f in out:
+    for f in got.files:
         r = f.resolve()
         if r not in seen:
             seen.add(r)
             unique.append(f)
-    return unique
+    got.files = unique
+    return got
+
+
+def expand_paths(paths: list[str]) -> list[Path]:
+    """The files to read of ``collect_files`` (the skipped ones left out)."""
+    return collect_files(paths).files
 
 
 def sniff(data: bytes) -> str:
-    """The real format of a file's bytes: xlsx, xls, html, encrypted, csv or empty."""
+    """The real format of a file's bytes: xlsx, ods, xls, html, encrypted, pdf, image, csv
+    or empty. A zip is xlsx unless it opens with the OpenDocument ``mimetype`` member."""
     if not data.strip():
         return "empty"
     if data[:4] == b"PK\x03\x04":
+        # OpenDocument stores its mimetype first and uncompressed, right after the header.
+        if data[30:38] == b"mimetype" and b"opendocument.spreadsheet" in data[38:120]:
+            return "ods"
         return "xlsx"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         if (
@@ -126,6 +204,10 @@ def sniff(data: bytes) -> str:
         ):
             return "encrypted"
         return "xls"
+    if data[:5] == b"%PDF-":
+        return "pdf"
+    if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return "image"
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")):
         return "html"
@@ -170,12 +252,15 @@ def read_book(path: Path) -> RawBook:
                 "this is a web page (HTML) saved as .xls; save it as .xlsx",
             )
         )
-    if kind == "xlsx":
-        _check_zip(path, data)
-    if kind in ("xlsx", "xls"):
+    if kind in _NOT_SHEETS:
+        zh, en = _NOT_SHEETS[kind]
+        raise InputFileError(_why(path, zh, en))
+    if kind in ("xlsx", "ods"):
+        book.kind = kind = _check_zip(path, data)
+    if kind in ("xlsx", "ods", "xls"):
         book.sheets = _read_workbook(path, data)
     else:
-        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        if path.suffix.lower() in _WORKBOOK_SUFFIXES:
             raise InputFileError(
                 _why(
                     path,
@@ -187,12 +272,22 @@ def read_book(path: Path) -> RawBook:
     return book
 
 
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
+# Files that are no sheet at all, whatever their name: what they are (the problem's fix
+# says to save the sheet as .xlsx).
+_NOT_SHEETS = {
+    "pdf": ("这是 PDF 文件, 不是表格", "this is a PDF, not a sheet"),
+    "image": ("这是图片, 不是表格", "this is a picture, not a sheet"),
+}
+
+
 def _why(path: Path, zh: str, en: str) -> str:
     return f"{path.name}: {pick(zh, en)}"
 
 
-def _check_zip(path: Path, data: bytes) -> None:
-    """Refuse truncated zips and zip bombs before any XML parser sees them.
+def _check_zip(path: Path, data: bytes) -> str:
+    """Refuse truncated zips and zip bombs before any XML parser sees them; the workbook's
+    kind (xlsx or ods) by the members the zip holds.
 
     The members' checksums are not tested here: calamine checks those it reads (a bad one
     is reported as a corrupt file), and testing them here would inflate every member twice.
@@ -213,6 +308,14 @@ def _check_zip(path: Path, data: bytes) -> None:
                         "inflates to a suspicious size (zip bomb?); refused",
                     )
                 )
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+            # An OpenDocument spreadsheet whose mimetype is not its first member (a tool
+            # rewrote the zip) still says what it is there.
+            if "content.xml" in names and "mimetype" in names:
+                with zf.open("mimetype") as m:
+                    if b"opendocument.spreadsheet" in m.read(100):
+                        return "ods"
     except zipfile.BadZipFile as e:
         raise InputFileError(
             _why(
@@ -221,8 +324,7 @@ def _check_zip(path: Path, data: bytes) -> None:
                 "the file is corrupt or truncated, not a valid .xlsx",
             )
         ) from e
-    if "xl/workbook.xml" not in names:
-        raise InputFileError(_why(path, "压缩包中没有 Excel 工作簿", "the zip holds no Excel workbook"))
+    raise InputFileError(_why(path, "压缩包中没有 Excel 工作簿", "the zip holds no Excel workbook"))
 
 
 def _read_workbook(path: Path, data: bytes) -> list[RawSheet]:

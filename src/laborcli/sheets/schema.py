@@ -59,6 +59,10 @@ class Column(BaseModel):
     missing: ProblemCode | None = None
     unknown: ProblemCode | None = None
     invalid: ProblemCode | None = None
+    # A required column the sheet lacks, with no value for it from the command line or
+    # the file's name: one problem for the sheet (this code, else column-missing), every
+    # row rejected, rather than one problem per row.
+    absent: ProblemCode | None = None
     minimum: float | None = None  # a smaller number is ``invalid``
 
     @model_validator(mode="before")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from laborcli.sheets import idcard
@@ -28,7 +28,7 @@ from laborcli.sheets.cells import (
     parse_int,
     parse_phone,
 )
-from laborcli.sheets.locating import RecordRows, Table, record_rows, without
+from laborcli.sheets.locating import RecordRows, Table, record_rows, title_rows, without
 from laborcli.sheets.problems import CODES, Problem, ProblemCode, make_problem
 from laborcli.sheets.reading import Cell, ExcelError, RawSheet
 from laborcli.sheets.schema import Column, SheetSchema
@@ -44,6 +44,9 @@ class Options:
     strict: bool = False
     # Values for empty cells, by column key (the village a file is known to be from).
     defaults: dict[str, str] = field(default_factory=dict)
+    # The file's name: a kind's rule set may read values of columns a sheet lacks from it
+    # (the village sheet's ``file_defaults``).
+    source: str = ""
 
 
 @dataclass(slots=True)
@@ -233,11 +236,26 @@ def validate_table(
             return res
     if not data.numbers:
         return res
+    rules = schema.rules()
+    opts = replace(opts, defaults=_defaults(raw, table, schema, opts, rules))
+    for key in schema.required_keys:
+        if key not in cols and not opts.defaults.get(key):
+            col = schema.by_key[key]
+            res.problems.append(
+                make_problem(
+                    col.absent or P.COLUMN_MISSING,
+                    sheet=raw.name,
+                    row=table.header_row,
+                    column=col.header,
+                    detail="" if col.absent else col.header,
+                )
+            )
+            res.rejected_rows = list(data.numbers)
+            return res
     sd = SheetData(raw.name, table, schema, opts, data)
     sd.parse_all()
     sd.fill_defaults()
     sd.required_cells()
-    rules = schema.rules()
     if rules is not None:
         rules.row_rules(sd)
         columns = rules.derive(sd)
@@ -254,6 +272,21 @@ def validate_table(
         res.columns = dict(zip(names, values, strict=True))
     res.problems.extend(sd.problems())
     return res
+
+
+def _defaults(
+    raw: RawSheet, table: Table, schema: SheetSchema, opts: Options, rules: object
+) -> dict[str, str]:
+    """Values for empty cells: the command line's (``Options.defaults``); then, for a column
+    the sheet lacks, what its file name or title rows say, where the kind's rule set reads
+    them (``file_defaults``)."""
+    out = dict(opts.defaults)
+    from_file = getattr(rules, "file_defaults", None)
+    if from_file is not None:
+        for key, value in from_file(opts.source, title_rows(raw, table, schema)).items():
+            if key not in table.columns and value:
+                out.setdefault(key, value)
+    return out
 
 
 def _with_error_cells(parse: Callable[[Cell], _Parsed]) -> Callable[[Cell], _Parsed]:

@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii
-from laborcli.cli.output import err, pii_notice, state, working
-from laborcli.i18n import pick
+from laborcli.cli.output import pii_notice, state, working
 from laborcli.identity.privacy import Mask
 from laborcli.sheets.safe import writable_file
 
@@ -24,16 +23,22 @@ def dedup(
     as_of: AsOf = None,
     export: Annotated[
         Path | None,
-        typer.Option("--export", help="Write the review workbook (.xlsx) with a decision column."),
+        typer.Option(
+            "--export", help="Write the review workbook (.xlsx) of the undecided clusters, to decide on."
+        ),
     ] = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="With --export: every cluster, the decided ones too.")
+    ] = False,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,
 ) -> None:
     """List clusters of rows that are (same) or may be (probable) one person, in the current state."""
     from laborcli.cli.context import open_reg, policy, reference_date
-    from laborcli.cli.views.dedup import show_clusters
-    from laborcli.exports.review import write_review
-    from laborcli.identity import find_clusters
+    from laborcli.cli.views.dedup import say_exported, show_clusters
+    from laborcli.exports.review import pending, write_review
+    from laborcli.identity import review
+    from laborcli.identity.decisions import tokens
 
     if ctx.invoked_subcommand is not None:
         return
@@ -45,11 +50,13 @@ def dedup(
     reg = open_reg(st)
     d = reference_date(st, reg, as_of)
     with working(st, "查找重复登记"), reg.reading() as conn:
-        clusters = find_clusters(conn, d, policy(st).dedup)
-    if export is not None:
-        write_review(clusters, export, mask)
+        clusters = review(conn, d, policy(st).dedup)
+        signer = tokens(conn) if export is not None else None
+    if export is not None and signer is not None:
+        offered = pending(clusters, everything)
+        write_review(offered, export, mask, signer)
         if not st.quiet:
-            err.print(f"→ {export}")
+            say_exported(export, len(offered), len(clusters))
     show_clusters(clusters, d, mask, fmt)
 
 
@@ -57,16 +64,16 @@ def dedup(
 def apply(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The review workbook with decisions filled in.")],
+    fmt: FormatOpt = Format.table,
 ) -> None:
-    """Record the decisions of a review workbook; they keep applying in later imports."""
+    """Record the decisions of a review workbook (all or, on any error, none); they keep
+    applying in later imports."""
     from laborcli.cli.context import open_reg
-    from laborcli.exports.review import read_review
-    from laborcli.identity import record
+    from laborcli.cli.views.dedup import show_applied
+    from laborcli.exports.review import apply_review_file
 
     st = state(ctx)
-    pairs = read_review(file)
-    reg = open_reg(st)
-    with reg.writing() as conn:
-        n = record(conn, pairs, source=file.name)
-    if not st.quiet:
-        err.print(pick(f"已记录 {n} 条判定 ({file.name})", f"recorded {n} decisions ({file.name})"))
+    applied = apply_review_file(open_reg(st), file)
+    show_applied(applied, fmt, quiet=st.quiet)
+    if applied.errors:
+        raise typer.Exit(1)

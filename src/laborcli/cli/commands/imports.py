@@ -19,7 +19,9 @@ app = typer.Typer()
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs of .xlsx/.xls/.csv sheets.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, folders or globs of .xlsx/.xls/.et/.ods/.csv sheets.")
+    ],
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -54,11 +56,12 @@ def import_(
     from laborcli.cli.views.submissions import show_missing_after_import
     from laborcli.roster.importing import import_sheets
     from laborcli.roster.submissions import imported_months, months_missing
-    from laborcli.sheets.reading import expand_paths
+    from laborcli.sheets.reading import collect_files
 
     st = state(ctx)
     pii_notice(show_pii)
-    files = expand_paths(paths)
+    found = collect_files(paths)
+    files = found.files
     opened: list[Registry] = []
 
     def registry() -> Registry:
@@ -75,6 +78,7 @@ def import_(
         force=force,
         dedup=policy(st).dedup,
         watch=lambda: file_progress(st, len(files), "导入"),
+        skipped=found.skipped,
     )
     show_run(run, fmt, show_pii)
     if opened and not dry_run:

@@ -36,16 +36,19 @@ def validate(
     from laborcli.cli.context import settings
     from laborcli.cli.views.runs import file_progress, show_run
     from laborcli.roster.importing import annotate_run, validate_files
-    from laborcli.sheets.reading import expand_paths
+    from laborcli.sheets.reading import collect_files
 
     st = state(ctx)
     if annotate is not None:
         writable_folder(annotate)  # before the sheets are read, not after
     pii_notice(show_pii)
-    files = expand_paths(paths)
+    found = collect_files(paths)
+    files = found.files
     cfg = settings(st, strict=strict, township=township, village=village, kind=kind)
     with file_progress(st, len(files), "检查") as on_file:
-        run = validate_files(files, cfg, on_file=on_file, keep_book=annotate is not None)
+        run = validate_files(
+            files, cfg, on_file=on_file, keep_book=annotate is not None, skipped=found.skipped
+        )
     for target in annotate_run(run, annotate) if annotate is not None else ():
         if not st.quiet:
             err.print(f"→ {target}")

@@ -1,27 +1,46 @@
-"""`dedup`: clusters of rows that are or may be one person, as a table or CSV."""
+"""`dedup`: clusters of rows that are or may be one person, as a table or CSV; and what
+`dedup apply` recorded."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.table import Table
 
 from laborcli.cli.options import Format
-from laborcli.cli.output import out, print_csv, print_json, table
+from laborcli.cli.output import err, out, print_csv, print_json, table
+from laborcli.i18n import pick
 from laborcli.identity.privacy import Mask
 
 if TYPE_CHECKING:
     from laborcli.identity import Cluster
+    from laborcli.identity.decisions import Applied
 
 DECISION_ZH = {"same": "同一人", "probable": "疑似", "different": "不同人"}
 RECORD_KEYS = ["source", "sheet", "row", "township", "village", "name", "id_number"]
+PROBLEM_KEYS = ["sheet", "row", "column", "severity", "code", "value", "message"]
+
+
+def counts(clusters: list[Cluster]) -> tuple[int, int]:
+    """(decided, undecided) clusters."""
+    decided = sum(c.decided for c in clusters)
+    return decided, len(clusters) - decided
 
 
 def show_clusters(clusters: list[Cluster], d: dt.date, mask: Mask, fmt: Format) -> None:
     """The clusters in the asked format on stdout."""
     if fmt is Format.json:
-        print_json({"as_of": d.isoformat(), "clusters": [c.as_json(mask) for c in clusters]})
+        decided, undecided = counts(clusters)
+        print_json(
+            {
+                "as_of": d.isoformat(),
+                "decided": decided,
+                "undecided": undecided,
+                "clusters": [c.as_json(mask) for c in clusters],
+            }
+        )
     elif fmt is Format.csv:
         # The JSON records, flattened: one line per row, the cluster's fields repeated.
         print_csv(
@@ -38,7 +57,7 @@ def show_clusters(clusters: list[Cluster], d: dt.date, mask: Mask, fmt: Format) 
 
 
 def clusters_table(clusters: list[Cluster], d: dt.date, mask: Mask) -> Table:
-    """One line per row; the cluster's number, decision, score and reasons on its first."""
+    """One line per row; the cluster's number, decision, 归属村, score and reasons on its first."""
     body = []
     for c in clusters:
         for i, r in enumerate(c.records):
@@ -47,6 +66,7 @@ def clusters_table(clusters: list[Cluster], d: dt.date, mask: Mask) -> Table:
                 [
                     c.cluster_id if first else "",
                     DECISION_ZH[c.decision] if first else "",
+                    ("".join(c.home) if c.home else "") if first else "",
                     f"{c.score:.2f}" if first else "",
                     "；".join(c.reasons) if first else "",
                     f"{r.source}:{r.row}",
@@ -55,8 +75,50 @@ def clusters_table(clusters: list[Cluster], d: dt.date, mask: Mask) -> Table:
                     mask.id(r.id_number),
                 ]
             )
+    decided, undecided = counts(clusters)
     return table(
-        f"重复登记 (截至 {d.isoformat()}, {len(clusters)} 组)",
-        ["组号", "判定", "得分", "理由", "来源", "村", "姓名", "身份证号码"],
+        f"重复登记 (截至 {d.isoformat()}, {len(clusters)} 组: 已处理 {decided} 组, 待核查 {undecided} 组)",
+        ["组号", "判定", "归属村", "得分", "理由", "来源", "村", "姓名", "身份证号码"],
         body,
     )
+
+
+def say_exported(path: Path, written: int, total: int) -> None:
+    """The review workbook's line on stderr: where, and how many clusters it offers."""
+    left = total - written
+    more = pick(f"; 另有 {left} 组已处理, 用 --all 一并导出", f"; {left} decided left out, --all for them")
+    err.print(
+        pick(f"→ {path} ({written} 组待核查", f"→ {path} ({written} clusters to review")
+        + (more if left else "")
+        + ")"
+    )
+
+
+def show_applied(applied: Applied, fmt: Format, *, quiet: bool = False) -> None:
+    """What `dedup apply` recorded: JSON or CSV on stdout, or lines on stderr (every
+    problem where it is, then what was recorded; ``quiet`` leaves out a success)."""
+    if fmt is Format.json:
+        print_json(applied.as_json())
+        return
+    if fmt is Format.csv:
+        print_csv(PROBLEM_KEYS, [[p.as_json()[k] for k in PROBLEM_KEYS] for p in applied.problems])
+        return
+    for p in applied.problems:
+        colour, level = ("red", "错误") if p.severity == "error" else ("yellow", "警告")
+        where = f"{applied.file}, {p.sheet}, 第{p.row}行" + (f", {p.column}" if p.column else "")
+        value = f" [{p.value}]" if p.value else ""
+        err.print(f"[{colour}]{level} {where}: {p.message}{value}[/{colour}]")
+    if applied.errors:
+        err.print(
+            pick(
+                f"[red]未记录任何判定: {applied.file} 有 {applied.errors} 个错误[/red]",
+                f"[red]nothing recorded: {applied.file} has {applied.errors} errors[/red]",
+            )
+        )
+    elif not quiet:
+        err.print(
+            pick(
+                f"已记录 {applied.recorded} 组判定, {applied.unchanged} 组与已记录的相同 ({applied.file})",
+                f"recorded {applied.recorded} clusters, {applied.unchanged} unchanged ({applied.file})",
+            )
+        )

@@ -28,6 +28,9 @@ def show_run(run: RunReport, fmt: Format, show_pii: bool) -> None:
         print_problems_csv(run, show_pii)
     else:
         render_run(run, show_pii)
+    if fmt is Format.csv:  # the CSV has a line per problem only: the skipped files on stderr
+        for line in skipped_lines(run):
+            err.print(line, markup=False)
     say_rejected(run)
 
 
@@ -45,8 +48,11 @@ def print_problems_csv(run: RunReport, show_pii: bool) -> None:
 
 
 def render_run(run: RunReport, show_pii: bool, max_problems: int = 30) -> None:
-    """A summary table per file, then the first problems, for a person at a terminal."""
+    """A summary table per file, the files skipped, then the first problems, for a person
+    at a terminal."""
     out.print(_files_table(run))
+    for line in skipped_lines(run):
+        out.print(line, markup=False, soft_wrap=True)
     shown = _print_problems(run, show_pii, max_problems)
     total_problems = sum(len(f.problems) for f in run.files)
     if total_problems > shown:
@@ -69,6 +75,14 @@ _FILE_HEADS = (
     ("拒收行", "rejected"),
     ("警告", "warnings"),
 )
+
+
+def skipped_lines(run: RunReport) -> list[str]:
+    """The files of the folders and globs that were not read, one line each with why."""
+    if not run.skipped:
+        return []
+    head = pick(f"跳过 {len(run.skipped)} 个文件:", f"{len(run.skipped)} files skipped:")
+    return [head, *(f"  {s.path.rsplit('/', 1)[-1]}: {s.reason}" for s in run.skipped)]
 
 
 def _files_table(run: RunReport) -> Table:
@@ -118,5 +132,8 @@ def say_rejected(run: RunReport) -> None:
     """One line on stderr per file that could not be read at all."""
     for f in run.files:
         if f.status == "rejected":
-            msg = f.problems[-1].message if f.problems else ""
+            # The reason of the whole file, wherever it was put among the row problems.
+            whole = [p for p in f.problems if p.level == "file" and p.severity == "error"]
+            reason = whole[0] if whole else (f.problems[-1] if f.problems else None)
+            msg = reason.message if reason else ""
             err.print(f"[red]{f.path}: {msg}[/red]")
