@@ -1,17 +1,24 @@
-"""Render the monthly report as an officer would see it: xlsx -> PDF -> PNG pages.
+"""Render what laborcli writes for people as an officer would see it: xlsx -> PDF -> PNG.
 
     python scripts/render_report.py --db registry.db --as-of 2026-11-30 --out render/
+    python scripts/render_report.py --db big.db --as-of 2026-11-30 --out render/ \
+        --what all --sample-villages 42
 
 Uses the registry given by --db (a path or URL). When that registry is empty (or the file
 does not exist yet), a deterministic sample county is built into it first: village sheets
 for the month before --as-of and for --as-of's month, written as the villages would send
 them and imported with `laborcli import`. Files from sample_data/ are imported instead
 when that folder exists and holds sheets (pass --sample-data DIR to use another folder).
+With --sample-villages N the county is made by `laborcli sample` instead (N villages,
+their targets, and one village's sheet of the later month held back, so it is stale).
 
-Then it runs `laborcli export report`, converts the workbook with
-`libreoffice --headless --convert-to pdf` and the PDF with `pdftoppm -png -r 60`, and
-writes report.xlsx, report.pdf and report-N.png into --out. Exit code 0 on success;
-2 when libreoffice or pdftoppm is missing.
+--what says which workbooks to render (a comma list, or all): report (`export report`,
+the default), handout (`rank --week W --export`, W the ISO week holding --as-of unless
+--week), zero (`households --zero-employment --export`) and annotated (`validate
+--annotate` of one sheet of --as-of's month). Each is converted with `libreoffice
+--headless --convert-to pdf` and the PDF with `pdftoppm -png -r 60`, into --out as
+NAME.xlsx, NAME.pdf and NAME-N.png (report, handout, zero, annotated). Exit code 0 on
+success; 2 when libreoffice or pdftoppm is missing.
 """
 
 from __future__ import annotations
@@ -211,6 +218,65 @@ def build_sample(db: str, as_of: dt.date, work: Path, per_village: int, sample_d
     print(f"built a sample county into {db} ({len(first)} persons, {before} and {this})", file=sys.stderr)
 
 
+def build_with_sample(db: str, as_of: dt.date, work: Path, villages: int) -> None:
+    """`laborcli sample` with ``villages`` villages for two months and their targets; one
+    village's later sheet is held back, so the handout and the report show a stale village."""
+    this = month_end(as_of)
+    before = month_end(this.replace(day=1) - dt.timedelta(days=1))
+    folder = work / "county"
+    months = f"{before:%Y-%m},{this:%Y-%m}"
+    persons = str(max(60 * villages, 200))
+    laborcli(
+        db,
+        "sample",
+        "-o",
+        str(folder),
+        "-n",
+        persons,
+        "--months",
+        months,
+        "--villages",
+        str(villages),
+        "--targets",
+        "--seed",
+        "7",
+    )
+    later = sorted((folder / f"{this:%Y-%m}").iterdir())
+    held = work / "held-back"
+    held.mkdir(exist_ok=True)
+    later[0].rename(held / later[0].name)
+    for m in (before, this):
+        laborcli(db, "import", str(folder / f"{m:%Y-%m}"))
+    for t in folder.glob("*任务*.xlsx"):
+        laborcli(db, "targets", "import", str(t), "--year", str(this.year))
+    print(
+        f"built a sample county of {villages} villages into {db}; held back {later[0].name}", file=sys.stderr
+    )
+
+
+def one_sheet(db: str, as_of: dt.date, work: Path, sample_data: Path | None) -> Path | None:
+    """The village sheet of --as-of's month with the most problems, to annotate."""
+    for folder in (work / "county" / f"{as_of:%Y-%m}", work / "sheets" / f"{as_of:%Y-%m}", sample_data):
+        if folder and folder.is_dir() and any(folder.iterdir()):
+            run = json.loads(laborcli(db, "validate", str(folder), "--format", "json"))
+            files = sorted(run["files"], key=lambda f: (-len(f["problems"]), f["path"]))
+            if files:
+                return Path(files[0]["path"])
+    return None
+
+
+def render(xlsx: Path, out: Path, name: str, resolution: int) -> list[Path]:
+    """``xlsx`` as out/NAME.pdf and out/NAME-N.png; the PNG pages."""
+    if xlsx != out / f"{name}.xlsx":
+        shutil.copyfile(xlsx, out / f"{name}.xlsx")
+        xlsx = out / f"{name}.xlsx"
+    pdf = to_pdf(xlsx, out)
+    for old in out.glob(f"{name}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", str(resolution), str(pdf), str(out / name)], check=True)
+    return [pdf, *sorted(out.glob(f"{name}-*.png"))]
+
+
 def to_pdf(xlsx: Path, out: Path) -> Path:
     office = shutil.which("libreoffice") or shutil.which("soffice")
     assert office
@@ -232,20 +298,32 @@ def to_pdf(xlsx: Path, out: Path) -> Path:
     return pdf
 
 
+WHAT = ("report", "handout", "zero", "annotated")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True, help="registry path or URL; built from a sample when empty")
     ap.add_argument("--as-of", default=dt.date.today().isoformat(), help="reference date, e.g. 2026-11-30")
-    ap.add_argument(
-        "--out", type=Path, required=True, help="folder for report.xlsx, report.pdf, report-N.png"
-    )
-    ap.add_argument("--township", help="only this township")
+    ap.add_argument("--out", type=Path, required=True, help="folder for NAME.xlsx, NAME.pdf, NAME-N.png")
+    ap.add_argument("--township", help="only this township (the report)")
     ap.add_argument("--per-village", type=int, default=40, help="persons per village in the sample county")
     ap.add_argument(
         "--sample-data", type=Path, default=ROOT / "sample_data", help="sheets to import if empty"
     )
+    ap.add_argument(
+        "--sample-villages", type=int, help="build the county with `laborcli sample` (N villages)"
+    )
+    ap.add_argument("--what", default="report", help=f"comma list of {', '.join(WHAT)}, or all")
+    ap.add_argument("--week", help="the handout's ISO week (default: the week holding --as-of)")
+    ap.add_argument("--policy", type=Path, help="a county policy file (its [county] heads the workbooks)")
     ap.add_argument("--resolution", type=int, default=60, help="PNG resolution (pdftoppm -r)")
     args = ap.parse_args(argv)
+    what = list(WHAT) if args.what == "all" else [w.strip() for w in args.what.split(",") if w.strip()]
+    unknown = [w for w in what if w not in WHAT]
+    if unknown:
+        print(f"unknown --what: {', '.join(unknown)} (use {', '.join(WHAT)} or all)", file=sys.stderr)
+        return 2
     missing = [t for t in ("pdftoppm",) if not shutil.which(t)]
     if not (shutil.which("libreoffice") or shutil.which("soffice")):
         missing.insert(0, "libreoffice")
@@ -258,21 +336,37 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     if registry_is_empty(args.db, as_of):
-        build_sample(args.db, as_of, out, args.per_village, args.sample_data)
-    xlsx = out / "report.xlsx"
-    extra = ["--township", args.township] if args.township else []
-    laborcli(args.db, "export", "report", "--as-of", as_of.isoformat(), "-o", str(xlsx), *extra)
-    if not xlsx.is_file():
-        print(f"laborcli export report wrote no {xlsx}", file=sys.stderr)
-        return 1
-    pdf = to_pdf(xlsx, out)
-    for old in out.glob("report-*.png"):
-        old.unlink()
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", str(args.resolution), str(pdf), str(out / "report")], check=True
-    )
-    pages = sorted(out.glob("report-*.png"))
-    print(f"{xlsx}\n{pdf}\n" + "\n".join(str(p) for p in pages))
+        if args.sample_villages:
+            build_with_sample(args.db, as_of, out, args.sample_villages)
+        else:
+            build_sample(args.db, as_of, out, args.per_village, args.sample_data)
+    pol = ["--policy", str(args.policy)] if args.policy else []
+    d = as_of.isoformat()
+    made: list[Path] = []
+    for name in what:
+        xlsx = out / f"{name}.xlsx"
+        if name == "report":
+            extra = ["--township", args.township] if args.township else []
+            laborcli(args.db, *pol, "export", "report", "--as-of", d, "-o", str(xlsx), *extra)
+        elif name == "handout":
+            y, w, _ = as_of.isocalendar()
+            week = args.week or f"{y}-W{w:02d}"
+            laborcli(args.db, *pol, "rank", "--week", week, "--export", str(xlsx))
+        elif name == "zero":
+            laborcli(args.db, *pol, "households", "--as-of", d, "--zero-employment", "--export", str(xlsx))
+        else:
+            sheet = one_sheet(args.db, as_of, out, args.sample_data)
+            if sheet is None:
+                print("no village sheet to annotate", file=sys.stderr)
+                return 1
+            copies = out / "annotated-copy"
+            laborcli(args.db, "validate", str(sheet), "--annotate", str(copies))
+            xlsx = next(copies.glob("*_批注.xlsx"))
+        if not xlsx.is_file():
+            print(f"laborcli wrote no {xlsx}", file=sys.stderr)
+            return 1
+        made += [out / f"{name}.xlsx", *render(xlsx, out, name, args.resolution)]
+    print("\n".join(str(p) for p in made))
     return 0
 
 

@@ -100,7 +100,7 @@ def test_rates_and_rank_mark_a_village_still_on_its_october_sheet_stale(cli: Cli
     assert {r["village"]: (r["sheet_as_of"], r["stale"]) for r in rank["rows"]} == marks
     table = cli("rank", "--week", "2026-W49")
     assert "尚无 2026-11 的报表, 仍按旧表计算: 乙镇三村" in table.stdout
-    assert "旧表" in cli("rates", "--as-of", "2026-11-30").stdout
+    assert "数据未更新" in cli("rates", "--as-of", "2026-11-30", "--township", "乙镇").stdout
     towns = cli.json("rank", "--week", "2026-W49", "--by", "township")
     assert {r["township"]: r["stale"] for r in towns["rows"]} == {"甲镇": False, "乙镇": True}
 
@@ -203,3 +203,24 @@ def test_stale_marks_follow_an_update_sheet_too(cli: Cli, tmp_path: Path) -> Non
     assert r.exit_code == 0, r.output
     marks = {r["village"]: r["stale"] for r in cli.json("rates", "--as-of", "2026-11-30")["rows"]}
     assert marks["三村"] is False
+
+
+def test_the_zero_employment_workbook_marks_the_households_of_a_stale_village(
+    cli: Cli, tmp_path: Path
+) -> None:
+    nov = _october_all_november_two(cli, tmp_path)
+    assert cli("import", *map(str, nov)).exit_code == 0
+    out = tmp_path / "零就业.xlsx"
+    r = cli("households", "--as-of", "2026-11-30", "--export", str(out))
+    assert r.exit_code == 0, r.output
+    wb = load_workbook(out)
+    marks = {
+        (ws.title, row[0]): row[-1]
+        for ws in wb.worksheets
+        for row in ws.iter_rows(min_row=3, values_only=True)
+        if row and row[0] in ("一村", "三村")
+    }
+    assert marks[("乙镇", "三村")] == "数据未更新 (花名册 2026-10-31)"
+    assert marks[("甲镇", "一村")] in (None, "")
+    legend = [c.value for c in wb["乙镇"]["A"] if c.value and str(c.value).startswith("备注")]
+    assert legend and "2026-11-30" in legend[0]

@@ -121,3 +121,21 @@ def test_command_with_a_bad_policy_exits_2_with_one_line_naming_key_and_file(
     lines = cap.err.strip().splitlines()
     assert len(lines) == 1 and str(p) in lines[0] and says in lines[0], cap.err
     assert cap.out == ""
+
+
+def test_the_county_section_names_the_county_and_its_signatories(tmp_path: Path) -> None:
+    assert Policy().county.name == "" and Policy().county.reviewer == ""  # blank when not set
+    pol = load_policy(_policy(tmp_path, '[county]\nname = "三都县"\noffice = "县人社局"\npreparer = "王"\n'))
+    assert (pol.county.name, pol.county.office, pol.county.preparer, pol.county.unit) == (
+        "三都县",
+        "县人社局",
+        "王",
+        "",
+    )
+
+
+def test_the_county_section_is_checked_like_the_rest(tmp_path: Path) -> None:
+    msg = _refusal(_policy(tmp_path, '[county]\nreviwer = "李"\n'))
+    assert "county.reviwer" in msg and "did you mean reviewer" in msg
+    msg = _refusal(_policy(tmp_path, "[county]\nname = 3\n"))
+    assert "county.name must be text" in msg

@@ -194,8 +194,7 @@ def test_a_targets_sheet_with_a_title_aliases_totals_and_gb18030_is_read_like_a_
     [q] = village.problems
     assert (q.row, str(q.code), q.column, q.value, q.level) == (4, "income-invalid", "月收入", "很多", "cell")
     copy = annotate_book(rep, tmp_path)
-    ws = load_workbook(copy).active
-    assert ws is not None
+    ws = load_workbook(copy).worksheets[1]  # after the 问题清单
     assert ws["C4"].fill.start_color.rgb == "FFFFC7CE" and ws["C4"].comment is not None
 
 

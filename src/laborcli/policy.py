@@ -83,15 +83,36 @@ class DedupPolicy(BaseModel):
     implausible_min: int = 10
 
 
+class CountyInfo(BaseModel):
+    """Who the county is, for the heads of the handout and the report; blank when not set."""
+
+    model_config = _STRICT
+    name: str = ""  # 县名, e.g. 三都水族自治县
+    office: str = ""  # the office that ranks and reports, e.g. 县人力资源和社会保障局
+    unit: str = ""  # 填报单位
+    preparer: str = ""  # 制表人
+    reviewer: str = ""  # 审核人
+
+
+class IncomePolicy(BaseModel):
+    """Which monthly incomes are believed: one above the maximum (a phone number typed into
+    月收入, an amount in fen) is a warning at import and counts as unknown."""
+
+    model_config = _STRICT
+    max_monthly_yuan: int = 100_000
+
+
 class Policy(BaseModel):
     """The county policy file."""
 
     model_config = _STRICT
+    county: CountyInfo = CountyInfo()
     labour_force: LabourForceAges = LabourForceAges()
     ranking: RankingPolicy = RankingPolicy()
     tenure: TenurePolicy = TenurePolicy()
     subsidies: Subsidies = Subsidies()
     dedup: DedupPolicy = DedupPolicy()
+    income: IncomePolicy = IncomePolicy()
 
 
 def default_policy_path() -> Path:
@@ -122,6 +143,7 @@ def load_policy(path: Path | None = None) -> Policy:
 _EXPECTED = {
     "int_type": ("整数", "a whole number"),
     "float_type": ("数值", "a number"),
+    "string_type": ("文字 (加引号)", "text (in quotes)"),
     "model_type": ("一个小节 (TOML 表)", "a section (a TOML table)"),
 }
 # Bounds of a setting (a horizon of 0 months): the bound itself named.

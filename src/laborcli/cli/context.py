@@ -69,6 +69,7 @@ def settings(
         strict=strict,
         defaults={k: v for k, v in (("township", township), ("village", village)) if v},
         today=dt.date.today(),
+        income_max=policy(st).income.max_monthly_yuan,
     )
 
 

@@ -6,22 +6,21 @@ import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
-from openpyxl import Workbook
-
+from laborcli.dates import last_month_end
 from laborcli.identity.privacy import Mask
 from laborcli.roster.households import Household, Member
+from laborcli.roster.submissions import STALE_LABEL
 from laborcli.sheets.safe import whole_file
-from laborcli.sheets.workbook import write_table
+from laborcli.sheets.workbook import new_workbook, write_table
 
 # The columns of ``member_cells``: one household member.
 MEMBER_HEADERS = ["姓名", "与户主关系", "身份证号码", "联系电话", "年龄", "是否劳动力", "就业状态"]
-HEADERS = ["村(社区)", "户编号", "户劳动力数", "转移就业人数", *MEMBER_HEADERS]
+HEADERS = ["村(社区)", "户编号", "户劳动力数", "转移就业人数", *MEMBER_HEADERS, "备注"]
 
 
 def write_households(hs: list[Household], path: Path, d: dt.date, mask: Mask, *, zero_only: bool) -> None:
     """One sheet per township, one row per member, households kept together."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = new_workbook(empty=True)
     by_town: dict[str, list[Household]] = defaultdict(list)
     for h in hs:
         by_town[h.township].append(h)
@@ -35,6 +34,7 @@ def write_households(hs: list[Household], path: Path, d: dt.date, mask: Mask, *,
                 h.labour_force,
                 h.transferred,
                 *member_cells(m, mask),
+                _stale(h),
             ]
             for h in by_town.get(town, [])
             for m in h.members
@@ -44,10 +44,23 @@ def write_households(hs: list[Household], path: Path, d: dt.date, mask: Mask, *,
             f"{town}{kind}名单 (截至 {d.isoformat()})",
             HEADERS,
             rows,
-            widths=[10, 12, 8, 8, 10, 8, 21, 14, 6, 8, 12],
+            widths=[10, 12, 8, 8, 10, 8, 21, 14, 6, 8, 12, 22],
         )
+        if any(h.stale for h in by_town.get(town, [])):
+            ws.append([])
+            ws.append(
+                [
+                    f"备注 “{STALE_LABEL[0]}” = 该村尚无截至 {last_month_end(d).isoformat()} 的花名册, 名单按旧表列出"
+                ]
+            )
     with whole_file(path) as tmp:
         wb.save(tmp)
+
+
+def _stale(h: Household) -> str:
+    if not h.stale:
+        return ""
+    return f"{STALE_LABEL[0]} (花名册 {h.sheet_as_of.isoformat() if h.sheet_as_of else '无'})"
 
 
 def member_cells(m: Member, mask: Mask) -> list[object]:

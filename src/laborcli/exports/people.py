@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
 
 from laborcli.errors import UsageError
 from laborcli.i18n import pick
 from laborcli.sheets.safe import csv_safe, whole_file
-from laborcli.sheets.workbook import write_table
+from laborcli.sheets.workbook import new_workbook, write_table
 
 
 def write_people(df: pd.DataFrame, path: Path, fmt: str) -> None:
@@ -20,7 +19,7 @@ def write_people(df: pd.DataFrame, path: Path, fmt: str) -> None:
         with whole_file(path) as tmp:
             safe.to_csv(tmp, index=False, encoding="utf-8-sig")
     elif fmt == "xlsx":
-        wb = Workbook()
+        wb = new_workbook()
         ws = wb.active
         assert ws is not None
         ws.title = "花名册"

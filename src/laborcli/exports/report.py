@@ -1,9 +1,13 @@
 """The monthly report workbook (月报) that the county sends up and back down to townships.
 
 Sheets: 汇总 (county figures, month-on-month change, a line chart of the transfer rate
-over every as-of), 乡镇, 村 (coloured against the county rate), 零就业家庭, 脱贫劳动力,
-数据质量 (which village sheets are stale or dirty) and 说明 (sources, definitions).
-What they show is gathered by ``roster.report_data``; this module only writes it.
+over every as-of), 乡镇, 村 (coloured against the county rate, 年度任务 and 完成率 when
+targets are loaded, stale villages marked), 零就业家庭, 脱贫劳动力, 数据质量 (which
+village sheets are stale or dirty, problems by their Chinese names) and 说明 (sources,
+definitions). Each sheet heads with the county and 填报单位, says what its colours mean,
+and the sheets that go upward end with 审核人/制表人/填报日期 (the policy's ``[county]``,
+blank when not set). Rate changes are in 百分点. What they show is gathered by
+``roster.report_data``; this module only writes it.
 """
 
 from __future__ import annotations
@@ -12,10 +16,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 
 from laborcli import __version__
 from laborcli.exports.households import MEMBER_HEADERS, member_cells
@@ -25,16 +28,23 @@ from laborcli.roster import catalogue
 from laborcli.roster.catalogue import INT, PCT
 from laborcli.roster.figures import Rates
 from laborcli.roster.report_data import Definitions, ReportData
+from laborcli.roster.submissions import STALE_LABEL
 from laborcli.sheets.safe import set_cell, whole_file
-from laborcli.sheets.workbook import print_setup, write_table
+from laborcli.sheets.workbook import font, new_workbook, print_setup, write_table
 
 FIGURES = [(f.key, f.label, f.number_format) for f in catalogue.FIGURES]
 RED_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
+# A change of a rate, in percentage points (the cell holds the points: 0.8 is +0.8个百分点).
+POINTS = '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'
+CHANGE_INT = "+#,##0;-#,##0;0"
+TARGET_HEADS = [("target", "年度任务", INT), ("completion", "完成率", PCT)]
+STALE = STALE_LABEL[0]
+WARNINGS_WIDTH = 50  # 数据质量's 警告 column, whose problem names wrap
 
 
 def write_report(data: ReportData, path: Path, mask: Mask) -> None:
     """Write the workbook."""
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "汇总"
@@ -50,35 +60,67 @@ def write_report(data: ReportData, path: Path, mask: Mask) -> None:
 
 
 def _title(data: ReportData, what: str) -> str:
-    where = data.township or "全县"
+    where = f"{data.info.name}{data.township or ''}" or "全县"
     return f"{where}{what} (截至 {data.as_of.isoformat()})"
+
+
+def _head(ws: Any, data: ReportData, what: str, width: int, legend: str | None = None) -> int:
+    """Title, the 填报单位 line and the legend (if any) above a table; the header's row."""
+    set_cell(ws.cell(row=1, column=1), _title(data, what))
+    ws.cell(row=1, column=1).font = font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, width))
+    lines = [f"填报单位: {data.info.unit}    统计截至: {data.as_of.isoformat()}"]
+    if legend:
+        lines.append(f"图例: {legend}")
+    for i, text in enumerate(lines, start=2):
+        set_cell(ws.cell(row=i, column=1), text)
+        ws.cell(row=i, column=1).font = font(size=10)
+        ws.cell(row=i, column=1).alignment = Alignment(vertical="center")
+    return 2 + len(lines)
+
+
+def _sign(ws: Any, row: int, data: ReportData) -> None:
+    """审核人, 制表人 and 填报日期 under a table (blank after the colon when not set). The
+    date is left to be written when the report is signed: the day it is made is not the
+    day it is sent, and a date after the month it reports on reads as its date."""
+    text = (
+        f"审核人: {data.info.reviewer}        制表人: {data.info.preparer}        "
+        "填报日期:      年    月    日"
+    )
+    set_cell(ws.cell(row=row, column=1), text)
+    ws.cell(row=row, column=1).font = font(size=10)
 
 
 def _summary(ws: Any, data: ReportData) -> None:
     prev = data.previous.total if data.previous else None
     rows = []
-    for key, label, _fmt in FIGURES:
+    for key, label, fmt in FIGURES:
         now = data.county.total.get(key)
         before = prev.get(key) if prev else None
         change = (now - before) if isinstance(now, int | float) and isinstance(before, int | float) else None
+        if change is not None and fmt == PCT:
+            change = round(change * 100, 10)  # in percentage points
         rows.append([label, now, before, change])
     prev_label = f"上期 ({data.previous.as_of.isoformat()})" if data.previous else "上期"
+    first = _head(ws, data, "转移就业情况汇总", 4)
     h = write_table(
         ws,
-        _title(data, "转移就业情况汇总"),
+        None,
         ["指标", f"本期 ({data.as_of.isoformat()})", prev_label, "变化"],
         rows,
-        widths=[20, 18, 18, 12],
+        widths=[20, 18, 18, 16],
+        first_row=first,
     )
     for i, (_, _, fmt) in enumerate(FIGURES, start=h + 1):
         for j in (2, 3, 4):
-            ws.cell(row=i, column=j).number_format = fmt if j < 4 or fmt != PCT else "+0.0%;-0.0%;0.0%"
+            ws.cell(row=i, column=j).number_format = fmt if j < 4 else POINTS if fmt == PCT else CHANGE_INT
+    _sign(ws, h + len(FIGURES) + 2, data)
     # The transfer rate over every as-of date in the registry, and its chart.
-    t0 = h + len(FIGURES) + 3
+    t0 = h + len(FIGURES) + 4
     set_cell(ws.cell(row=t0, column=1), "统计日期")
     set_cell(ws.cell(row=t0, column=2), "转移就业率")
-    ws.cell(row=t0, column=1).font = Font(bold=True)
-    ws.cell(row=t0, column=2).font = Font(bold=True)
+    ws.cell(row=t0, column=1).font = font(bold=True)
+    ws.cell(row=t0, column=2).font = font(bold=True)
     for i, (d, rate) in enumerate(data.trend, start=t0 + 1):
         set_cell(ws.cell(row=i, column=1), d.isoformat())
         set_cell(ws.cell(row=i, column=2), rate, PCT)
@@ -98,28 +140,45 @@ def _summary(ws: Any, data: ReportData) -> None:
 def _places(ws: Any, res: Rates, data: ReportData, by: str) -> None:
     place = ["乡镇"] if by == "township" else ["乡镇", "村(社区)"]
     keys = ["township"] if by == "township" else ["township", "village"]
-    heads = [*place, *[label for _, label, _ in FIGURES]]
-    rows = [[r[k] for k in keys] + [r.get(key) for key, _, _ in FIGURES] for r in res.rows]
-    total = ["合计", *[""] * (len(keys) - 1)] + [res.total.get(key) for key, _, _ in FIGURES]
-    rows.append(total)
-    formats = {len(keys) + i: fmt for i, (_, _, fmt) in enumerate(FIGURES)}
+    figures = FIGURES + (TARGET_HEADS if data.has_targets else [])
+    stale = by == "village"
+    heads = [*place, *[label for _, label, _ in figures], *(["备注"] if stale else [])]
+
+    def note(r: dict[str, Any]) -> list[object]:
+        if not stale:
+            return []
+        d = r.get("sheet_as_of")
+        return [f"{STALE} (花名册 {d.isoformat() if d else '无'})" if r.get("stale") else ""]
+
+    rows = [[r[k] for k in keys] + [r.get(key) for key, _, _ in figures] + note(r) for r in res.rows]
+    total = ["合计", *[""] * (len(keys) - 1)] + [res.total.get(key) for key, _, _ in figures]
+    rows.append(total + ([""] if stale else []))
+    formats = {len(keys) + i: fmt for i, (_, _, fmt) in enumerate(figures)}
     what = "各乡镇转移就业情况" if by == "township" else "各村转移就业情况"
-    h = write_table(
-        ws, _title(data, what), heads, rows, widths=[10] * len(keys) + [11] * len(FIGURES), formats=formats
-    )
+    county_rate = data.county.total.get("transfer_rate")
+    legend = None
+    if by == "village":
+        parts = []
+        if county_rate is not None:
+            parts.append(f"转移就业率红色底纹 = 低于{data.township or '全县'} ({county_rate:.1%})")
+        parts.append(f"备注 “{STALE}” = 尚无 {data.as_of:%Y年%m月} 的花名册, 仍按旧表计算")
+        legend = "; ".join(parts)
+    first = _head(ws, data, what, len(heads), legend)
+    widths = [10] * len(keys) + [11] * len(figures) + ([26] if stale else [])
+    h = write_table(ws, None, heads, rows, widths=widths, formats=formats, first_row=first)
     last = h + len(rows)
     for j in range(1, len(heads) + 1):
-        ws.cell(row=last, column=j).font = Font(bold=True)
+        ws.cell(row=last, column=j).font = font(bold=True)
+    _sign(ws, last + 2, data)
     if by == "village" and res.rows:
         rate_col = len(keys) + 3
         letter = ws.cell(row=h, column=rate_col).column_letter
-        county_rate = data.county.total.get("transfer_rate")
         if county_rate is not None:
             # A village without labour force has no rate: a blank cell must stay white.
-            first = f"{letter}{h + 1}"
+            top = f"{letter}{h + 1}"
             ws.conditional_formatting.add(
-                f"{first}:{letter}{last - 1}",
-                FormulaRule(formula=[f"AND(ISNUMBER({first}),{first}<{county_rate!r})"], fill=RED_FILL),
+                f"{top}:{letter}{last - 1}",
+                FormulaRule(formula=[f"AND(ISNUMBER({top}),{top}<{county_rate!r})"], fill=RED_FILL),
             )
 
 
@@ -135,12 +194,14 @@ def _zero(ws: Any, data: ReportData, mask: Mask) -> None:
         for h in data.zero
         for m in h.members
     ]
+    heads = ["乡镇", "村(社区)", "户编号", "户劳动力数", *MEMBER_HEADERS]
     write_table(
         ws,
-        _title(data, f"零就业家庭名单 (共 {len(data.zero)} 户)"),
-        ["乡镇", "村(社区)", "户编号", "户劳动力数", *MEMBER_HEADERS],
+        None,
+        heads,
         rows,
         widths=[10, 10, 12, 8, 10, 8, 21, 14, 6, 8, 12],
+        first_row=_head(ws, data, f"零就业家庭名单 (共 {len(data.zero)} 户)", len(heads)),
     )
 
 
@@ -151,14 +212,16 @@ def _poor(ws: Any, data: ReportData) -> None:
     ]
     t = data.by_village.total
     rows.append(["合计", "", t["poor_labour_force"], t["poor_transferred"], t["poor_transfer_rate"]])
-    write_table(
+    h = write_table(
         ws,
-        _title(data, "脱贫(易地搬迁)劳动力转移就业情况"),
+        None,
         ["乡镇", "村(社区)", "脱贫劳动力", "已转移就业", "转移就业率"],
         rows,
         widths=[10, 12, 12, 12, 12],
         formats={2: INT, 3: INT, 4: PCT},
+        first_row=_head(ws, data, "脱贫(易地搬迁)劳动力转移就业情况", 5),
     )
+    _sign(ws, h + len(rows) + 2, data)
 
 
 def _quality_sheet(ws: Any, data: ReportData) -> None:
@@ -167,7 +230,7 @@ def _quality_sheet(ws: Any, data: ReportData) -> None:
             q["township"],
             q["village"],
             q["latest_sheet"].isoformat(),
-            "是" if q["stale"] else "",
+            f"是 ({STALE})" if q["stale"] else "",
             q["file"],
             q["rows_imported"],
             q["rows_rejected"],
@@ -177,9 +240,10 @@ def _quality_sheet(ws: Any, data: ReportData) -> None:
         ]
         for q in data.quality
     ]
+    legend = "红色 = 未按期更新 (尚无本月花名册) 或有拒收行"
     h = write_table(
         ws,
-        _title(data, "数据质量"),
+        None,
         [
             "乡镇",
             "村(社区)",
@@ -193,11 +257,20 @@ def _quality_sheet(ws: Any, data: ReportData) -> None:
             "待核查重复",
         ],
         rows,
-        widths=[10, 10, 14, 10, 30, 10, 10, 40, 10, 10],
+        widths=[10, 10, 14, 16, 30, 10, 10, WARNINGS_WIDTH, 10, 10],
+        first_row=_head(ws, data, "数据质量", 10, legend),
     )
     for i, q in enumerate(data.quality, start=h + 1):
-        if q["stale"] or q["rows_rejected"]:
-            ws.cell(row=i, column=4 if q["stale"] else 7).fill = RED_FILL
+        ws.cell(row=i, column=8).alignment = Alignment(wrap_text=True, vertical="top")
+        # A row does not grow with wrapped text in every program: give it the lines it needs.
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in q["warnings"])
+        lines = -(-units // (WARNINGS_WIDTH - 2))
+        if lines > 1:
+            ws.row_dimensions[i].height = 15 * lines
+        if q["stale"]:
+            ws.cell(row=i, column=4).fill = RED_FILL
+        if q["rows_rejected"]:
+            ws.cell(row=i, column=7).fill = RED_FILL
 
 
 def _ages_text(a: LabourForceAges) -> str:
@@ -220,9 +293,14 @@ def _labour_force_text(defs: Definitions) -> str:
 
 
 def _notes(ws: Any, data: ReportData) -> None:
+    info = data.info
     lines = [
         ("统计日期", data.as_of.isoformat()),
+        ("县", info.name),
         ("范围", data.township or "全县"),
+        ("填报单位", info.unit),
+        ("制表人", info.preparer),
+        ("审核人", info.reviewer),
         ("生成工具", f"laborcli {__version__}"),
         ("生成时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
         ("口径: 劳动力", _labour_force_text(data.definitions)),
@@ -234,11 +312,20 @@ def _notes(ws: Any, data: ReportData) -> None:
             "统计日转移就业且本年1月1日以来开始务工 (务工开始时间; 无此项时按首次显示转移就业的花名册日期)",
         ),
         ("口径: 一人一次", "同一身份证号码只计一次, 计入最新花名册所在村; 日期相同时按乡镇、村名排序在前者"),
+        ("口径: 变化", "与上期相比; 比率 (转移就业率等) 的变化以百分点计, 人数的变化以人计"),
+        ("口径: 数据未更新", "村(社区)的最新花名册早于统计日之前最近的月末, 其人数仍按旧花名册计算"),
     ]
+    if data.has_targets:
+        lines.append(
+            (
+                "口径: 完成率",
+                "本年新增转移就业人数 / 年度任务; 乡镇和合计只计有任务的村 (与周排名相同)",
+            )
+        )
     h = write_table(ws, "说明", ["项目", "内容"], lines, widths=[20, 130])
     r0 = h + len(lines) + 2
     set_cell(ws.cell(row=r0, column=1), "来源文件")
-    ws.cell(row=r0, column=1).font = Font(bold=True)
+    ws.cell(row=r0, column=1).font = font(bold=True)
     widest = 20
     for i, (name, sha, d) in enumerate(data.sources, start=r0 + 1):
         set_cell(ws.cell(row=i, column=1), name)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -36,7 +36,7 @@ from laborcli.identity.decisions import (
 from laborcli.identity.privacy import Mask
 from laborcli.sheets.problems import ProblemCode, make_problem
 from laborcli.sheets.safe import set_cell, whole_file
-from laborcli.sheets.workbook import write_table
+from laborcli.sheets.workbook import font, new_workbook, write_table
 
 if TYPE_CHECKING:
     from laborcli.registry import Registry
@@ -82,7 +82,7 @@ def pending(clusters: list[Cluster], everything: bool = False) -> list[Cluster]:
 def write_review(clusters: list[Cluster], path: Path, mask: Mask, signer: Tokens) -> None:
     """Write the review workbook of these clusters; a block per cluster, its first row
     carrying the cluster's number, decision and 归属村."""
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = SHEET
@@ -113,7 +113,7 @@ def write_review(clusters: list[Cluster], path: Path, mask: Mask, signer: Tokens
     for name in ("人员键", "组键"):
         ws.column_dimensions[get_column_letter(COL[name] + 1)].hidden = True
     for name in ("判定", "归属村"):
-        ws.cell(row=h, column=COL[name] + 1).font = Font(bold=True, color="FFC00000")
+        ws.cell(row=h, column=COL[name] + 1).font = font(bold=True, color="FFC00000")
     with whole_file(path) as tmp:
         wb.save(tmp)
 

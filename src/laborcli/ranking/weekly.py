@@ -4,7 +4,8 @@ Week W's reference date is its Friday; its year (targets, new transfers from 1 J
 W's ISO year. Places are ranked by completion (new transfers / annual target), or by
 transfer rate when no targets are loaded, highest first; ties by more new transfers, then
 by name in code-point order. The red list is the first k, the black list the last k, with
-k = min(K, n // 2) so no place is on both.
+k = min(K, n // 2) so no place is on both. ``_order`` is the rule; ``order_rule`` says it
+in words for the handout.
 """
 
 from __future__ import annotations
@@ -92,6 +93,16 @@ class Ranking:
 
 def _order(r: RankRow) -> tuple[Any, ...]:
     return (-r.value, -r.new_transfers, r.village or "", r.township)
+
+
+def order_rule(metric: Metric, by: str = "village") -> str:
+    """``_order`` and the lists in words, as the handout prints them (change them together)."""
+    value = "完成率 (本年新增转移就业人数 ÷ 年度任务)" if metric == "completion" else "转移就业率"
+    names = "村名、乡镇名" if by == "village" else "乡镇名"
+    return (
+        f"排序规则: 按{value}从高到低; 相同时本年新增转移就业人数多者在前; 再相同时按{names}的"
+        "字符编码顺序。红榜为前 K 名, 黑榜为后 K 名 (K 不超过参加排名数的一半, 不会同时上两榜)。"
+    )
 
 
 def _freshness(villages: list[dict[str, Any]], by: str) -> dict[tuple[str, str | None], tuple[Any, bool]]:

@@ -36,6 +36,7 @@ from laborcli.sheets.workers import Checker
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
+    from laborcli.identity.privacy import Mask
     from laborcli.registry import Registry
 
 __all__ = [
@@ -72,17 +73,17 @@ def validate_files(
     return run
 
 
-def annotate_run(run: RunReport, folder: Path) -> Iterator[Path]:
+def annotate_run(run: RunReport, folder: Path, mask: Mask | None = None) -> Iterator[Path]:
     """Write a copy of each checked sheet with its problem cells marked into ``folder``,
-    yielding each copy's path once written (``validate --annotate``)."""
-    from laborcli.sheets.annotate import annotate_book  # openpyxl only when asked
+    yielding each copy's path once written (``validate --annotate``); two inputs of one
+    stem get copies of different names. ``mask``: identifiers in the problem list."""
+    from laborcli.sheets.annotate import annotate_book, copy_names  # openpyxl only when asked
     from laborcli.sheets.safe import make_folder
 
     make_folder(folder)
-    taken: set[str] = set()
-    for f in run.files:
-        if f.book is not None:
-            yield annotate_book(f, folder, taken)
+    read = [f for f in run.files if f.book is not None]
+    for f, name in zip(read, copy_names([Path(f.path) for f in read]), strict=True):
+        yield annotate_book(f, folder, name, mask)
 
 
 def import_sheets(

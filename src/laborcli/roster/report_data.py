@@ -12,20 +12,23 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from laborcli.identity import Cluster, find_clusters
-from laborcli.policy import DedupPolicy, LabourForceAges, Policy
+from laborcli.policy import CountyInfo, DedupPolicy, LabourForceAges, Policy
+from laborcli.ranking.targets import load_targets
 from laborcli.registry.engine import Registry
 from laborcli.registry.store import registry_stamp
 from laborcli.registry.tables import imports, problems
 from laborcli.roster.figures import Rates, figure_table, rates, rates_of_table, unverified_by_village
 from laborcli.roster.households import Household, collect
 from laborcli.roster.state import current_row_count, latest_snapshots
+from laborcli.roster.submissions import is_stale
+from laborcli.sheets.problems import problem_name
 from laborcli.sheets.schema import SheetSchema, load_schema
 from laborcli.sheets.workers import start_context
 
@@ -67,6 +70,11 @@ class ReportData:
     quality: list[dict[str, Any]]
     sources: list[tuple[str, str, dt.date]]
     definitions: Definitions
+    # The county, its office and the report's signatories (the policy's ``[county]``).
+    info: CountyInfo = field(default_factory=CountyInfo)
+    # Whether the year's targets are loaded: then the township and village rows (and
+    # their totals) carry ``target`` (年度任务) and ``completion`` (完成率).
+    has_targets: bool = False
 
 
 def as_of_dates(conn: Connection) -> list[dt.date]:
@@ -106,6 +114,9 @@ def gather(
         return county[x]
 
     previous = county_at(prev_d) if prev_d else None
+    tg = load_targets(conn, d.year)
+    if tg:
+        _add_targets(now["township"], now["village"], tg)
     trend = [(x, county_at(x).total["transfer_rate"]) for x in dates]
     if clusters is None:
         clusters = find_clusters(conn, d, policy.dedup)
@@ -123,7 +134,32 @@ def gather(
         quality=_quality(conn, d, township, clusters, unverified),
         sources=_sources(conn, d, township),
         definitions=definitions(policy, schema or load_schema()),
+        info=policy.county,
+        has_targets=bool(tg),
     )
+
+
+def _add_targets(towns: Rates, villages: Rates, tg: dict[tuple[str, str], int]) -> None:
+    """年度任务 and 完成率 on each village, township and total row.
+
+    As in the Friday ranking, a township's (and the total's) completion counts the new
+    transfers of its villages that have a target against the sum of those targets: a
+    village without one adds to neither side. A village without a target has neither.
+    """
+    target: dict[str | None, int] = defaultdict(int)
+    new: dict[str | None, int] = defaultdict(int)
+    for v in villages.rows:
+        t = tg.get((v["township"], v["village"]))
+        v["target"] = t
+        v["completion"] = v["new_transfers"] / t if t else None
+        if t is not None:
+            for key in (v["township"], None):
+                target[key] += t
+                new[key] += v["new_transfers"]
+    places: list[tuple[dict[str, Any], str | None]] = [(r, r["township"]) for r in towns.rows]
+    for r, k in [*places, (towns.total, None), (villages.total, None)]:
+        r["target"] = target.get(k)
+        r["completion"] = new[k] / target[k] if target.get(k) else None
 
 
 # Below this many current rows the review takes less than starting a second process.
@@ -243,10 +279,13 @@ def _quality(
                 "file": s.file_name,
                 "rows_imported": s.rows,
                 "rows_rejected": s.rows_rejected,
-                "warnings": "; ".join(f"{k} {n}" for k, n in codes[s.import_id].most_common()),
+                "warnings": "; ".join(
+                    f"{problem_name(k)} {n} 处" for k, n in codes[s.import_id].most_common()
+                ),
+                "warning_codes": dict(codes[s.import_id].most_common()),
                 "unverified": unverified.get((s.township, s.village), 0),
                 "pending_reviews": pending[(s.township, s.village)],
-                "stale": s.as_of < d,
+                "stale": is_stale(s.as_of, d),
             }
         )
     return out

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 Place = tuple[str, str]
 
+# How every table and workbook marks a village counted on an old sheet.
+STALE_LABEL = ("数据未更新", "not updated")
+
 
 def is_stale(sheet_as_of: dt.date | None, as_of: dt.date) -> bool:
     """Whether a village's figures at ``as_of`` stand on a sheet older than the one due."""
@@ -211,6 +214,7 @@ def months_missing(conn: Connection, months: Iterable[tuple[int, int]]) -> list[
 
 
 __all__ = [
+    "STALE_LABEL",
     "Submission",
     "Submissions",
     "county_villages",

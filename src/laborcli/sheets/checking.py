@@ -18,9 +18,9 @@ from typing import Any, Literal
 from laborcli.dates import as_of_from_name, as_of_from_title
 from laborcli.errors import InputFileError
 from laborcli.i18n import pick
-from laborcli.sheets.locating import locate, title_rows
+from laborcli.sheets.locating import Table, locate, title_rows
 from laborcli.sheets.problems import Problem, ProblemCode, make_problem
-from laborcli.sheets.reading import RawBook, Skipped, read_book
+from laborcli.sheets.reading import PlacedInputError, RawBook, RawSheet, Skipped, column_letter, read_book
 from laborcli.sheets.schema import SheetSchema
 from laborcli.sheets.validating import Options, SheetResult, validate_table
 
@@ -122,6 +122,8 @@ class Settings:
     # Values for empty cells, by column key (``--township``, ``--village``).
     defaults: dict[str, str] = field(default_factory=dict)
     today: dt.date = field(default_factory=dt.date.today)
+    # The policy's highest plausible monthly income (``income.max_monthly_yuan``); None: no limit.
+    income_max: float | None = None
 
 
 def named_as_of(paths: list[Path], as_of: dt.date | None) -> dict[Path, dt.date | None]:
@@ -186,6 +188,12 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
     rep = FileReport(path=str(path))
     try:
         book = read_book(path)
+    except PlacedInputError as e:
+        rep.status = "rejected"
+        rep.problems.append(
+            make_problem(e.code, sheet=e.sheet, row=e.row, column=e.column, value=None, detail=str(e))
+        )
+        return rep
     except InputFileError as e:
         rep.status = "rejected"
         rep.problems.append(
@@ -195,7 +203,13 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
     rep.sha256 = book.sha256
     if keep_book:
         rep.book = book
-    opts = Options(today=settings.today, strict=settings.strict, defaults=settings.defaults, source=path.name)
+    opts = Options(
+        today=settings.today,
+        strict=settings.strict,
+        defaults=settings.defaults,
+        source=path.name,
+        income_max=settings.income_max,
+    )
     rules = settings.schema.rules()
     store = getattr(rules, "store", None) if for_store else None
     found = False
@@ -207,6 +221,8 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
         if rep.title_as_of is None:
             rep.title_as_of = as_of_from_title(title_rows(raw, table, settings.schema))
         res = validate_table(raw, table, settings.schema, opts, as_columns=for_store)
+        if raw.cleaned:
+            res.problems = sorted(res.problems + _cleaned(raw, table, settings.strict), key=lambda p: p.row)
         if store is not None:
             if res.columns:
                 store(rep.batches, res)
@@ -217,6 +233,9 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
         rep.rows_imported += res.accepted
         rep.rows_rejected += len(res.rejected_rows)
     rep.warnings = sum(1 for p in rep.problems if p.severity == "warning")
+    if any(p.code in _REFUSING and p.severity == "error" for p in rep.problems):
+        rep.status = "rejected"
+        rep.rows_imported, rep.rows_rejected, rep.batches = 0, rep.rows_read, {}
     if (
         rep.rows_read
         and not rep.rows_imported
@@ -236,6 +255,27 @@ def _check_file(path: Path, settings: Settings, keep_book: bool, for_store: bool
             )
         )
     return rep
+
+
+# Problems that refuse the whole file: its sheet cannot be read without guessing.
+_REFUSING = frozenset({ProblemCode.COLUMN_CONFLICT})
+
+
+def _cleaned(raw: RawSheet, table: Table, strict: bool) -> list[Problem]:
+    """A warning for each cell the reader took control characters out of."""
+    header_at = {j: table.headers[k] for k, j in table.columns.items()}
+    return [
+        make_problem(
+            ProblemCode.TEXT_CLEANED,
+            sheet=raw.name,
+            row=i + 1,
+            column=header_at.get(j, column_letter(j)),
+            value=str(raw.rows[i][j]),
+            detail=" ".join(f"U+{ord(c):04X}" for c in removed),
+            strict=strict,
+        )
+        for i, j, removed in raw.cleaned
+    ]
 
 
 def _header_needs(schema: SheetSchema) -> str:

@@ -32,11 +32,19 @@ PROVINCE_CODES: frozenset[str] = frozenset(
 )
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_DROP = {ord(c): None for c in " \t\r\n\u3000\u00a0-"}
+# Whitespace, dashes, and the invisible characters that copying from web pages and chat
+# apps leaves inside an ID (zero-width spaces and joiners, word joiner, BOM, soft hyphen,
+# direction marks): dropped alike, so that the ID with them is the ID without them.
+_INVISIBLE = (
+    "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+)
+_SPACES = " \t\r\n\v\f\x1c\x1d\x1e\x1f\x85\u00a0\u1680\u2028\u2029\u202f\u205f\u3000"
+_DROP = {ord(c): None for c in _SPACES + "".join(map(chr, range(0x2000, 0x200B))) + _INVISIBLE + "-"}
 
 
 def normalise_id(raw: str) -> str:
-    """Full-width to ASCII, whitespace and dashes removed, x upper-cased."""
+    """Full-width to ASCII; whitespace, invisible characters and dashes removed; x upper-cased."""
     if raw.isascii():
         return raw.translate(_DROP).upper()
     return unicodedata.normalize("NFKC", raw).translate(_DROP).upper()

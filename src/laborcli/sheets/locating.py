@@ -43,6 +43,7 @@ class Table:
     columns: dict[str, int]  # column key -> 0-based column index
     headers: dict[str, str]  # column key -> header text as written
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (key, header text) seen again
+    repeats: list[int] = field(default_factory=list)  # the column index of each of ``duplicates``
     unmapped: list[int] = field(default_factory=list)  # column indexes not in the schema
 
 
@@ -83,6 +84,7 @@ def locate(sheet: RawSheet, schema: SheetSchema) -> Table | None:
             table.unmapped.append(j)
         elif key in columns:
             table.duplicates.append((key, text))
+            table.repeats.append(j)
         else:
             columns[key] = j
             headers[key] = text

@@ -26,6 +26,10 @@ class ProblemCode(StrEnum):
     NO_HEADER = "no-header"
     COLUMN_MISSING = "column-missing"
     COLUMN_DUPLICATE = "column-duplicate"
+    COLUMN_CONFLICT = "column-conflict"
+    SHEET_EXTENT = "sheet-extent"
+    CELL_TOO_LARGE = "cell-too-large"
+    TEXT_CLEANED = "text-cleaned"
     AS_OF_CONFLICT = "as-of-conflict"
     AS_OF_MISSING = "as-of-missing"
     PLACE_UNKNOWN = "place-unknown"
@@ -39,6 +43,7 @@ class ProblemCode(StrEnum):
     CAPACITY_UNKNOWN = "capacity-unknown"
     YESNO_UNKNOWN = "yesno-unknown"
     INCOME_INVALID = "income-invalid"
+    INCOME_IMPLAUSIBLE = "income-implausible"
     DATE_UNREADABLE = "date-unreadable"
     ID_STORED_AS_NUMBER = "id-stored-as-number"
     ID_MISSING = "id-missing"
@@ -114,10 +119,47 @@ _CODES: list[Code] = [
     Code(
         P.COLUMN_DUPLICATE,
         "warning",
-        "表头中该列出现了多次, 只使用第一列",
-        "the column appears twice; the first is used",
+        "表头中该列出现了多次, 各列内容相同, 使用第一列",
+        "the column appears twice with the same content; the first is used",
         "请删除重复的列",
         "remove the duplicate column",
+    ),
+    Code(
+        P.COLUMN_CONFLICT,
+        "error",
+        "表头中同一列出现了两次, 两列内容不同, 无法判断应使用哪一列, 整个文件未导入",
+        "the column appears twice with different content: which one holds the data cannot be "
+        "told; the file is not imported",
+        "请核对两列, 保留正确的一列, 删除或改名另一列后再导入",
+        "check both columns, keep the right one and delete or rename the other",
+        level="file",
+    ),
+    Code(
+        P.SHEET_EXTENT,
+        "error",
+        "工作表的已用范围大得不合理 (远处有零散的单元格), 读取它需要过多内存, 拒绝读取",
+        "the sheet's used range is absurdly large (a stray cell far away); reading it would "
+        "take too much memory, so it is refused",
+        "请在 Excel 中按 Ctrl+End 找到最远的单元格, 删除多余的行和列后保存",
+        "press Ctrl+End in Excel to find the far cell, delete the extra rows and columns and save",
+        level="file",
+    ),
+    Code(
+        P.CELL_TOO_LARGE,
+        "error",
+        "单元格内容过长 (超过 128 KB), 拒绝读取",
+        "a cell holds more than 128 KB; the file is refused",
+        "多为引号不成对, 使后面的内容都并进了一个单元格; 请改正该行后另存",
+        "usually an unmatched quote joins the rest of the file into one cell: fix that row and save",
+        level="file",
+    ),
+    Code(
+        P.TEXT_CLEANED,
+        "warning",
+        "单元格中有工作簿无法保存的控制字符, 已删除",
+        "the cell held control characters that a workbook cannot hold; they were removed",
+        "请检查该单元格的内容是否完整",
+        "check that the cell still reads right",
     ),
     Code(
         P.AS_OF_CONFLICT,
@@ -234,6 +276,15 @@ _CODES: list[Code] = [
         "the income is not a non-negative number",
         "请只填写数字, 如 4500",
         "write a number such as 4500",
+    ),
+    Code(
+        P.INCOME_IMPLAUSIBLE,
+        "warning",
+        "月收入超过政策规定的上限, 疑似填错 (如把电话号码填进了月收入), 按收入未知处理",
+        "the income is above the policy's maximum (a phone number typed into the income?); "
+        "it is counted as unknown",
+        "请核对月收入, 按元/月填写数字",
+        "check the income: yuan per month, as a number",
     ),
     Code(
         P.DATE_UNREADABLE,
@@ -437,6 +488,13 @@ _CODES: list[Code] = [
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
 
 
+def problem_name(code: str) -> str:
+    """What a code means, in Chinese (its catalogue text), for workbooks that list
+    problems by kind; the code itself when it is not in the catalogue."""
+    c = CODES.get(code)
+    return c.zh if c else code
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One problem at one place; ``row`` is numbered as Excel shows it (1-based, 0 for the
@@ -454,12 +512,17 @@ class Problem:
     fix: str = ""  # how to fix it, on its own
 
     def shown_value(self, show_pii: bool = False) -> str | None:
-        """The value as outputs show it: identifiers masked unless asked for."""
-        if self.value is None or show_pii or self.pii is None:
+        """The value as outputs show it: identifiers masked unless asked for, also where
+        one was typed into a column of another kind."""
+        if self.value is None or show_pii:
             return self.value
-        from laborcli.identity.privacy import mask_id, mask_phone
+        from laborcli.identity.privacy import mask_id, mask_identifiers, mask_phone
 
-        return mask_id(self.value) if self.pii == "id" else mask_phone(self.value)
+        if self.pii == "id":
+            return mask_id(self.value)
+        if self.pii == "phone":
+            return mask_phone(self.value)
+        return mask_identifiers(self.value)
 
     def as_json(self, show_pii: bool = False) -> dict[str, object]:
         """A ``problem`` of docs/json.md#import-validate."""

@@ -14,6 +14,7 @@ import html
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,11 +22,15 @@ import python_calamine
 
 from laborcli.errors import InputFileError, UsageError
 from laborcli.i18n import pick
+from laborcli.sheets.problems import ProblemCode
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_INFLATED_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ROWS = 1_100_000
+# The cells of a sheet's used range that a reader may materialise (calamine holds every
+# cell of the rectangle, filled or not): a county's sheet of MAX_ROWS rows by 45 columns.
+MAX_CELLS = 50_000_000
 
 Cell = object
 
@@ -65,6 +70,19 @@ class RawSheet:
 
     name: str
     rows: list[list[Cell]]
+    # Cells whose control characters the reader removed: (row index, column index, the
+    # characters removed), for the warnings of the sheet's report.
+    cleaned: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+class PlacedInputError(InputFileError):
+    """A file refused for what is at one place in it: its problem names that place."""
+
+    def __init__(
+        self, message: str, code: ProblemCode, *, sheet: str, row: int, column: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code, self.sheet, self.row, self.column = code, sheet, row, column
 
 
 @dataclass(slots=True)
@@ -255,10 +273,19 @@ def read_book(path: Path) -> RawBook:
     if kind in _NOT_SHEETS:
         zh, en = _NOT_SHEETS[kind]
         raise InputFileError(_why(path, zh, en))
+    xml: dict[str, bytes] = {}
     if kind in ("xlsx", "ods"):
         book.kind = kind = _check_zip(path, data)
+        if kind == "xlsx":
+            xml = _sheet_xml(data)
+            check_extents(path, xml)
     if kind in ("xlsx", "ods", "xls"):
-        book.sheets = _read_workbook(path, data)
+        book.sheets = _read_workbook(path, data, xml)
+        # An .xlsx holds control characters only escaped, looked for in its XML; the
+        # other formats may hold any.
+        if kind != "xlsx" or _may_hold_control_characters(data, xml):
+            for sheet in book.sheets:
+                remove_control_characters(sheet)
     else:
         if path.suffix.lower() in _WORKBOOK_SUFFIXES:
             raise InputFileError(
@@ -327,7 +354,8 @@ def _check_zip(path: Path, data: bytes) -> str:
     raise InputFileError(_why(path, "压缩包中没有 Excel 工作簿", "the zip holds no Excel workbook"))
 
 
-def _read_workbook(path: Path, data: bytes) -> list[RawSheet]:
+def _read_workbook(path: Path, data: bytes, xml: dict[str, bytes] | None = None) -> list[RawSheet]:
+    """The sheets of an .xlsx, .ods or .xls; ``xml``: an .xlsx's sheets' XML, already inflated."""
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
@@ -347,7 +375,7 @@ def _read_workbook(path: Path, data: bytes) -> list[RawSheet]:
                 rows = [list(r) for r in rows]
             sheets.append(RawSheet(name=name, rows=rows))
         if data.startswith(b"PK"):
-            _restore_error_cells(data, sheets)
+            _restore_error_cells(xml if xml is not None else _sheet_xml(data), sheets)
         return sheets
     except InputFileError:
         raise
@@ -365,37 +393,19 @@ def _read_workbook(path: Path, data: bytes) -> list[RawSheet]:
         ) from e
 
 
-def _restore_error_cells(data: bytes, sheets: list[RawSheet]) -> None:
+def _restore_error_cells(xml: dict[str, bytes], sheets: list[RawSheet]) -> None:
     """Put Excel error values back where calamine left empty strings (xlsx only).
 
     Only sheets whose XML holds an error cell (``t="e"``) are scanned, so clean files pay
     one substring search per sheet.
     """
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        names = set(zf.namelist())
-        try:
-            book = zf.read("xl/workbook.xml")
-            rels = zf.read("xl/_rels/workbook.xml.rels")
-        except KeyError:
-            return
-        targets = {i: t for i, t in _REL.findall(rels)} | {i: t for t, i in _REL2.findall(rels)}
-        by_name = {s.name: s for s in sheets}
-        for raw_name, rid in _SHEET_REL.findall(book):
-            sheet = by_name.get(html.unescape(raw_name.decode("utf-8", "replace")))
-            target = targets.get(rid, b"").decode("utf-8", "replace").lstrip("/")
-            member = target if target.startswith("xl/") else f"xl/{target}"
-            if sheet is None or member not in names:
-                continue
-            xml = zf.read(member)
-            if b't="e"' not in xml:
-                continue
-            for col, row, value in _ERROR_CELL.findall(xml):
-                _put(
-                    sheet,
-                    int(row) - 1,
-                    _col_index(col.decode()),
-                    ExcelError(value.decode("utf-8", "replace")),
-                )
+    by_name = {s.name: s for s in sheets}
+    for name, text in xml.items():
+        sheet = by_name.get(name)
+        if sheet is None or b't="e"' not in text:
+            continue
+        for col, row, value in _ERROR_CELL.findall(text):
+            _put(sheet, int(row) - 1, _col_index(col.decode()), ExcelError(value.decode("utf-8", "replace")))
 
 
 def _col_index(letters: str) -> int:
@@ -437,7 +447,174 @@ def _read_csv(path: Path, data: bytes) -> RawSheet:
     best = max(counts, key=lambda d: counts[d])
     if counts[best] > 0 and counts[best] > counts[","] * 2:
         delimiter = best
-    rows: list[list[Cell]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows: list[list[Cell]] = [list(r) for r in reader]
+    except csv.Error as e:
+        if "field limit" not in str(e):
+            raise InputFileError(
+                _why(path, f"第{reader.line_num}行无法读取: {e}", f"row {reader.line_num}: {e}")
+            ) from e
+        # A field over csv's limit (128 KB): an unmatched quote, mostly.
+        raise PlacedInputError(
+            _why(
+                path,
+                f"第{reader.line_num}行有单元格超过 128 KB",
+                f"row {reader.line_num} has a cell over 128 KB",
+            ),
+            ProblemCode.CELL_TOO_LARGE,
+            sheet=path.stem,
+            row=reader.line_num,
+        ) from e
     if len(rows) > MAX_ROWS:
         raise InputFileError(_why(path, "行数过多", "too many rows"))
-    return RawSheet(name=path.stem, rows=rows)
+    sheet = RawSheet(name=path.stem, rows=rows)
+    if _CONTROL.search(text):
+        remove_control_characters(sheet)
+    return sheet
+
+
+# What a workbook cannot hold (openpyxl refuses to write them, PostgreSQL refuses NUL in
+# text): the C0 control characters but tab, line feed and carriage return.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# How they come in an .xlsx: escaped the way Excel does (_x0001_), or as character
+# references; two patterns, each with a literal start, so that the search runs in C.
+_ESCAPED_CONTROL = re.compile(rb"_x00[01][0-9a-fA-F]_")
+_CONTROL_REFERENCE = re.compile(rb"&#(?:x0*[0-9a-fA-F]|x0*1[0-9a-fA-F]|0*[0-9]|0*[12][0-9]|0*3[01]);")
+
+
+def _escapes_control(xml: bytes) -> bool:
+    return _ESCAPED_CONTROL.search(xml) is not None or _CONTROL_REFERENCE.search(xml) is not None
+
+
+def _may_hold_control_characters(data: bytes, xml: dict[str, bytes]) -> bool:
+    """Whether any text of an .xlsx may hold a control character: its sheets (inline text)
+    and shared strings searched in C, so that clean files (nearly all) are not walked cell
+    by cell."""
+    if any(map(_escapes_control, xml.values())):
+        return True
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        try:
+            strings = zf.read("xl/sharedStrings.xml")
+        except KeyError:
+            return False
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+            return True  # calamine read it: look at its cells
+    return _escapes_control(strings)
+
+
+def remove_control_characters(sheet: RawSheet) -> None:
+    """Take out of the sheet's text cells the characters a workbook cannot hold, noting
+    each cell changed in ``sheet.cleaned``: dropped, never refused, since the text around
+    them is what the village typed."""
+    search = _CONTROL.search
+    for i, row in enumerate(sheet.rows):
+        for j, v in enumerate(row):
+            if type(v) is str and search(v):
+                removed = "".join(dict.fromkeys(_CONTROL.findall(v)))
+                row[j] = _CONTROL.sub("", v)
+                sheet.cleaned.append((i, j, removed))
+
+
+def column_letter(j: int) -> str:
+    """The letters of 0-based column index j (0 is A, 26 is AA)."""
+    out = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+# A cell's reference, its letters and row, and the rest of its tag: a tag ending in "/>"
+# (<c r="B2" s="1"/>) is formatting only, which calamine does not keep. Anchored on the
+# literal ' r="' so that the search runs in C (a row's r holds no letters).
+_CELL_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]+)"([^>]*)>')
+_WIDE_REF = re.compile(rb' r="([A-Z]{3})([0-9]+)"([^>]*)>')
+_TAIL = 1 << 16
+
+
+def check_extents(path: Path, xml: dict[str, bytes]) -> None:
+    """Refuse a sheet whose used range a reader cannot hold, before any reader sees it.
+
+    calamine turns a sheet into the whole rectangle from its first to its last filled cell,
+    so one stray cell at XFD1048576 asks it for 17 billion cells, and the process aborts.
+    The declared ``<dimension>`` cannot be trusted (it may be too small), so the cells are
+    looked at: the last filled row (rows are written in order) from the XML's tail, and the
+    columns past ZZ, which clean sheets never reach, from one search in C; only a sheet whose
+    rectangle may be too large is scanned cell by cell.
+    """
+    for name, text in xml.items():
+        last_row = _last_filled_row(text)
+        wide = [_col_index(c.decode()) for c, _ in _filled(_WIDE_REF.findall(text))]
+        width = max(wide) + 1 if wide else 702
+        if last_row * width <= MAX_CELLS and last_row <= MAX_ROWS:
+            continue
+        refs = _filled(_CELL_REF.findall(text))
+        if not refs:
+            continue
+        rows = [int(r) for _, r in refs]
+        cols = [_col_index(c.decode()) for c, _ in refs]
+        top, bottom, left, right = min(rows), max(rows), min(cols), max(cols)
+        cells = (bottom - top + 1) * (right - left + 1)
+        if cells <= MAX_CELLS and bottom <= MAX_ROWS:
+            continue
+        far = max(
+            range(len(refs)), key=lambda k: (rows[k], cols[k]) if bottom > MAX_ROWS else (cols[k], rows[k])
+        )
+        ref = f"{refs[far][0].decode()}{rows[far]}"
+        span = f"{column_letter(left)}{top}:{column_letter(right)}{bottom}"
+        raise PlacedInputError(
+            _why(
+                path,
+                f"工作表 {name} 的单元格 {ref} 使已用范围成为 {span}, 共 {cells:,} 个单元格",
+                f"the cell {ref} of sheet {name} makes its used range {span}, {cells:,} cells",
+            ),
+            ProblemCode.SHEET_EXTENT,
+            sheet=name,
+            row=rows[far],
+            column=refs[far][0].decode(),
+        )
+
+
+def _filled(refs: list[tuple[bytes, bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The (letters, row) of the cells with content among ``_CELL_REF`` matches."""
+    return [(c, r) for c, r, rest in refs if not rest.endswith(b"/")]
+
+
+def _last_filled_row(xml: bytes) -> int:
+    """The row of the last filled cell, read from the end of the sheet's XML."""
+    end = len(xml)
+    while end > 0:
+        start = max(0, end - _TAIL)
+        found = _filled(_CELL_REF.findall(xml, start, end))
+        if found:
+            return max(int(r) for _, r in found)
+        if start == 0:
+            break
+        end = start + 512  # the windows overlap by more than a cell tag is long
+    return 0
+
+
+def _sheet_xml(data: bytes) -> dict[str, bytes]:
+    """Each sheet's XML by the sheet's name; a sheet that cannot be found or inflated is
+    left out, for calamine to report."""
+    out: dict[str, bytes] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = set(zf.namelist())
+        try:
+            book = zf.read("xl/workbook.xml")
+            rels = zf.read("xl/_rels/workbook.xml.rels")
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+            return out
+        targets = {i: t for i, t in _REL.findall(rels)} | {i: t for t, i in _REL2.findall(rels)}
+        for raw_name, rid in _SHEET_REL.findall(book):
+            target = targets.get(rid, b"").decode("utf-8", "replace").lstrip("/")
+            member = target if target.startswith("xl/") else f"xl/{target}"
+            if member not in names:
+                continue
+            try:
+                out[html.unescape(raw_name.decode("utf-8", "replace"))] = zf.read(member)
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+                continue
+    return out

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from laborcli.sheets.safe import set_cell, whole_file
 from laborcli.sheets.schema import SheetSchema
-from laborcli.sheets.workbook import print_setup
+from laborcli.sheets.workbook import font, new_workbook, print_setup
 
 TEMPLATE_ROWS = 2000
 HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
@@ -26,7 +25,7 @@ TEXT_TYPES = ("id_number", "phone", "text", "name")
 
 def write_template(schema: SheetSchema, path: Path) -> None:
     """Write the kind's blank sheet and its instructions to ``path``."""
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = schema.info.template_sheet
@@ -34,7 +33,7 @@ def write_template(schema: SheetSchema, path: Path) -> None:
     for j, col in enumerate(schema.columns, start=1):
         c = ws.cell(row=1, column=j)
         set_cell(c, col.header)
-        c.font = Font(bold=True)
+        c.font = font(bold=True)
         c.fill = HEADER_FILL
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         letter = get_column_letter(j)
@@ -84,5 +83,5 @@ def _instructions(ws: object, schema: SheetSchema) -> None:
         lines.append(f"{col.header}{need} | {vocab} | {'、'.join(col.aliases)}")
     for i, line in enumerate(lines, start=1):
         set_cell(ws.cell(row=i, column=1), line)
-    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    ws.cell(row=1, column=1).font = font(bold=True, size=14)
     ws.column_dimensions["A"].width = 120

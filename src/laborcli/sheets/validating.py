@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from laborcli.i18n import pick
 from laborcli.sheets import idcard
 from laborcli.sheets.cells import (
     ValueProblem,
@@ -30,7 +31,7 @@ from laborcli.sheets.cells import (
 )
 from laborcli.sheets.locating import RecordRows, Table, record_rows, title_rows, without
 from laborcli.sheets.problems import CODES, Problem, ProblemCode, make_problem
-from laborcli.sheets.reading import Cell, ExcelError, RawSheet
+from laborcli.sheets.reading import Cell, ExcelError, RawSheet, column_letter
 from laborcli.sheets.schema import Column, SheetSchema
 
 P = ProblemCode
@@ -44,6 +45,8 @@ class Options:
     strict: bool = False
     # Values for empty cells, by column key (the village a file is known to be from).
     defaults: dict[str, str] = field(default_factory=dict)
+    # The highest plausible monthly income (the policy's); a higher one is unknown, with a warning.
+    income_max: float | None = None
     # The file's name: a kind's rule set may read values of columns a sheet lacks from it
     # (the village sheet's ``file_defaults``).
     source: str = ""
@@ -106,9 +109,27 @@ def _at_least(
     return p
 
 
-def parser_for(schema: SheetSchema, col: Column, today: dt.date) -> Callable[[Cell], _Parsed]:
-    """How the cells of one column are read, by its type."""
+def _at_most(parse: Callable[[Cell], _Parsed], maximum: float) -> Callable[[Cell], _Parsed]:
+    """An amount above ``maximum`` is no amount: unknown, with a warning saying the limit."""
+    detail = pick(f"上限 {maximum:g} 元/月", f"the maximum is {maximum:g} yuan a month")
+
+    def p(v: Cell) -> _Parsed:
+        value, problem, found = parse(v)
+        if problem is None and value is not None and value > maximum:
+            return None, P.INCOME_IMPLAUSIBLE, detail
+        return value, problem, found
+
+    return p
+
+
+def parser_for(
+    schema: SheetSchema, col: Column, today: dt.date, income_max: float | None = None
+) -> Callable[[Cell], _Parsed]:
+    """How the cells of one column are read, by its type (``income_max``: the highest
+    plausible amount of a money column)."""
     kind = col.type
+    if kind == "money" and income_max is not None and not col.closed:
+        return _at_most(parser_for(schema, col, today), income_max)
     if col.closed:
         table = schema.lookup(col.vocabulary or "")
         code = col.unknown_code
@@ -213,17 +234,14 @@ def validate_table(
     cols = table.columns
     data = record_rows(raw, table, schema)
     res.rows_read = len(data.numbers)
-    for _key, text in table.duplicates:
-        res.problems.append(
-            make_problem(
-                P.COLUMN_DUPLICATE,
-                sheet=raw.name,
-                row=table.header_row,
-                column=text,
-                value=text,
-                strict=False,
-            )
-        )
+    conflicts = False
+    for (key, text), j in zip(table.duplicates, table.repeats, strict=True):
+        problem = _repeated_column(raw.name, table, data, key, text, j)
+        res.problems.append(problem)
+        conflicts = conflicts or problem.code == P.COLUMN_CONFLICT
+    if conflicts:
+        res.rejected_rows = list(data.numbers)
+        return res
     for key in schema.info.required_columns:
         if key not in cols:
             header = schema.by_key[key].header
@@ -272,6 +290,43 @@ def validate_table(
         res.columns = dict(zip(names, values, strict=True))
     res.problems.extend(sd.problems())
     return res
+
+
+def _repeated_column(sheet: str, table: Table, data: RecordRows, key: str, text: str, j: int) -> Problem:
+    """A column named twice: a warning when both hold the same on every record row, else
+    an error naming both columns and the first row where they differ (no values: the
+    column may hold IDs)."""
+    first = table.columns[key]
+    ours, theirs = data.column(first), data.column(j)
+    differ = next(
+        (
+            i
+            for i, (a, b) in enumerate(zip(ours, theirs, strict=True))
+            if a != b and clean_text(a) != clean_text(b)
+        ),
+        None,
+    )
+    both = pick(
+        f"{column_letter(first)} 列与 {column_letter(j)} 列",
+        f"columns {column_letter(first)} and {column_letter(j)}",
+    )
+    if differ is None:
+        return make_problem(
+            P.COLUMN_DUPLICATE, sheet=sheet, row=table.header_row, column=text, value=text, detail=both
+        )
+    row = data.numbers[differ]
+    return make_problem(
+        P.COLUMN_CONFLICT,
+        sheet=sheet,
+        row=table.header_row,
+        column=text,
+        value=text,
+        detail=pick(
+            f"{table.headers[key]} 在 {column_letter(first)} 列, {text} 在 {column_letter(j)} 列, 第{row}行起不同",
+            f"{table.headers[key]} in column {column_letter(first)}, {text} in column {column_letter(j)}, "
+            f"differing from row {row}",
+        ),
+    )
 
 
 def _defaults(
@@ -405,7 +460,7 @@ class SheetData:
                 continue
             cells = self.raw_column(key)
             self.raw[key] = cells
-            parse = parser_for(self.schema, col, self.opts.today)
+            parse = parser_for(self.schema, col, self.opts.today, self.opts.income_max)
             ready = dt.date if col.type == "date" else None
             self.val[key], found = _parse_column(cells, parse, col.type == "text", ready)
             for i, code, detail in found:

@@ -15,11 +15,14 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
+from laborcli.i18n import pick
 from laborcli.sheets import idcard
 from laborcli.sheets.checking import FileReport, Settings, check_file
+from laborcli.sheets.problems import ProblemCode, make_problem
 
 
 def start_context(*, holds_connections: bool = False) -> BaseContext:
@@ -83,11 +86,31 @@ class Checker:
         self.ahead: dict[Path, Future[FileReport]] = {}
         if self.workers > 1:
             idcard.load_array_checks()
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=start_context(), initializer=_worker_start
-            )
+            self.pool = self._new_pool()
             for p in paths[: 2 * self.workers]:
                 self.ahead[p] = self._submit(p)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=start_context(), initializer=_worker_start
+        )
+
+    def _restart(self) -> None:
+        """A new pool for a broken one; the checks started in the old one are lost. The old
+        one's threads are waited for, so that the new pool may fork again (start_context)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        self.ahead.clear()
+        self.pool = self._new_pool()
+
+    def _alone(self, path: Path) -> FileReport:
+        """Check one file with nothing else in flight: if its worker dies now, it was this
+        file that killed it, and the file is reported so, in a new pool."""
+        try:
+            return self._submit(path).result()
+        except BrokenProcessPool:
+            self._restart()
+            return died(path)
 
     def __enter__(self) -> Checker:
         return self
@@ -97,7 +120,12 @@ class Checker:
 
     def _submit(self, path: Path) -> Future[FileReport]:
         assert self.pool is not None
-        return self.pool.submit(check_file, path, self.settings, for_store=True)
+        try:
+            return self.pool.submit(check_file, path, self.settings, for_store=True)
+        except BrokenProcessPool as e:  # broke since the last check: this one fails as they did
+            failed: Future[FileReport] = Future()
+            failed.set_exception(e)
+            return failed
 
     def _started(self, path: Path) -> Future[FileReport]:
         """The file's check: the one started ahead, else a new one."""
@@ -116,17 +144,33 @@ class Checker:
             if p not in wanted:
                 fut.cancel()
                 del self.ahead[p]
-        pending: deque[Future[FileReport]] = deque()
+        pending: deque[tuple[Path, Future[FileReport]]] = deque()
         it = iter(paths)
         for p in it:
-            pending.append(self._started(p))
+            pending.append((p, self._started(p)))
             if len(pending) >= 2 * self.workers:
                 break
         while pending:
-            rep = pending.popleft().result()
+            path, fut = pending.popleft()
+            try:
+                rep = fut.result()
+            except BrokenProcessPool:
+                # A worker died (a reader's native abort, the kernel's out-of-memory killer),
+                # and with it every check in flight. Which file did it is not known: each of
+                # them is checked again alone, so that only that one is lost.
+                suspects = [path, *(p for p, _ in pending)]
+                pending.clear()
+                self._restart()
+                for s in suspects:
+                    yield self._alone(s)
+                for p in it:
+                    pending.append((p, self._started(p)))
+                    if len(pending) >= 2 * self.workers:
+                        break
+                continue
             nxt = next(it, None)
             if nxt is not None:
-                pending.append(self._started(nxt))
+                pending.append((nxt, self._started(nxt)))
             yield rep
 
     def close(self) -> None:
@@ -134,3 +178,20 @@ class Checker:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+
+
+def died(path: Path) -> FileReport:
+    """The report of a file whose reading killed the worker process reading it."""
+    rep = FileReport(path=str(path), status="rejected")
+    rep.problems.append(
+        make_problem(
+            ProblemCode.FILE_UNREADABLE,
+            sheet="",
+            row=0,
+            detail=pick(
+                f"{path.name}: 读取该文件时读取进程异常终止, 文件内容可能已损坏",
+                f"{path.name}: the process reading it died; its content may be damaged",
+            ),
+        )
+    )
+    return rep

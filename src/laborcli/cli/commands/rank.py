@@ -62,8 +62,8 @@ def rank(
             metric=metric.value if metric else None,
         )
     if path is not None:
-        write_ranking(res, path)
-        if not st.quiet and err.is_terminal:
+        write_ranking(res, path, pol.county)
+        if not st.quiet:
             err.print(f"→ {path}")
     # Beside a handout, the table is for a person watching, not for a cron log.
     show_ranking(res, fmt, table_too=not export or (not st.quiet and out.is_terminal))

@@ -35,6 +35,7 @@ def validate(
     """Check sheets against their kind's schema and report every problem; writes nothing to the registry."""
     from laborcli.cli.context import settings
     from laborcli.cli.views.runs import file_progress, show_run
+    from laborcli.identity.privacy import Mask
     from laborcli.roster.importing import annotate_run, validate_files
     from laborcli.sheets.reading import collect_files
 
@@ -49,7 +50,7 @@ def validate(
         run = validate_files(
             files, cfg, on_file=on_file, keep_book=annotate is not None, skipped=found.skipped
         )
-    for target in annotate_run(run, annotate) if annotate is not None else ():
+    for target in annotate_run(run, annotate, Mask(show_pii)) if annotate is not None else ():
         if not st.quiet:
             err.print(f"→ {target}")
     show_run(run, fmt, show_pii)

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from rich.table import Table
 
 from laborcli.cli.options import Format
@@ -106,8 +107,8 @@ def show_applied(applied: Applied, fmt: Format, *, quiet: bool = False) -> None:
     for p in applied.problems:
         colour, level = ("red", "错误") if p.severity == "error" else ("yellow", "警告")
         where = f"{applied.file}, {p.sheet}, 第{p.row}行" + (f", {p.column}" if p.column else "")
-        value = f" [{p.value}]" if p.value else ""
-        err.print(f"[{colour}]{level} {where}: {p.message}{value}[/{colour}]")
+        value = f" [{p.shown_value()}]" if p.value else ""
+        err.print(f"[{colour}]{level} {escape(where)}: {escape(p.message + value)}[/{colour}]")
     if applied.errors:
         err.print(
             pick(

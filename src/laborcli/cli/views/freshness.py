@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from laborcli.dates import last_month_end
 from laborcli.i18n import pick
+from laborcli.roster.submissions import STALE_LABEL
 
 
 def marked(village: str | None, sheet_as_of: dt.date | None, stale: bool) -> str:
@@ -15,7 +16,7 @@ def marked(village: str | None, sheet_as_of: dt.date | None, stale: bool) -> str
     if not stale:
         return name
     when = sheet_as_of.isoformat() if sheet_as_of else pick("无", "none")
-    return f"{name} [yellow]⚠{pick('旧表', 'old sheet')} {when}[/yellow]"
+    return f"{name} [yellow]⚠{pick(*STALE_LABEL)} {when}[/yellow]"
 
 
 def stale_note(places: Iterable[tuple[str, str | None, bool]], as_of: dt.date) -> str | None:

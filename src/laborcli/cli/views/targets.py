@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
+
 from laborcli.cli.options import Format
 from laborcli.cli.output import err, out, print_csv, print_json
 from laborcli.sheets.checking import RunReport
@@ -39,4 +41,5 @@ def show_targets(rep: FileReport, file: Path, year: int, fmt: Format) -> None:
         else:
             out.print(f"{year} 年任务: 读取 {rep.rows_read} 行, 导入 {rep.rows_imported} 个村")
         for p in rep.problems:
-            err.print(f"[red]{file.name}, 第{p.row}行: {p.message} [{p.value or ''}][/red]")
+            line = f"{file.name}, 第{p.row}行: {p.message} [{p.shown_value() or ''}]"
+            err.print(f"[red]{escape(line)}[/red]")
