@@ -538,3 +538,24 @@ def test_income_and_retention_json_equal_the_core_results(db_url: str, tmp_path:
 
     assert cli.json("income", "--as-of", "2026-11-30") == plain(core_income)
     assert cli.json("retention", "--as-of", "2026-11-30") == plain(core_retention)
+
+
+def test_the_policy_maximum_monthly_income_makes_a_higher_one_unknown(cli: Cli, tmp_path: Path) -> None:
+    for m in ("01", "02"):
+        _sheet(
+            cli, tmp_path / m, f"2026-{m}", [_p("张三", 1, "县外务工", income=4200 if m == "01" else 3000)]
+        )
+    p = tmp_path / "county.toml"
+    p.write_text("[income]\nmax_monthly_yuan = 4000\n", encoding="utf-8")
+    r = cli("--policy", str(p), "income", "--as-of", "2026-02-28", "--by", "county", "--format", "json")
+    assert r.exit_code == 0, r.output
+    total = json.loads(r.stdout)["total"]
+    assert (total["labour_income"], total["unknown_months"], total["average_monthly_income"]) == (
+        3000.0,
+        1,
+        3000.0,
+    )
+    r = cli("--policy", str(p), "person", make_id(BORN, 1), "--as-of", "2026-02-28", "--format", "json")
+    assert json.loads(r.stdout)["income"]["unknown_months"] == 1
+    default = cli.json("income", "--as-of", "2026-02-28", "--by", "county")["total"]
+    assert (default["labour_income"], default["unknown_months"]) == (7200.0, 0)

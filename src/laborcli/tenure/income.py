@@ -30,7 +30,8 @@ from laborcli.roster.submissions import mark_stale, sheet_dates
 from laborcli.tenure.months import observation_dates
 from laborcli.tenure.observations import Observations, state_table
 
-# docs/programmes.md: a 月收入 above this counts as unknown (the policy may set another).
+# docs/programmes.md: a 月收入 above this counts as unknown (the policy's
+# [income] max_monthly_yuan sets the county's own).
 DEFAULT_INCOME_MAX = 100_000.0
 
 

@@ -31,12 +31,14 @@ def person(
 
     pii_notice(show_pii)
     st = state(ctx)
-    stable = policy(st).tenure.stable_months
+    pol = policy(st)
     reg = open_reg(st)
     d = reference_date(st, reg, as_of)
     with reg.reading() as conn:
         entries = person_history(conn, ident)
-        tenure = person_tenure(conn, ident, d, stable)
+        tenure = person_tenure(
+            conn, ident, d, pol.tenure.stable_months, income_max=pol.income.max_monthly_yuan
+        )
     show_entries(pick("个人档案", "Person"), entries, Mask(show_pii), fmt, tenure)
 
 
@@ -57,11 +59,18 @@ def household(
 
     pii_notice(show_pii)
     st = state(ctx)
-    ages = policy(st).labour_force
+    pol = policy(st)
     reg = open_reg(st)
     d = reference_date(st, reg, as_of)
     with reg.reading() as conn:
         entries = household_history(conn, household_id)
-        incomes = household_incomes(conn, d.year, d, ages, household_id=household_id.strip())
+        incomes = household_incomes(
+            conn,
+            d.year,
+            d,
+            pol.labour_force,
+            household_id=household_id.strip(),
+            income_max=pol.income.max_monthly_yuan,
+        )
     title = pick(f"家庭档案 {household_id}", f"Household {household_id}")
     show_entries(title, entries, Mask(show_pii), fmt, households=incomes)

@@ -35,5 +35,5 @@ def income(
     y = d.year if year is None else year
     check_year(y, d)
     with working(st, "计算务工收入"), reg.reading() as conn:
-        res = compute(conn, y, d, by.value, pol.labour_force)
+        res = compute(conn, y, d, by.value, pol.labour_force, income_max=pol.income.max_monthly_yuan)
     show_income(res, by, fmt)
