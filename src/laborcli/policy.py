@@ -6,7 +6,7 @@ import difflib
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from laborcli import shipped_file
 from laborcli.errors import PolicyError
@@ -36,6 +36,15 @@ class RankingPolicy(BaseModel):
 
     model_config = _STRICT
     top: int = 10
+
+
+class TenurePolicy(BaseModel):
+    """Months of history (docs/programmes.md): how long a spell lasts to count as stable
+    employment (稳定就业), and the retention horizon k of 稳岗率."""
+
+    model_config = _STRICT
+    stable_months: int = Field(default=3, ge=1, le=120)
+    retention_months: int = Field(default=3, ge=1, le=120)
 
 
 class Subsidies(BaseModel):
@@ -100,6 +109,7 @@ class Policy(BaseModel):
     county: CountyInfo = CountyInfo()
     labour_force: LabourForceAges = LabourForceAges()
     ranking: RankingPolicy = RankingPolicy()
+    tenure: TenurePolicy = TenurePolicy()
     subsidies: Subsidies = Subsidies()
     dedup: DedupPolicy = DedupPolicy()
     income: IncomePolicy = IncomePolicy()
@@ -136,6 +146,11 @@ _EXPECTED = {
     "string_type": ("文字 (加引号)", "text (in quotes)"),
     "model_type": ("一个小节 (TOML 表)", "a section (a TOML table)"),
 }
+# Bounds of a setting (a horizon of 0 months): the bound itself named.
+_BOUNDED = {
+    "greater_than_equal": ("不小于 {ge} 的数", "a number of at least {ge}"),
+    "less_than_equal": ("不大于 {le} 的数", "a number of at most {le}"),
+}
 
 
 def _why(path: Path, e: ValidationError) -> str:
@@ -151,6 +166,8 @@ def _why(path: Path, e: ValidationError) -> str:
         msg = pick(f"{path}: 未知的设置项 {key}{hint}", f"{path}: unknown key {key}{hint}")
     else:
         zh, en = _EXPECTED.get(first["type"], (first["msg"], first["msg"]))
+        if first["type"] in _BOUNDED:
+            zh, en = (t.format(**first.get("ctx", {})) for t in _BOUNDED[first["type"]])
         got = first["input"]
         msg = pick(f"{path}: {key} 应为{zh}, 而不是 {got!r}", f"{path}: {key} must be {en}, not {got!r}")
     if more:

@@ -20,9 +20,11 @@ from laborcli.cli.commands import (
     history,
     households,
     imports,
+    income,
     people,
     rank,
     rates,
+    retention,
     sample,
     submissions,
     targets,
@@ -98,6 +100,8 @@ def main_options(
 # the top level, the named ones are command groups.
 for module in (template, validate, imports, rates, households, rank, submissions, history, sample):
     app.add_typer(module.app)
+app.add_typer(retention.app)
+app.add_typer(income.app)
 app.add_typer(targets.app, name="targets")
 app.add_typer(dedup.app, name="dedup")
 app.add_typer(db.app, name="db")

@@ -98,12 +98,25 @@ ZH: dict[str, str] = {
         "生成会议用的红黑榜 (.xlsx); 文件名中的 {week} 换成周次。"
     ),
     # --- person, household
-    "Every imported row about one person: which file, which row, what changed.": (
-        "一个人导入过的每一行: 哪个文件、哪一行、改了什么。"
+    "Every imported row about one person: which file, which row, what changed; then their\n"
+    "job spells and labour income in the year as of --as-of.": (
+        "一个人导入过的每一行: 哪个文件、哪一行、改了什么; 然后是截至 --as-of 的就业经历和当年务工收入。"
     ),
     "The person's ID number (18 or 15 digits).": "此人的身份证号码 (18 位或 15 位)。",
-    "Every imported row of one household's members, month by month (一户一档).": "一户成员逐月导入过的每一行 (一户一档)。",
+    "Every imported row of one household's members, month by month (一户一档); then its\n"
+    "labour income in the year per capita, as of --as-of.": (
+        "一户成员逐月导入过的每一行 (一户一档); 然后是截至 --as-of 的当年人均务工收入。"
+    ),
     "The household number (户编号).": "户编号。",
+    # --- income, retention
+    "Labour income in the year, unknown months, and the monthly income of the transferred.": (
+        "当年务工收入、收入不详的月数, 以及转移就业人员的月收入。"
+    ),
+    "The year (default: the year of --as-of).": "年份 (默认: --as-of 所在的年份)。",
+    "Retention (稳岗率): of the labour force transferred k months before, how many still are.": (
+        "稳岗率: k 个月前已转移就业的劳动力中, 现在仍在就业的比例。"
+    ),
+    "The horizon k in months (default 3, from the policy).": "月数 k (默认 3, 来自政策文件)。",
     # --- sample
     "Write <乡镇>_<村>_<YYYY-MM> sheets for every village and month, ready for `laborcli import`.": (
         "为每个村每个月生成 <乡镇>_<村>_<YYYY-MM> 村表, 可直接 laborcli import。"

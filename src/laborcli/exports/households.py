@@ -10,7 +10,7 @@ from laborcli.dates import last_month_end
 from laborcli.identity.privacy import Mask
 from laborcli.roster.households import Household, Member
 from laborcli.roster.submissions import STALE_LABEL
-from laborcli.sheets.safe import whole_file
+from laborcli.sheets.safe import set_cell, whole_file
 from laborcli.sheets.workbook import new_workbook, write_table
 
 # The columns of ``member_cells``: one household member.
@@ -47,12 +47,8 @@ def write_households(hs: list[Household], path: Path, d: dt.date, mask: Mask, *,
             widths=[10, 12, 8, 8, 10, 8, 21, 14, 6, 8, 12, 22],
         )
         if any(h.stale for h in by_town.get(town, [])):
-            ws.append([])
-            ws.append(
-                [
-                    f"备注 “{STALE_LABEL[0]}” = 该村尚无截至 {last_month_end(d).isoformat()} 的花名册, 名单按旧表列出"
-                ]
-            )
+            note = f"备注 “{STALE_LABEL[0]}” = 该村尚无截至 {last_month_end(d).isoformat()} 的花名册, 名单按旧表列出"
+            set_cell(ws.cell(row=ws.max_row + 2, column=1), note)
     with whole_file(path) as tmp:
         wb.save(tmp)
 

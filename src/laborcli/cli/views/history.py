@@ -10,6 +10,8 @@ from laborcli.identity.privacy import Mask
 
 if TYPE_CHECKING:
     from laborcli.roster.history import Entry
+    from laborcli.tenure.income import HouseholdIncome
+    from laborcli.tenure.person import PersonTenure
 
 CSV_HEAD = [
     "as_of",
@@ -26,10 +28,23 @@ CSV_HEAD = [
 ]
 
 
-def show_entries(title: str, entries: list[Entry], mask: Mask, fmt: Format) -> None:
-    """The entries, oldest first, in the asked format on stdout."""
+def show_entries(
+    title: str,
+    entries: list[Entry],
+    mask: Mask,
+    fmt: Format,
+    tenure: PersonTenure | None = None,
+    households: list[HouseholdIncome] | None = None,
+) -> None:
+    """The entries, oldest first, in the asked format on stdout (a person's spells and
+    income, or a household's income per capita, after them in the table and the JSON)."""
     if fmt is Format.json:
-        print_json({"entries": [entry_json(e, mask) for e in entries]})
+        doc: dict[str, Any] = {"entries": [entry_json(e, mask) for e in entries]}
+        if tenure is not None:
+            doc.update(tenure.as_json())
+        if households is not None:
+            doc["income"] = [h.as_json() for h in households]
+        print_json(doc)
     elif fmt is Format.csv:
         print_csv(CSV_HEAD, [_csv_row(e, mask) for e in entries])
     else:
@@ -40,6 +55,12 @@ def show_entries(title: str, entries: list[Entry], mask: Mask, fmt: Format) -> N
                 [_table_row(e, mask) for e in entries],
             )
         )
+        from laborcli.cli.views.spells import show_household_income, show_tenure
+
+        if tenure is not None:
+            show_tenure(tenure)
+        if households is not None:
+            show_household_income(households)
 
 
 def entry_json(e: Entry, mask: Mask) -> dict[str, Any]:

@@ -1,0 +1,301 @@
+"""Labour income (务工收入, docs/programmes.md "Labour income"): by place, per person, and
+per capita of a household.
+
+A person's labour income in year Y as of D adds, over the observation dates of Y up to D
+(each month end, and D when it is not one), the 月收入 of each transferred observation. A
+transferred observation without a believable income (none, or above the policy's
+maximum), and a date with no observation, is an unknown month. One pass over the
+observations sums each person; the current state at D says where they count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from laborcli.dates import FIRST_YEAR
+from laborcli.errors import UsageError
+from laborcli.i18n import pick
+from laborcli.policy import LabourForceAges
+from laborcli.registry.tables import rows
+from laborcli.roster.figures import LEVEL_COLUMNS, Level
+from laborcli.roster.state import binary
+from laborcli.roster.submissions import mark_stale, sheet_dates
+from laborcli.tenure.months import observation_dates
+from laborcli.tenure.observations import Observations, state_table
+
+# docs/programmes.md: a 月收入 above this counts as unknown (the policy's
+# [income] max_monthly_yuan sets the county's own).
+DEFAULT_INCOME_MAX = 100_000.0
+
+
+def year_dates(year: int, as_of: dt.date) -> list[dt.date]:
+    """The observation dates of ``year`` up to ``as_of``."""
+    if year > as_of.year:
+        return []
+    return observation_dates(dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31)))
+
+
+def check_year(year: int, as_of: dt.date) -> None:
+    """A year with no month on or before ``as_of`` (or not a year at all) is a usage error."""
+    if not FIRST_YEAR <= year <= as_of.year:
+        raise UsageError(
+            pick(
+                f"--year {year} 无效: 应为 {FIRST_YEAR} 至 {as_of.year} 之间的年份 (不晚于 --as-of)",
+                f"--year {year} is not valid: a year from {FIRST_YEAR} to {as_of.year} (not after --as-of)",
+            )
+        )
+
+
+@contextmanager
+def _per_person(
+    conn: Connection, year: int, as_of: dt.date, income_max: float, keys: Collection[str] | None = None
+) -> Iterator[tuple[sa.Subquery, int]]:
+    """(pkey, income, observed, unknown_observed) per person over the year's observations,
+    and how many observation dates the year has up to D."""
+    dates = year_dates(year, as_of)
+    with Observations.kept(conn, dates, keys) as obs:
+        o = obs.select(rows.c.transferred, rows.c.monthly_income).subquery("obs")
+        known = sa.and_(o.c.monthly_income.is_not(None), o.c.monthly_income <= income_max)
+        tr = o.c.transferred.is_(True)
+        per = (
+            sa.select(
+                o.c.pkey,
+                sa.func.sum(sa.case((sa.and_(tr, known), o.c.monthly_income), else_=0.0)).label("income"),
+                sa.func.count().label("observed"),
+                sa.func.sum(sa.case((sa.and_(tr, sa.not_(known)), 1), else_=0)).label("unknown"),
+            )
+            .group_by(o.c.pkey)
+            .subquery("per_person")
+        )
+        yield per, len(dates)
+
+
+@dataclass(slots=True)
+class Income:
+    """Labour income by place at D (docs/json.md#income)."""
+
+    as_of: dt.date
+    year: int
+    by: str
+    rows: list[dict[str, Any]]
+    total: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON shape of docs/json.md#income."""
+        return {"as_of": self.as_of, "year": self.year, "by": self.by, "rows": self.rows, "total": self.total}
+
+
+_SUMS = ("labour_income", "unknown_months", "transferred", "transferred_with_income", "income_at_d")
+
+
+def _finish(place: dict[str, Any], sums: dict[str, Any]) -> dict[str, Any]:
+    n = int(sums.get("transferred_with_income") or 0)
+    at_d = float(sums.get("income_at_d") or 0.0)
+    return {
+        **place,
+        "labour_income": float(sums.get("labour_income") or 0.0),
+        "unknown_months": int(sums.get("unknown_months") or 0),
+        "transferred": int(sums.get("transferred") or 0),
+        "transferred_with_income": n,
+        "average_monthly_income": at_d / n if n else None,
+    }
+
+
+def income(
+    conn: Connection,
+    year: int,
+    as_of: dt.date,
+    by: Level,
+    ages: LabourForceAges,
+    *,
+    income_max: float = DEFAULT_INCOME_MAX,
+) -> Income:
+    """The labour force at D by place: labour income in the year and its unknown months,
+    the transferred and those of them with a known 月收入 at D, and its average."""
+    check_year(year, as_of)
+    with state_table(conn, as_of, ages) as st, _per_person(conn, year, as_of, income_max) as (per, n_dates):
+        lf = st.c.lf == 1
+        tr_known = sa.and_(
+            lf,
+            st.c.transferred == 1,
+            st.c.monthly_income.is_not(None),
+            st.c.monthly_income <= income_max,
+        )
+        unknown = n_dates - sa.func.coalesce(per.c.observed, 0) + sa.func.coalesce(per.c.unknown, 0)
+        cols = [st.c[c] for c in LEVEL_COLUMNS[by]]
+        q = (
+            sa.select(
+                *cols,
+                sa.func.sum(sa.case((lf, sa.func.coalesce(per.c.income, 0.0)), else_=0.0)).label(
+                    "labour_income"
+                ),
+                sa.func.sum(sa.case((lf, unknown), else_=0)).label("unknown_months"),
+                sa.func.sum(sa.case((sa.and_(lf, st.c.transferred == 1), 1), else_=0)).label("transferred"),
+                sa.func.sum(sa.case((tr_known, 1), else_=0)).label("transferred_with_income"),
+                sa.func.sum(sa.case((tr_known, st.c.monthly_income), else_=0.0)).label("income_at_d"),
+            )
+            .select_from(st.outerjoin(per, per.c.pkey == st.c.pkey))
+            .group_by(*cols)
+            .order_by(*[binary(c, conn.dialect.name) for c in cols])
+        )
+        raw = [dict(r._mapping) for r in conn.execute(q)]
+    out = [_finish(_place(r, by), r) for r in raw]
+    total = _finish(
+        {"township": None, "village": None, "group": None},
+        {k: sum((r[k] or 0) for r in raw) for k in _SUMS},
+    )
+    if by in ("village", "group"):
+        mark_stale(out, sheet_dates(conn, as_of), as_of)
+    if by == "county":  # one row, the county: the total itself
+        out = [dict(total)]
+    return Income(as_of, year, by, out, total)
+
+
+def _place(r: dict[str, Any], by: Level) -> dict[str, Any]:
+    return {
+        "township": r.get("township"),
+        "village": r.get("village"),
+        "group": (r.get("grp") or None) if by == "group" else None,
+    }
+
+
+@dataclass(slots=True)
+class PersonIncome:
+    """One person's labour income in a year as of D."""
+
+    year: int
+    as_of: dt.date
+    labour_income: float
+    unknown_months: int
+    months: int
+
+    def as_json(self) -> dict[str, Any]:
+        """For `person --format json`."""
+        return {
+            "year": self.year,
+            "as_of": self.as_of,
+            "labour_income": self.labour_income,
+            "unknown_months": self.unknown_months,
+            "months": self.months,
+        }
+
+
+def person_income(
+    conn: Connection,
+    keys: Collection[str],
+    year: int,
+    as_of: dt.date,
+    *,
+    income_max: float = DEFAULT_INCOME_MAX,
+) -> PersonIncome:
+    """The labour income of the person whose rows carry ``keys`` (roster.history.person_keys)."""
+    with _per_person(conn, year, as_of, income_max, keys) as (per, n_dates):
+        q = sa.select(
+            sa.func.coalesce(sa.func.sum(per.c.income), 0.0),
+            sa.func.coalesce(sa.func.sum(per.c.observed), 0),
+            sa.func.coalesce(sa.func.sum(per.c.unknown), 0),
+        )
+        inc, observed, unknown = conn.execute(q).one()
+    return PersonIncome(year, as_of, float(inc), n_dates - int(observed) + int(unknown), n_dates)
+
+
+@dataclass(slots=True)
+class HouseholdIncome:
+    """A household's labour income in the year and per capita (docs/programmes.md)."""
+
+    township: str
+    village: str
+    household_id: str
+    members: int
+    population: int
+    population_from: str  # "head" (户主's 家庭人口数), "largest" (of its rows), "members"
+    labour_income: float
+    unknown_months: int
+
+    @property
+    def per_capita(self) -> float:
+        """The household's labour income per person of its population."""
+        return self.labour_income / self.population if self.population else 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        """For JSON outputs."""
+        return {
+            "township": self.township,
+            "village": self.village,
+            "household_id": self.household_id,
+            "members": self.members,
+            "population": self.population,
+            "population_from": self.population_from,
+            "labour_income": self.labour_income,
+            "unknown_months": self.unknown_months,
+            "per_capita_income": self.per_capita,
+        }
+
+
+def household_incomes(
+    conn: Connection,
+    year: int,
+    as_of: dt.date,
+    ages: LabourForceAges,
+    *,
+    township: str | None = None,
+    village: str | None = None,
+    household_id: str | None = None,
+    income_max: float = DEFAULT_INCOME_MAX,
+) -> list[HouseholdIncome]:
+    """Each household at D (its 户编号 within township and village) with its members'
+    labour income in the year and its population: the 户主 row's 家庭人口数, else the
+    largest 家庭人口数 of its rows, else the number of its members at D."""
+    check_year(year, as_of)
+    with state_table(conn, as_of, ages) as st, _per_person(conn, year, as_of, income_max) as (per, n_dates):
+        size = sa.case((st.c.household_size > 0, st.c.household_size))
+        head = sa.func.max(sa.case((st.c.relation == "户主", size)))
+        largest = sa.func.max(size)
+        keys = (st.c.township, st.c.village, st.c.household_id)
+        q = (
+            sa.select(
+                *keys,
+                sa.func.count().label("members"),
+                head.label("head"),
+                largest.label("largest"),
+                sa.func.sum(sa.func.coalesce(per.c.income, 0.0)).label("income"),
+                sa.func.sum(
+                    n_dates - sa.func.coalesce(per.c.observed, 0) + sa.func.coalesce(per.c.unknown, 0)
+                ).label("unknown"),
+            )
+            .select_from(st.outerjoin(per, per.c.pkey == st.c.pkey))
+            .where(st.c.household_id.is_not(None))
+            .group_by(*keys)
+            .order_by(*[binary(k, conn.dialect.name) for k in keys])
+        )
+        for col, value in (("township", township), ("village", village), ("household_id", household_id)):
+            if value is not None:
+                q = q.where(st.c[col] == value)
+        out: list[HouseholdIncome] = []
+        for r in conn.execute(q):
+            if r.head is not None:
+                pop, src = int(r.head), "head"
+            elif r.largest is not None:
+                pop, src = int(r.largest), "largest"
+            else:
+                pop, src = int(r.members), "members"
+            out.append(
+                HouseholdIncome(
+                    r.township,
+                    r.village,
+                    r.household_id,
+                    int(r.members),
+                    pop,
+                    src,
+                    float(r.income or 0.0),
+                    int(r.unknown or 0),
+                )
+            )
+    return out

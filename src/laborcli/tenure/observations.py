@@ -1,0 +1,258 @@
+"""Monthly observations (docs/programmes.md, "Months and observations"), in SQL.
+
+The observation of a person at a date d is their row in the current state at d
+(roster/state.py): each village's latest snapshot on or before d plus the updates after
+it, one row per person. For many dates at once the registry is not read once per date:
+
+- ``snaps``: for every date, the snapshots current then (villages × dates: small);
+- ``several``: the person keys that have more than one candidate row on some date, or a
+  confirmed link (a handful); found by comparing, key by key, the candidate rows with the
+  dates they cover, which reads the (person_key, ..., snapshot_id) index in key order;
+- ``winners``: for those keys only, the row counted at each date (state.py's order).
+
+Every other candidate row is the only one of its person on its date, so the observations
+are ``rows ⋈ snaps`` (through the snapshot index, proportional to persons × dates) minus
+the ``several`` keys, plus ``winners``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement
+
+from laborcli.policy import LabourForceAges
+from laborcli.registry.tables import links, rows, snapshots
+from laborcli.roster.figures import labour_force_expr
+from laborcli.roster.state import CurrentState, binary, drop_temporary, person_key_expr
+
+
+def _as_int(e: ColumnElement[bool]) -> ColumnElement[int]:
+    return sa.case((e, 1), else_=0)
+
+
+@dataclass(slots=True)
+class Observations:
+    """The observations at ``dates``, as temporary tables of one connection.
+
+    ``select`` gives one row per (person, date) with the person observed then; a person
+    without a row on a date (not listed, or their village had no sheet yet) has none.
+    """
+
+    dates: list[dt.date]
+    snaps: sa.Table
+    several: sa.Table
+    winners: sa.Table
+    keys: frozenset[str] | None
+
+    @staticmethod
+    @contextmanager
+    def kept(
+        conn: Connection, dates: Collection[dt.date], keys: Collection[str] | None = None
+    ) -> Iterator[Observations]:
+        """Build the tables for ``dates`` (only the rows of person ``keys`` when given: one
+        person's history), dropped on leaving."""
+        tag = uuid.uuid4().hex[:10]
+        made: list[str] = []
+        dialect = conn.dialect.name
+        wanted = frozenset(keys) if keys is not None else None
+        try:
+            md = sa.MetaData()
+            dname = f"tmp_obs_dates_{tag}"
+            dates_t = sa.Table(dname, md, sa.Column("d", sa.Date, primary_key=True), prefixes=["TEMPORARY"])
+            dates_t.create(conn)
+            made.append(dname)
+            ds = sorted(set(dates))
+            if ds:
+                conn.execute(dates_t.insert(), [{"d": d} for d in ds])
+
+            def keep(attr: str, q: sa.SelectBase, *index: str) -> sa.Table:
+                name = f"tmp_obs_{attr}_{tag}"
+                into = sa.select(*q.subquery().c).into(name, temporary=True)
+                conn.execute(into)
+                made.append(name)
+                if index:
+                    conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} ({', '.join(index)})")
+                return into.table
+
+            mine = rows.c.person_key.in_(sorted(wanted)) if wanted is not None else sa.true()
+            places = None
+            if wanted is not None:
+                # One person's rows lie in a few villages: only their sheets can observe them.
+                theirs = sa.select(rows.c.snapshot_id).where(mine)
+                places = sa.select(snapshots.c.township, snapshots.c.village).where(
+                    snapshots.c.id.in_(theirs)
+                )
+            snaps = keep("snaps", _snaps_at(dates_t, places), "snapshot_id", "d")
+            several = keep("several", _several(snaps, mine), "person_key")
+            winners = keep("winners", _winners(snaps, several, mine, dialect))
+            yield Observations(ds, snaps, several, winners, wanted)
+        finally:
+            for name in reversed(made):
+                drop_temporary(conn, name)
+
+    def select(self, *columns: sa.ColumnElement[object]) -> sa.CompoundSelect[tuple[object, ...]]:
+        """(d, pkey, rid, *columns of ``rows``): each person's row at each date."""
+        mine = rows.c.person_key.in_(sorted(self.keys)) if self.keys is not None else sa.true()
+        plain = (
+            sa.select(
+                self.snaps.c.d.label("d"),
+                rows.c.person_key.label("pkey"),
+                rows.c.id.label("rid"),
+                *columns,
+            )
+            # "+ 0": driven from the few (date, snapshot) pairs into the rows by the
+            # snapshot index; scanning every row and probing the pairs would read the
+            # months of other years too.
+            .select_from(rows.join(self.snaps, self.snaps.c.snapshot_id + 0 == rows.c.snapshot_id))
+            .where(mine, rows.c.person_key.not_in(sa.select(self.several.c.person_key)))
+        )
+        won = sa.select(
+            self.winners.c.d.label("d"),
+            self.winners.c.pkey.label("pkey"),
+            rows.c.id.label("rid"),
+            *columns,
+        ).select_from(self.winners.join(rows, rows.c.id == self.winners.c.rid))
+        return sa.union_all(plain, won)
+
+
+def _snaps_at(
+    dates_t: sa.Table, places: sa.Select[tuple[object, ...]] | None = None
+) -> sa.CompoundSelect[tuple[object, ...]]:
+    """(d, snapshot_id): for each date, each village's latest snapshot on or before it and
+    the updates after that snapshot (the rule of state.current_snapshot_ids, per date);
+    only the villages of ``places`` (township, village) when given."""
+
+    def among(t: sa.FromClause) -> ColumnElement[bool]:
+        return sa.tuple_(t.c.township, t.c.village).in_(places) if places is not None else sa.true()
+
+    ranked = (
+        sa.select(
+            dates_t.c.d,
+            snapshots.c.id,
+            snapshots.c.township,
+            snapshots.c.village,
+            snapshots.c.as_of,
+            snapshots.c.import_id,
+            sa.func.row_number()
+            .over(
+                partition_by=(dates_t.c.d, snapshots.c.township, snapshots.c.village),
+                order_by=(snapshots.c.as_of.desc(), snapshots.c.import_id.desc(), snapshots.c.id.desc()),
+            )
+            .label("rn"),
+        )
+        .select_from(sa.join(dates_t, snapshots, snapshots.c.as_of <= dates_t.c.d))
+        .where(snapshots.c.mode == "snapshot", among(snapshots))
+        .subquery("obs_ranked")
+    )
+    base = sa.select(ranked).where(ranked.c.rn == 1).subquery("obs_base")
+    upd = snapshots.alias("obs_upd")
+    dd = dates_t.alias("obs_dd")
+    later = (
+        sa.select(dd.c.d, upd.c.id.label("snapshot_id"))
+        .select_from(
+            sa.join(dd, upd, upd.c.as_of <= dd.c.d).outerjoin(
+                base,
+                sa.and_(
+                    base.c.d == dd.c.d,
+                    base.c.township == upd.c.township,
+                    base.c.village == upd.c.village,
+                ),
+            )
+        )
+        .where(
+            upd.c.mode == "update",
+            among(upd),
+            sa.or_(
+                base.c.id.is_(None),
+                upd.c.as_of > base.c.as_of,
+                sa.and_(upd.c.as_of == base.c.as_of, upd.c.import_id > base.c.import_id),
+            ),
+        )
+    )
+    return sa.union_all(sa.select(base.c.d, base.c.id.label("snapshot_id")), later)
+
+
+def _several(snaps: sa.Table, mine: ColumnElement[bool]) -> sa.CompoundSelect[tuple[object, ...]]:
+    """Keys with two candidate rows on one date (more candidate rows than dates covered),
+    and every key a confirmed link ties. Grouped by key in the person index's order."""
+    dup = (
+        sa.select(rows.c.person_key)
+        .select_from(rows.join(snaps, snaps.c.snapshot_id == rows.c.snapshot_id))
+        .where(mine)
+        .group_by(rows.c.person_key)
+        .having(sa.func.count() > sa.func.count(sa.distinct(snaps.c.d)))
+    )
+    return sa.union(dup, sa.select(links.c.person_key), sa.select(links.c.canonical))
+
+
+def _winners(
+    snaps: sa.Table, several: sa.Table, mine: ColumnElement[bool], dialect: str
+) -> sa.Select[tuple[object, ...]]:
+    """(d, rid, pkey): the row counted at each date for the persons in ``several``."""
+    pk = person_key_expr()
+    ranked = (
+        sa.select(
+            snaps.c.d,
+            rows.c.id.label("rid"),
+            pk.label("pkey"),
+            sa.func.row_number()
+            .over(
+                partition_by=(pk, snaps.c.d),
+                order_by=(
+                    rows.c.as_of.desc(),
+                    binary(rows.c.township, dialect),
+                    binary(rows.c.village, dialect),
+                    rows.c.import_id.desc(),
+                    rows.c.row_number,
+                ),
+            )
+            .label("k"),
+        )
+        .select_from(
+            rows.join(snaps, snaps.c.snapshot_id == rows.c.snapshot_id).outerjoin(
+                links, links.c.person_key == rows.c.person_key
+            )
+        )
+        .where(mine, rows.c.person_key.in_(sa.select(several.c.person_key)))
+        .subquery("obs_win")
+    )
+    return sa.select(ranked.c.d, ranked.c.rid, ranked.c.pkey).where(ranked.c.k == 1)
+
+
+@contextmanager
+def state_table(conn: Connection, d: dt.date, ages: LabourForceAges) -> Iterator[sa.Table]:
+    """The current state at ``d`` (one row per person) as a temporary table indexed by
+    person: place, household, status, income, and whether in the labour force at ``d``."""
+    name = f"tmp_state_{uuid.uuid4().hex[:12]}"
+    with CurrentState.kept(conn, d) as state:
+        q = (
+            sa.select(
+                person_key_expr().label("pkey"),
+                rows.c.id.label("rid"),
+                rows.c.township,
+                rows.c.village,
+                sa.func.coalesce(rows.c.grp, "").label("grp"),
+                rows.c.household_id,
+                rows.c.relation,
+                rows.c.household_size,
+                _as_int(rows.c.transferred.is_(True)).label("transferred"),
+                rows.c.monthly_income,
+                _as_int(labour_force_expr(rows.c, d, ages)).label("lf"),
+            )
+            .outerjoin(links, links.c.person_key == rows.c.person_key)
+            .where(state.condition())
+        )
+        into = q.into(name, temporary=True)
+        conn.execute(into)
+        try:
+            conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} (pkey)")
+            yield into.table
+        finally:
+            drop_temporary(conn, name)
