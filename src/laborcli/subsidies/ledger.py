@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from sqlalchemy.engine import Connection
@@ -26,13 +27,14 @@ from laborcli.i18n import pick
 from laborcli.identity.privacy import Mask
 from laborcli.registry.engine import Registry
 from laborcli.registry.tables import ledger, ledger_recordings, ledger_reopens, subsidy_lines
-from laborcli.sheets.cells import clean_text, fold, parse_date, parse_int
+from laborcli.sheets.cells import ValueProblem, clean_text, fold, parse_date, parse_int
 from laborcli.sheets.problems import Problem, ProblemCode, make_problem
 from laborcli.sheets.safe import whole_file
 from laborcli.sheets.workbook import new_workbook, write_table
 from laborcli.subsidies.rules import RULE_NAMES, RULE_TITLES, Line, SubsidyResult
 
 PAID, REFUSED = "已发放", "不予发放"
+WRAP = Alignment(wrap_text=True, vertical="top")
 STATUS_LABEL = {"due": "待发放", "held": "暂缓", "paid": "已发放", "refused": "不予发放", "review": "待复核"}
 HEADERS = [
     "编号",
@@ -108,9 +110,7 @@ def export_lines(conn: Connection, result: SubsidyResult, path: Path, mask: Mask
     for i, ln in enumerate(lines, start=head + 1):
         if ln.status != "held":
             dv.add(f"{letter}{i}")
-        ws.cell(row=i, column=HEADERS.index("说明") + 1).alignment = ws.cell(row=i, column=1).alignment.copy(
-            wrap_text=True, vertical="top"
-        )
+        ws.cell(row=i, column=HEADERS.index("说明") + 1).alignment = WRAP
         if i > head + 1 and lines[i - head - 2].rule != ln.rule:
             ws.row_breaks.append(Break(id=i - 1))
     with whole_file(path) as tmp:
@@ -221,7 +221,10 @@ def record_workbook(reg: Registry, path: Path) -> Recording:
                     raw.date() if isinstance(raw, dt.datetime) else raw if isinstance(raw, dt.date) else None
                 )
                 if paid_on is None and raw is not None and not isinstance(raw, dt.date):
-                    paid_on = parse_date(raw)
+                    try:
+                        paid_on = parse_date(raw)
+                    except ValueProblem:
+                        paid_on = None
                 if paid_on is None:
                     bad(ProblemCode.LEDGER_DATE_INVALID, "发放日期", raw)
                     continue
