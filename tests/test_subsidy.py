@@ -15,7 +15,7 @@ One village, four month ends of 2026 (D = 2026-04-30), everyone first observed i
 - 己 (seq 6): an ID with a wrong check digit: held (unverified); counted for 张 明.
 - 庚 (seq 7): not poor: no placement line; counted for 张 明 (not among the poor).
 - 辛 (seq 8): organised, nobody named: held (unnamed).
-So 张 明 organised 甲, 己 and 庚 in 2026 (3 people, 2 poor).
+So 张 明 organised 甲, 乙, 己 and 庚 in 2026 (4 people, 3 poor; 戊 not counted).
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def test_leaders_registry_and_people_organised(cli: Cli, tmp_path: Path) -> None
     assert again["files"][0]["status"] == "unchanged"
     doc = cli.json("leaders", "--year", "2026", "--as-of", D)
     rows = {r["name"]: (r["people_organised"], r["poor_people_organised"]) for r in doc["rows"]}
-    # 张 明: 甲, 己, 庚 (戊's start unknown, 乙 ... from 02-20 counts too)
+    # 张 明: 甲, 乙, 己, 庚 (戊: start unknown, not counted); 庚 is not poor
     assert rows == {"张 明": (4, 3), "AB合作社": (0, 0)}
     assert doc["unmatched"] == [{"organiser": "驻宁波工作站", "people": 1, "poor_people": 1}]
 

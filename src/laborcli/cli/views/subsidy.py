@@ -63,8 +63,15 @@ def show_lines(res: SubsidyResult, fmt: Format, mask: Mask, exported: tuple[Path
         docs = [ln.as_json(mask.id) for ln in res.lines]
         print_csv(LINE_KEYS, [[d[k] for k in LINE_KEYS] for d in docs])
         return
-    if exported is not None:
-        err.print(f"→ {exported[0]} ({exported[1]} 行)")
+    t = res.totals()
+    summary = (
+        f"待发放 {t['due']} 笔 {t['amount_due']} 元; 已发放 {t['paid']} 笔 {t['amount_paid']} 元; "
+        f"暂缓 {t['held']} 笔 {t['amount_held']} 元; 待复核 {t['review']} 笔 {t['amount_review']} 元"
+    )
+    if exported is not None:  # the lines are in the workbook: only what it holds here
+        out.print(f"→ {escape(str(exported[0]))} ({exported[1]} 行); {summary}")
+        pii_notice(mask.show_pii)
+        return
     body = [
         [
             ln.line_id,
@@ -85,11 +92,7 @@ def show_lines(res: SubsidyResult, fmt: Format, mask: Mask, exported: tuple[Path
             right=(3,),
         )
     )
-    t = res.totals()
-    out.print(
-        f"待发放 {t['due']} 笔 {t['amount_due']} 元; 已发放 {t['paid']} 笔 {t['amount_paid']} 元; "
-        f"暂缓 {t['held']} 笔 {t['amount_held']} 元; 待复核 {t['review']} 笔 {t['amount_review']} 元"
-    )
+    out.print(summary)
     pii_notice(mask.show_pii)
 
 
