@@ -50,6 +50,7 @@ _TYPE_NAMES = {
     "<file>": ("文件", "FILE"),
     "<directory>": ("文件夹", "FOLDER"),
     "<list[str]>": ("文本…", "TEXT..."),
+    "<list[Path]>": ("文件…", "FILES..."),
 }
 _EXTRAS = (("default: ", "默认: "), ("env var: ", "环境变量: "), ("required", "必填"))
 

@@ -117,6 +117,35 @@ ZH: dict[str, str] = {
         "稳岗率: k 个月前已转移就业的劳动力中, 现在仍在就业的比例。"
     ),
     "The horizon k in months (default 3, from the policy).": "月数 k (默认 3, 来自政策文件)。",
+    # --- leaders, subsidy
+    "Import the leaders' registry; the last sheet imported is the complete registry.": (
+        "导入带头能人名册; 最后导入的表即完整名册。"
+    ),
+    "Only this rule's lines.": "只列此规则的明细。",
+    "Check only; the registry is not changed.": "只检查, 不改动数据库。",
+    "Leaders and organisers (带头能人数据库): import, and people organised in a year.": (
+        "带头能人数据库: 导入, 以及一年内组织输出的人员。"
+    ),
+    "Leaders sheets (.xlsx, .xls, .csv), folders or globs.": "带头能人表 (.xlsx, .xls, .csv) 的文件、文件夹或通配符。",
+    "Record 已发放 and 不予发放 lines of the returned workbook: all or nothing.": (
+        "记录退回工作簿中“已发放”和“不予发放”的明细: 要么全部记录, 要么都不记录。"
+    ),
+    "Subsidies and awards (补贴奖励): lines, the payment workbook and its ledger.": "补贴奖励: 明细、发放表和台账。",
+    "Take a recorded line out of the ledger (a correction), keeping what it was and why.": (
+        "把已记录的一条明细移出台账 (更正), 保留原内容和原因。"
+    ),
+    "The kind of sheet: village (村花名册, the default) targets (年度任务表) or leaders (带头能人数据库); "
+    "--schema FILE of the same kind replaces the shipped one.": (
+        "表的种类: village (村花名册, 默认)、targets (年度任务表) 或 leaders (带头能人数据库); "
+        "同种类的 --schema 文件代替自带的定义。"
+    ),
+    "The payment workbook returned by finance.": "财务退回的发放工作簿。",
+    "The 编号 of a recorded line.": "已记录明细的编号。",
+    "Why (not): an ID or person key, or a household as 乡镇/村/户编号.": (
+        "(不予发放的) 原因: 身份证号码或人员编号, 或以 乡镇/村/户编号 表示的户。"
+    ),
+    "Why the recorded line is corrected.": "更正此明细的原因。",
+    "Write the payment workbook (补贴发放表.xlsx) for finance.": "生成交财务的补贴发放表 (.xlsx)。",
     # --- sample
     "Write <乡镇>_<村>_<YYYY-MM> sheets for every village and month, ready for `laborcli import`.": (
         "为每个村每个月生成 <乡镇>_<村>_<YYYY-MM> 村表, 可直接 laborcli import。"
