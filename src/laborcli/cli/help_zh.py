@@ -32,7 +32,9 @@ ZH: dict[str, str] = {
     "Show tracebacks of errors.": "出错时显示完整的错误追踪。",
     "Show the version.": "显示版本。",
     # --- shared options
-    "Reference date (2026-11-30) or month (2026-11); default today.": "基准日期 (2026-11-30) 或月份 (2026-11); 默认今天。",
+    "Reference date (2026-11-30) or month (2026-11); default: the month end of the latest sheet imported.": (
+        "基准日期 (2026-11-30) 或月份 (2026-11); 默认为最新导入报表的月末。"
+    ),
     "table (default), json or csv.": "table (表格, 默认)、json 或 csv。",
     "Show ID numbers and phones whole (masked by default).": "完整显示身份证号码和电话 (默认打码)。",
     "Only this township (乡镇).": "只看此乡镇。",

@@ -82,7 +82,9 @@ class PeopleFormat(StrEnum):
 AsOf = Annotated[
     str | None,
     typer.Option(
-        "--as-of", metavar="DATE", help="Reference date (2026-11-30) or month (2026-11); default today."
+        "--as-of",
+        metavar="DATE",
+        help="Reference date (2026-11-30) or month (2026-11); default: the month end of the latest sheet imported.",
     ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table (default), json or csv.")]
