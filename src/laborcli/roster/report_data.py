@@ -2,7 +2,8 @@
 
 The workbook itself is written by ``exports.report``; everything it shows is computed
 here: the figures at three levels and over every as-of date, the zero-employment
-households, each village's latest sheet and its quality, and the source files.
+households, each village's latest sheet and its quality, the source files, and the
+retention (稳岗) and labour income (务工收入) of the tenure package.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -31,6 +32,8 @@ from laborcli.roster.submissions import is_stale
 from laborcli.sheets.problems import problem_name
 from laborcli.sheets.schema import SheetSchema, load_schema
 from laborcli.sheets.workers import start_context
+from laborcli.tenure.income import Income, income
+from laborcli.tenure.retention import Retention, retention
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,53 @@ class ReportData:
     # Whether the year's targets are loaded: then the township and village rows (and
     # their totals) carry ``target`` (年度任务) and ``completion`` (完成率).
     has_targets: bool = False
+    # 稳岗 and 务工收入 by township and village (None: not gathered).
+    tenure: TenureFigures | None = None
+
+
+_Res = TypeVar("_Res", Retention, Income)
+
+
+@dataclass(frozen=True, slots=True)
+class TenureFigures:
+    """Retention over the policy's horizon and labour income in D's year, by township and
+    by village; for one township's report only its rows, its total the township's row."""
+
+    retention_by_township: Retention
+    retention_by_village: Retention
+    income_by_township: Income
+    income_by_village: Income
+
+
+def tenure_figures(
+    conn: Connection, d: dt.date, policy: Policy, township: str | None = None
+) -> TenureFigures:
+    """What the 稳岗 and 务工收入 sheets show, from ``tenure.retention`` and ``tenure.income``."""
+    ages, k = policy.labour_force, policy.tenure.retention_months
+    ret = {by: retention(conn, d, k, by, ages) for by in ("township", "village")}
+    inc = {
+        by: income(conn, d.year, d, by, ages, income_max=policy.income.max_monthly_yuan)
+        for by in ("township", "village")
+    }
+    if township is not None:
+        ret = {by: _of_township(r, ret["township"].rows, township) for by, r in ret.items()}
+        inc = {by: _of_township(r, inc["township"].rows, township) for by, r in inc.items()}
+    return TenureFigures(ret["township"], ret["village"], inc["township"], inc["village"])
+
+
+def _of_township(res: _Res, towns: list[dict[str, Any]], township: str) -> _Res:
+    """``res`` with the rows of one township only and that township's row as its total
+    (zeros, and no rate, when the township has no row)."""
+    row = next((r for r in towns if r["township"] == township), None)
+    if row is None:
+        ratios = ("retention_rate", "average_monthly_income")
+        total = {
+            k: 0 if isinstance(v, int | float) and k not in ratios else None for k, v in res.total.items()
+        }
+    else:
+        total = {k: row.get(k) for k in res.total}
+        total["township"] = None
+    return replace(res, rows=[r for r in res.rows if r["township"] == township], total=total)
 
 
 def as_of_dates(conn: Connection) -> list[dt.date]:
@@ -136,6 +186,7 @@ def gather(
         definitions=definitions(policy, schema or load_schema()),
         info=policy.county,
         has_targets=bool(tg),
+        tenure=tenure_figures(conn, d, policy, township),
     )
 
 
