@@ -3,8 +3,9 @@
     python scripts/make_sample_data.py
 
 Three townships, twelve villages, 2,000 persons, the sheets of six months (2026-06 to
-2026-11: enough history for `retention` and `income`) and the 2026 targets, written by ``laborcli.sample.generate_county`` with a fixed seed, so running this
-again gives the same bytes. The seed is one under which every kind of fault and of
+2026-11: enough history for `retention` and `income`) and the 2026 targets, written by
+``laborcli.sample.generate_county`` with a fixed seed, so running this again gives the
+same bytes. The seed is one under which every kind of fault and of
 duplicate occurs at least once; the script refuses to write a county that lacks one
 (after a change to the generator, try the next seeds). ``sample_data/README.md`` is the
 answer key: what importing each month must report.
