@@ -236,8 +236,9 @@ def report(built: Built) -> Workbook:
 
 
 def header_row(ws: Worksheet) -> int:
-    """The row number of the table header (the row under the title)."""
-    for r in range(1, 6):
+    """The row number of the table header (under the title, the 填报单位 line and the legend's
+    lines)."""
+    for r in range(1, 10):
         if ws.cell(row=r, column=1).value in ("指标", "乡镇", "项目"):
             return r
     raise AssertionError(f"no header row in {ws.title}")
