@@ -212,3 +212,15 @@ def test_people_xlsx_months_are_whole_numbers_or_blank(county: Cli, tmp_path: Pa
     assert by_name["甲一"][col["连续转移就业月数"]] == 3
     assert by_name["乙二"][col["连续转移就业月数"]] is None
     assert by_name["甲一"][col["本年务工收入"]] == 16000
+
+
+def test_split_by_township_gives_each_township_its_part(county: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "split"
+    r = county("export", "report", "--as-of", D, "--split-by", "township", "-o", str(out / "月报.xlsx"))
+    assert r.exit_code == 0, r.output
+    yi = load_workbook(out / "月报_乙镇.xlsx")
+    assert [r[:6] for r in _table(yi["稳岗"])] == _approx([*RETENTION[:2], ["合计", None, 1, 1, 1.0, 0]])
+    jia = load_workbook(out / "月报_甲镇.xlsx")
+    assert [r[:7] for r in _table(jia["务工收入"])] == _approx(
+        [*INCOME[2:5], ["合计", None, 26000, 36, 2, 2, 4500]]
+    )

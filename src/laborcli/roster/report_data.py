@@ -97,19 +97,32 @@ class TenureFigures:
 
 
 def tenure_figures(
-    conn: Connection, d: dt.date, policy: Policy, township: str | None = None
+    conn: Connection,
+    d: dt.date,
+    policy: Policy,
+    township: str | None = None,
+    county: TenureFigures | None = None,
 ) -> TenureFigures:
-    """What the 稳岗 and 务工收入 sheets show, from ``tenure.retention`` and ``tenure.income``."""
-    ages, k = policy.labour_force, policy.tenure.retention_months
-    ret = {by: retention(conn, d, k, by, ages) for by in ("township", "village")}
-    inc = {
-        by: income(conn, d.year, d, by, ages, income_max=policy.income.max_monthly_yuan)
-        for by in ("township", "village")
-    }
-    if township is not None:
-        ret = {by: _of_township(r, ret["township"].rows, township) for by, r in ret.items()}
-        inc = {by: _of_township(r, inc["township"].rows, township) for by, r in inc.items()}
-    return TenureFigures(ret["township"], ret["village"], inc["township"], inc["village"])
+    """What the 稳岗 and 务工收入 sheets show, from ``tenure.retention`` and ``tenure.income``;
+    for one township, taken from ``county`` (the county's figures) when given, so that a
+    split report computes them once."""
+    if county is None:
+        ages, k = policy.labour_force, policy.tenure.retention_months
+        county = TenureFigures(
+            retention(conn, d, k, "township", ages),
+            retention(conn, d, k, "village", ages),
+            income(conn, d.year, d, "township", ages, income_max=policy.income.max_monthly_yuan),
+            income(conn, d.year, d, "village", ages, income_max=policy.income.max_monthly_yuan),
+        )
+    if township is None:
+        return county
+    ret, inc = county.retention_by_township.rows, county.income_by_township.rows
+    return TenureFigures(
+        _of_township(county.retention_by_township, ret, township),
+        _of_township(county.retention_by_village, ret, township),
+        _of_township(county.income_by_township, inc, township),
+        _of_township(county.income_by_village, inc, township),
+    )
 
 
 def _of_township(res: _Res, towns: list[dict[str, Any]], township: str) -> _Res:
@@ -139,13 +152,15 @@ def gather(
     township: str | None = None,
     clusters: list[Cluster] | Callable[[], list[Cluster]] | None = None,
     schema: SheetSchema | None = None,
+    county_tenure: TenureFigures | None = None,
 ) -> ReportData:
     """Compute the report's figures in the registry.
 
     ``clusters`` (the duplicate review, for the 数据质量 sheet) may be given, or a function
     that gives them once the figures are done (see ``gather_concurrently``). ``schema``
     is the sheet definition in force (the shipped one by default), whose vocabularies
-    the 说明 sheet cites.
+    the 说明 sheet cites. ``county_tenure``: the county's 稳岗 and 务工收入, for a
+    township's report to take its part of.
     """
     ages = policy.labour_force
     dates = [x for x in as_of_dates(conn) if x <= d]
@@ -186,7 +201,7 @@ def gather(
         definitions=definitions(policy, schema or load_schema()),
         info=policy.county,
         has_targets=bool(tg),
-        tenure=tenure_figures(conn, d, policy, township),
+        tenure=tenure_figures(conn, d, policy, township, county_tenure),
     )
 
 
@@ -351,4 +366,9 @@ def township_reports(
         clusters = find_clusters(conn, d, policy.dedup)
         county = gather(conn, d, policy, clusters=clusters, schema=schema)
         for t in [r["township"] for r in county.by_township.rows]:
-            yield t, gather(conn, d, policy, township=t, clusters=clusters, schema=schema)
+            yield (
+                t,
+                gather(
+                    conn, d, policy, township=t, clusters=clusters, schema=schema, county_tenure=county.tenure
+                ),
+            )
