@@ -16,11 +16,13 @@ from laborcli import __version__
 from laborcli.cli.commands import (
     db,
     dedup,
+    demand,
     export,
     history,
     households,
     imports,
     income,
+    match,
     people,
     rank,
     rates,
@@ -101,6 +103,8 @@ app.add_typer(dedup.app, name="dedup")
 app.add_typer(db.app, name="db")
 app.add_typer(export.app, name="export")
 app.add_typer(people.app, name="people")
+app.add_typer(demand.app, name="demand")
+app.add_typer(match.app, name="match")
 
 
 def main(argv: list[str] | None = None, *, gc_paused: bool = False) -> int:

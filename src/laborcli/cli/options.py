@@ -57,6 +57,7 @@ class SheetKind(StrEnum):
 
     village = "village"
     targets = "targets"
+    demand = "demand"
 
 
 class SheetFormat(StrEnum):
