@@ -22,6 +22,7 @@ from laborcli.sheets.cells import fold
 
 _SPLIT = re.compile(r"[、,，;；/|\s]+|和|及|与")
 _SUFFIXES = ("人员", "工", "员", "师", "手")
+_PINYIN_MIN = 3
 
 
 def code_num(code: str) -> int:
@@ -75,8 +76,9 @@ class Trades:
             hit = self.by_term.get(t)
             if hit:
                 return hit
-        py = _pinyin_of(term)
-        if len(term) >= 2 and py:
+        # Homophones of two characters are too many (竹编, 主编): pinyin from three on.
+        py = _pinyin_of(term) if len(term) >= _PINYIN_MIN else ""
+        if py:
             return self.pinyin_index().get(py, [])
         return []
 
@@ -85,7 +87,7 @@ class Trades:
         if self._pinyin is None:
             idx: dict[str, list[str]] = {}
             for t, codes in self.by_term.items():
-                if len(t) >= 2:
+                if len(t) >= _PINYIN_MIN:
                     py = _pinyin_of(t)
                     if py:
                         idx.setdefault(py, []).extend(c for c in codes if c not in idx.get(py, []))
