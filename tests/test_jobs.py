@@ -117,15 +117,18 @@ def test_demand_sheet_problems_and_import(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_annotated_copy_and_template(cli: Cli, tmp_path: Path) -> None:
-    f = write_demand(tmp_path / "需求.xlsx", [demand("丙公司", "装配工", openings=0)])
-    r = cli("validate", f, "--annotate", tmp_path / "out", "--schema-kind-demand") if False else None
-    assert r is None
+    f = write_demand(tmp_path / "需求.xlsx", [demand("丙公司", "装配工", openings=0), demand("丁公司", "普工")])
+    r = cli("validate", "--kind", "demand", f, "--annotate", tmp_path / "out")
+    assert r.exit_code == 1, r.output
+    (copy,) = list((tmp_path / "out").iterdir())
+    wb = load_workbook(copy)
+    listed = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value]
+    assert any("需求人数应为不小于 1 的整数" in v for v in listed)
     out = tmp_path / "tpl.xlsx"
     r = cli("template", "--kind", "demand", "-o", out)
     assert r.exit_code == 0, r.output
-    ws = load_workbook(out).worksheets[0]
-    heads = [c.value for row in ws.iter_rows(max_row=3) for c in row if c.value]
-    assert "企业名称" in heads and "需求人数" in heads
+    heads = [str(c.value) for ws in load_workbook(out).worksheets for row in ws.iter_rows(max_row=3) for c in row if c.value]
+    assert any("企业名称" in h for h in heads) and any("需求人数" in h for h in heads)
 
 
 def test_newer_sheet_updates_its_demands(cli: Cli, tmp_path: Path) -> None:

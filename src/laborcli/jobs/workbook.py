@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from sqlalchemy.engine import Connection
@@ -49,9 +50,9 @@ COLUMNS: list[tuple[str, int]] = [
     ("包吃住", 6),
     ("性别要求", 6),
     ("企业联系人", 8),
-    ("企业电话", 13),
+    ("企业电话", 12),
     ("得分", 6),
-    ("推荐理由", 40),
+    ("推荐理由", 46),
     ("反馈", 8),
 ]
 HEADERS = [h for h, _ in COLUMNS]
@@ -80,7 +81,7 @@ def _line(p: Proposal, mask: Mask) -> list[object]:
         d.board or "",
         d.gender or "不限",
         d.contact or "",
-        d.phone or "",
+        mask.phone(d.phone) or "",
         p.score,
         "; ".join(p.reasons),
         "",
@@ -103,6 +104,19 @@ def write_proposals(m: Match, path: Path, mask: Mask) -> None:
         [_line(p, mask) for p in props],
         widths=[w for _, w in COLUMNS],
     )
+    # Reasons and names wrap within their columns: a printed list is read on paper.
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for name in ("推荐理由", "企业名称", "工作地点"):
+        for (cell,) in ws.iter_rows(min_row=h + 1, min_col=COL[name] + 1, max_col=COL[name] + 1):
+            cell.alignment = wrap
+    width = dict(COLUMNS)["推荐理由"]
+    for n, p in enumerate(props, start=h + 1):
+        # A Chinese character is two width units, a Latin one; the row grows to the reasons' lines.
+        text = "; ".join(p.reasons)
+        units = sum(1 if ch.isascii() else 2 for ch in text)
+        lines = max(1, -(-units // (width - 2)))
+        if lines > 1:
+            ws.row_dimensions[n].height = 15 * lines
     last_village: tuple[str, str] | None = None
     for n, p in enumerate(props):
         place = (p.person.township, p.person.village)
