@@ -109,7 +109,9 @@ def villager(
     employer: str = "",
 ) -> dict[str, object]:
     """A row of 甲镇/一村 with the matching columns filled in; no birth date: age unknown."""
-    row = person(name, birth or dt.date(1990, 1, 1), status=status, male=male, seq=seq, household=household, poor=poor)
+    row = person(
+        name, birth or dt.date(1990, 1, 1), status=status, male=male, seq=seq, household=household, poor=poor
+    )
     if birth is None:
         row[HEADER["id_number"]] = ""
         row[HEADER["birth_date"]] = ""
@@ -156,10 +158,24 @@ def demand_rows() -> list[dict[str, object]]:
     """J1 县外 焊工 45周岁以下 初中 男 (2026-11-01); J2 县内 砌筑工; J3 expired; J4 not yet
     open; J5 县外 电焊工, registered earlier than J1."""
     return [
-        demand("昆明城投建设集团有限公司", "焊工", trade="焊工", age="45周岁以下", gender="男",
-               education="初中", registered=dt.date(2026, 11, 1), code=GOOD_CODE_2),
-        demand("镇雄县乌峰建筑有限公司", "砌筑工", trade="砌筑工", region="县内", place="镇雄县乌峰街道",
-               wage=2800),
+        demand(
+            "昆明城投建设集团有限公司",
+            "焊工",
+            trade="焊工",
+            age="45周岁以下",
+            gender="男",
+            education="初中",
+            registered=dt.date(2026, 11, 1),
+            code=GOOD_CODE_2,
+        ),
+        demand(
+            "镇雄县乌峰建筑有限公司",
+            "砌筑工",
+            trade="砌筑工",
+            region="县内",
+            place="镇雄县乌峰街道",
+            wage=2800,
+        ),
         demand("宁波北仑港物流有限公司", "理货员", until=dt.date(2026, 11, 29)),
         demand("广州白云机场地勤服务有限公司", "行李搬运工", registered=dt.date(2026, 12, 3)),
         demand(WELD, "电焊工", trade="电焊工", code=GOOD_CODE),

@@ -91,13 +91,21 @@ def test_demand_sheet_problems_and_import(cli: Cli, tmp_path: Path) -> None:
     ]
     # A title row, and the aliases 用工单位 and 招聘人数.
     f = write_demand(
-        tmp_path / "需求.xlsx", rows, rename={"企业名称": "用工单位", "需求人数": "招聘人数"}, title="企业用工需求登记表"
+        tmp_path / "需求.xlsx",
+        rows,
+        rename={"企业名称": "用工单位", "需求人数": "招聘人数"},
+        title="企业用工需求登记表",
     )
-    r = cli("demand", "import", f, "--format", "json")
+    r = cli("demand", "import", str(f), "--format", "json")
     assert r.exit_code == 1, r.output
     data = __import__("json").loads(r.stdout)
     rep = data["files"][0]
-    assert (rep["status"], rep["rows_read"], rep["rows_imported"], rep["rows_rejected"]) == ("imported", 6, 2, 4)
+    assert (rep["status"], rep["rows_read"], rep["rows_imported"], rep["rows_rejected"]) == (
+        "imported",
+        6,
+        2,
+        4,
+    )
     got = {(p["row"], p["code"], p["severity"]) for p in rep["problems"]}
     assert (4, "demand-credit-code", "warning") in got
     assert (5, "demand-openings-invalid", "error") in got
@@ -111,23 +119,31 @@ def test_demand_sheet_problems_and_import(cli: Cli, tmp_path: Path) -> None:
     assert by_company["甲公司"]["row"] == 3 and by_company["甲公司"]["source"] == "需求.xlsx"
     assert listed["total"]["openings"] == 6
     # The same file again: unchanged, nothing written.
-    again = cli.json("demand", "import", f)
+    again = cli.json("demand", "import", str(f))
     assert again["files"][0]["status"] == "unchanged"
     assert len(cli.json("demand", "--as-of", D)["rows"]) == 2
 
 
 def test_annotated_copy_and_template(cli: Cli, tmp_path: Path) -> None:
-    f = write_demand(tmp_path / "需求.xlsx", [demand("丙公司", "装配工", openings=0), demand("丁公司", "普工")])
-    r = cli("validate", "--kind", "demand", f, "--annotate", tmp_path / "out")
+    f = write_demand(
+        tmp_path / "需求.xlsx", [demand("丙公司", "装配工", openings=0), demand("丁公司", "普工")]
+    )
+    r = cli("validate", "--kind", "demand", str(f), "--annotate", str(tmp_path / "out"))
     assert r.exit_code == 1, r.output
     (copy,) = list((tmp_path / "out").iterdir())
     wb = load_workbook(copy)
     listed = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value]
     assert any("需求人数应为不小于 1 的整数" in v for v in listed)
     out = tmp_path / "tpl.xlsx"
-    r = cli("template", "--kind", "demand", "-o", out)
+    r = cli("template", "--kind", "demand", "-o", str(out))
     assert r.exit_code == 0, r.output
-    heads = [str(c.value) for ws in load_workbook(out).worksheets for row in ws.iter_rows(max_row=3) for c in row if c.value]
+    heads = [
+        str(c.value)
+        for ws in load_workbook(out).worksheets
+        for row in ws.iter_rows(max_row=3)
+        for c in row
+        if c.value
+    ]
     assert any("企业名称" in h for h in heads) and any("需求人数" in h for h in heads)
 
 
@@ -138,18 +154,29 @@ def test_newer_sheet_updates_its_demands(cli: Cli, tmp_path: Path) -> None:
     )
     newer = write_demand(
         tmp_path / "q4.xlsx",
-        [demand("甲公司 ", "普工", openings=8, wage=5000, registered=dt.date(2026, 11, 1), until=dt.date(2026, 12, 31))],
+        [
+            demand(
+                "甲公司 ",
+                "普工",
+                openings=8,
+                wage=5000,
+                registered=dt.date(2026, 11, 1),
+                until=dt.date(2026, 12, 31),
+            )
+        ],
     )
-    cli.json("demand", "import", first)
+    cli.json("demand", "import", str(first))
     before = {r["job"]: r["demand_id"] for r in cli.json("demand", "--as-of", D)["rows"]}
-    cli.json("demand", "import", newer)
+    cli.json("demand", "import", str(newer))
     rows = {r["job"]: r for r in cli.json("demand", "--as-of", D)["rows"]}
     assert rows["普工"]["openings"] == 8 and rows["普工"]["source"] == "q4.xlsx"
     assert rows["普工"]["demand_id"] == before["普工"]  # the same demand, updated
     assert rows["焊工"]["openings"] == 2  # not listed by the newer sheet: as it was
     # An older row imported afterwards leaves the newer one standing.
-    older = write_demand(tmp_path / "old.xlsx", [demand("甲公司", "普工", openings=1, registered=dt.date(2026, 9, 1))])
-    cli.json("demand", "import", older)
+    older = write_demand(
+        tmp_path / "old.xlsx", [demand("甲公司", "普工", openings=1, registered=dt.date(2026, 9, 1))]
+    )
+    cli.json("demand", "import", str(older))
     assert {r["job"]: r["openings"] for r in cli.json("demand", "--as-of", D)["rows"]}["普工"] == 8
 
 
@@ -159,9 +186,9 @@ def test_newer_sheet_updates_its_demands(cli: Cli, tmp_path: Path) -> None:
 def _setup(cli: Cli, tmp_path: Path) -> None:
     village = tmp_path / "v"
     village.mkdir()
-    r = cli("import", write_village(village))
+    r = cli("import", str(write_village(village)))
     assert r.exit_code == 0, r.output
-    cli.json("demand", "import", write_demand(tmp_path / "需求.xlsx", demand_rows()))
+    cli.json("demand", "import", str(write_demand(tmp_path / "需求.xlsx", demand_rows())))
 
 
 def _by_job(data: dict[str, Any]) -> dict[str, list[tuple[str, float]]]:
@@ -201,11 +228,11 @@ def test_education_unknown_and_caps_per_person(cli: Cli, tmp_path: Path) -> None
     _setup(cli, tmp_path)
     pol = tmp_path / "p.toml"
     pol.write_text("[matching]\ncandidates_per_opening = 1\njobs_per_person = 1\n", encoding="utf-8")
-    jobs = _by_job(cli.json("--policy", pol, "match", "--as-of", D))
+    jobs = _by_job(cli.json("--policy", str(pol), "match", "--as-of", D))
     # 甲 scores 7 on J1 and J5: he keeps J5 (registered earlier); J1 takes its next, 癸.
     assert jobs == {"电焊工": [("甲", 7.0)], "焊工": [("癸", 6.0)], "砌筑工": [("庚", 5.0)]}
     pol.write_text("[matching]\ncandidates_per_opening = 5\n", encoding="utf-8")
-    data = cli.json("--policy", pol, "match", "--as-of", D)
+    data = cli.json("--policy", str(pol), "match", "--as-of", D)
     j1 = [p for p in data["proposals"] if p["job"] == "焊工"]
     assert [p["person"]["name"] for p in j1] == ["甲", "癸", "丙", "己"]
     assert any("文化程度不详" in x for x in j1[3]["reasons"])
@@ -247,7 +274,7 @@ def _answer(path: Path, marks: dict[tuple[str, str], str]) -> Path:
 def test_export_record_and_memory(cli: Cli, tmp_path: Path) -> None:
     _setup(cli, tmp_path)
     book = tmp_path / "送岗.xlsx"
-    r = cli("match", "--as-of", D, "--export", book)
+    r = cli("match", "--as-of", D, "--export", str(book))
     assert r.exit_code == 0, r.output
     ws = load_workbook(book).worksheets[0]
     heads = [c.value for c in ws[2]]
@@ -255,9 +282,9 @@ def test_export_record_and_memory(cli: Cli, tmp_path: Path) -> None:
         assert h in heads
     assert ws.data_validations.dataValidation[0].formula1 == '"愿意,不愿意,已上岗"'
     filled = _answer(book, {("甲", "电焊工"): "不愿意", ("癸", "焊工"): "已上岗", ("庚", "砌筑工"): "愿意"})
-    rec = cli.json("match", "record", filled)
+    rec = cli.json("match", "record", str(filled))
     assert (rec["recorded"], rec["unchanged"], rec["problems"]) == (3, 0, [])
-    assert cli.json("match", "record", filled)["recorded"] == 0  # twice: nothing changes
+    assert cli.json("match", "record", str(filled))["recorded"] == 0  # twice: nothing changes
     jobs = _by_job(cli.json("match", "--as-of", D))
     # J1 is filled by 癸 (已上岗): no longer open. 甲 refused J5; 癸 is placed: J5 takes 丙,
     # then the 3-point ties by household 乙 (H002), 戊 (H004).
@@ -270,9 +297,9 @@ def test_export_record_and_memory(cli: Cli, tmp_path: Path) -> None:
 def test_record_errors_record_nothing(cli: Cli, tmp_path: Path) -> None:
     _setup(cli, tmp_path)
     book = tmp_path / "送岗.xlsx"
-    cli("match", "--as-of", D, "--export", book)
+    cli("match", "--as-of", D, "--export", str(book))
     bad = _answer(book, {("甲", "电焊工"): "不愿意", ("癸", "焊工"): "去了"})
-    r = cli("match", "record", bad, "--format", "json")
+    r = cli("match", "record", str(bad), "--format", "json")
     assert r.exit_code == 1
     data = __import__("json").loads(r.stdout)
     assert data["recorded"] == 0 and [p["code"] for p in data["problems"]] == ["match-answer-unknown"]
@@ -281,17 +308,17 @@ def test_record_errors_record_nothing(cli: Cli, tmp_path: Path) -> None:
     ws.cell(row=3, column=1, value="P00000000000")
     ws.cell(row=3, column=19, value="愿意")
     wb.save(tmp_path / "forged.xlsx")
-    data = cli.json("match", "record", tmp_path / "forged.xlsx")
+    data = cli.json("match", "record", str(tmp_path / "forged.xlsx"))
     assert [p["code"] for p in data["problems"]] == ["match-proposal-unknown"] and data["recorded"] == 0
     assert len(_by_job(cli.json("match", "--as-of", D))["电焊工"]) == 3  # 甲's 不愿意 was not kept
 
 
 def test_placement_from_a_later_sheet(cli: Cli, tmp_path: Path) -> None:
     _setup(cli, tmp_path)
-    cli("match", "--as-of", D, "--export", tmp_path / "送岗.xlsx")
+    cli("match", "--as-of", D, "--export", str(tmp_path / "送岗.xlsx"))
     dec = tmp_path / "dec"
     dec.mkdir()
-    r = cli("import", write_village(dec, "2026-12", c_employer=f"{WELD}宁海分厂", c_status="县外务工"))
+    r = cli("import", str(write_village(dec, "2026-12", c_employer=f"{WELD}宁海分厂", c_status="县外务工")))
     assert r.exit_code == 0, r.output
     listed = {x["job"]: x for x in cli.json("demand", "--as-of", "2026-12-31")["rows"]}
     assert (listed["电焊工"]["placed"], listed["电焊工"]["placed_from_sheet"]) == (1, 1)
@@ -301,7 +328,7 @@ def test_placement_from_a_later_sheet(cli: Cli, tmp_path: Path) -> None:
 def test_export_to_folder_one_book_per_village(cli: Cli, tmp_path: Path) -> None:
     _setup(cli, tmp_path)
     out = tmp_path / "lists"
-    r = cli("match", "--as-of", D, "--export", out)
+    r = cli("match", "--as-of", D, "--export", str(out))
     assert r.exit_code == 0, r.output
     assert [p.name for p in out.iterdir()] == [f"送岗到户_甲镇_一村_{D}.xlsx"]
 

@@ -93,7 +93,7 @@ def import_demands(
             if seen is not None:
                 rep.status = "unchanged"
                 continue
-            file_id = conn.execute(
+            inserted = conn.execute(
                 demand_files.insert().values(
                     file_name=path.name,
                     sha256=rep.sha256,
@@ -103,8 +103,9 @@ def import_demands(
                     rows_rejected=rep.rows_rejected,
                     warnings=rep.warnings,
                 )
-            ).inserted_primary_key[0]
-            _store(conn, rows, path.name, int(file_id))
+            ).inserted_primary_key
+            assert inserted is not None
+            _store(conn, rows, path.name, int(inserted[0]))
             rep.status = "imported"
     return run
 
@@ -161,7 +162,12 @@ def _store(conn: Connection, rows: list[dict[str, Any]], source: str, file_id: i
             while new_id in stored:  # the same name under two credit codes
                 new_id = "D" + hashlib.sha256(new_id.encode()).hexdigest()[:11]
             conn.execute(demands.insert().values(demand_id=new_id, **values))
-            stored[new_id] = {"company_key": ck, "credit_code": code, "job_key": jk, "registered": r["registered"]}
+            stored[new_id] = {
+                "company_key": ck,
+                "credit_code": code,
+                "job_key": jk,
+                "registered": r["registered"],
+            }
             by_name.setdefault((ck, jk), new_id)
             if code:
                 by_code[(code, jk)] = new_id
@@ -218,7 +224,9 @@ class DemandRow:
 
     def is_open(self, d: dt.date) -> bool:
         """登记日期 ≤ D ≤ 有效期至 (none: open) and not yet filled."""
-        return self.registered <= d and (self.until is None or d <= self.until) and self.placed < self.openings
+        return (
+            self.registered <= d and (self.until is None or d <= self.until) and self.placed < self.openings
+        )
 
 
 @dataclass(slots=True)

@@ -254,7 +254,9 @@ def _codes_matrix(texts: list[str | None], trades: Trades, unmatched: dict[str, 
     return out
 
 
-def _pool(conn: Connection, d: dt.date, ages: LabourForceAges, trades: Trades, excluded: set[str]) -> tuple[_Pool, dict[str, int]]:
+def _pool(
+    conn: Connection, d: dt.date, ages: LabourForceAges, trades: Trades, excluded: set[str]
+) -> tuple[_Pool, dict[str, int]]:
     """Read the current state at D once; the candidates and, for every other person, why not."""
     pk = person_key_expr()
     with CurrentState.kept(conn, d) as state:
@@ -331,9 +333,11 @@ def _pool(conn: Connection, d: dt.date, ages: LabourForceAges, trades: Trades, e
     unmatched: dict[str, int] = {}
     codes = _codes_matrix([p.skills for p in people], trades, unmatched)
     trained_map = trained_in_trade(conn, [p.key for p in people], d)
-    trained = _codes_matrix(
-        ["、".join(trained_map.get(p.key, [])) or None for p in people], trades, {}
-    ) if trained_map else np.full((len(people), _MAX_CODES), -1, dtype=np.int64)
+    trained = (
+        _codes_matrix(["、".join(trained_map.get(p.key, [])) or None for p in people], trades, {})
+        if trained_map
+        else np.full((len(people), _MAX_CODES), -1, dtype=np.int64)
+    )
     group = np.array([_group(p.intention) for p in people], dtype=np.int8)
     pool = _Pool(
         people=people,
@@ -369,14 +373,20 @@ class _Job:
     cap: int = 0
 
 
-def _trade_points(codes: np.ndarray[Any, Any], job_codes: list[int], pol: MatchingPolicy) -> np.ndarray[Any, Any]:
+def _trade_points(
+    codes: np.ndarray[Any, Any], job_codes: list[int], pol: MatchingPolicy
+) -> np.ndarray[Any, Any]:
     pts = np.zeros(codes.shape[0])
     valid = codes >= 0
     for jc in job_codes:
         same = ((codes == jc) & valid).any(axis=1)
         minor = ((codes // 100 == jc // 100) & valid).any(axis=1) & bool((jc // 100) % 100)
         middle = ((codes // 10000 == jc // 10000) & valid).any(axis=1) & bool((jc // 10000) % 100)
-        got = np.where(same, pol.trade_same_code, np.where(minor, pol.trade_same_minor, np.where(middle, pol.trade_same_middle, 0.0)))
+        got = np.where(
+            same,
+            pol.trade_same_code,
+            np.where(minor, pol.trade_same_minor, np.where(middle, pol.trade_same_middle, 0.0)),
+        )
         pts = np.maximum(pts, got)
     return pts
 
@@ -414,13 +424,12 @@ def _scores(pool: _Pool, job: _Job, idx: np.ndarray[Any, Any], pol: MatchingPoli
     return np.round(score, 4)
 
 
-def _ranked(pool: _Pool, job: _Job, idx: np.ndarray[Any, Any], score: np.ndarray[Any, Any], k: int) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+def _ranked(
+    pool: _Pool, job: _Job, idx: np.ndarray[Any, Any], score: np.ndarray[Any, Any], k: int
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """The best ``k`` of ``idx`` (score, then household, then ID), in order."""
     key = -np.round(score * 10000).astype(np.int64) * _TIE + pool.tie[idx]
-    if k < len(idx):
-        part = np.argpartition(key, k)[:k]
-    else:
-        part = np.arange(len(idx))
+    part = np.argpartition(key, k)[:k] if k < len(idx) else np.arange(len(idx))
     part = part[np.argsort(key[part], kind="stable")]
     return idx[part], score[part]
 
@@ -503,9 +512,13 @@ def match(
     if village is not None:
         town, vil = village
         out.proposals = [
-            p for p in out.proposals if p.person.village == vil and (town is None or p.person.township == town)
+            p
+            for p in out.proposals
+            if p.person.village == vil and (town is None or p.person.township == town)
         ]
-    terms = [(t, "技能特长", n) for t, n in unmatched.items()] + [(t, "工种", n) for t, n in job_unmatched.items()]
+    terms = [(t, "技能特长", n) for t, n in unmatched.items()] + [
+        (t, "工种", n) for t, n in job_unmatched.items()
+    ]
     out.unmatched_terms = sorted(terms, key=lambda x: (-x[2], x[1], x[0]))
     if person is not None:
         _explain(out, pool, jobs, full, chosen, person, placed, pol)
@@ -522,7 +535,7 @@ def _settle(
     limit = pol.jobs_per_person
     pos = [0] * len(jobs)
     accepted: list[dict[int, float]] = [{} for _ in jobs]
-    held: dict[int, list[tuple[tuple[float, dt.date, str], int]]] = {}
+    held: dict[int, list[tuple[tuple[float, float, str], int]]] = {}
     queue = list(range(len(jobs)))
     while queue:
         j = queue.pop()
@@ -532,7 +545,9 @@ def _settle(
                 if len(job.idx) >= len(full[j][0]):
                     break
                 idx, score = full[j]
-                job.idx, job.score = _ranked(pool, job, idx, score, min(len(idx), max(2 * len(job.idx), job.cap * 4)))
+                job.idx, job.score = _ranked(
+                    pool, job, idx, score, min(len(idx), max(2 * len(job.idx), job.cap * 4))
+                )
                 continue
             i, sc = int(job.idx[pos[j]]), float(job.score[pos[j]])
             pos[j] += 1
@@ -546,7 +561,7 @@ def _settle(
                 if worst != j:
                     queue.append(worst)
     out: list[list[tuple[int, float]]] = []
-    for j, job in enumerate(jobs):
+    for j in range(len(jobs)):
         order = sorted(accepted[j].items(), key=lambda kv: (-kv[1], int(pool.tie[kv[0]])))
         out.append(order)
     return out
@@ -580,7 +595,11 @@ def _reasons(pool: _Pool, job: _Job, i: int, trades: Trades, pol: MatchingPolicy
         how = {3: "工种相符", 2: "同一小类", 1: "同一中类"}[k]
         pts = {3: pol.trade_same_code, 2: pol.trade_same_minor, 1: pol.trade_same_middle}[k]
         out.append(f"技能特长 {term} 与岗位工种 {name} ({code}) {how} +{pts:g}")
-    if job.codes and (pool.trained[i] >= 0).any() and any(int(c) in job.codes for c in pool.trained[i] if c >= 0):
+    if (
+        job.codes
+        and (pool.trained[i] >= 0).any()
+        and any(int(c) in job.codes for c in pool.trained[i] if c >= 0)
+    ):
         out.append(f"受过该工种培训 +{pol.trained_in_trade:g}")
     wanted = {"县外": _OUT, "县内": _IN}.get(job.row.region or "")
     if wanted is not None and pool.group[i] == wanted:
@@ -636,7 +655,9 @@ def _explain(
         mine = dict(chosen[j])
         if i in mine:
             rank = [x for x, _ in chosen[j]].index(i) + 1
-            out.jobs.append(Why(d, True, proposal_id(d.demand_id, p.key), f"已推荐, 第{rank}名, 得分 {mine[i]:g}"))
+            out.jobs.append(
+                Why(d, True, proposal_id(d.demand_id, p.key), f"已推荐, 第{rank}名, 得分 {mine[i]:g}")
+            )
             continue
         if (d.demand_id, p.key) in placed.refused:
             out.jobs.append(Why(d, False, None, "本人对该岗位反馈 不愿意 (已记录), 不再推荐"))
@@ -684,4 +705,3 @@ def _person_key(text: str, pool: _Pool) -> str | None:
         if p.id_number and p.id_number.upper() == text.strip().upper():
             return k
     return None
-

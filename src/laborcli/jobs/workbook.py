@@ -60,7 +60,14 @@ COL = {h: i for i, h in enumerate(HEADERS)}
 
 
 def _order(p: Proposal) -> tuple[str, str, str, str, int, str]:
-    return (p.person.township, p.person.village, p.person.household_id or "", p.person.name, -int(p.score * 100), p.demand.demand_id)
+    return (
+        p.person.township,
+        p.person.village,
+        p.person.household_id or "",
+        p.person.name,
+        -int(p.score * 100),
+        p.demand.demand_id,
+    )
 
 
 def _line(p: Proposal, mask: Mask) -> list[object]:
@@ -161,10 +168,17 @@ def remember(conn: Connection, m: Match) -> None:
     known: set[str] = set()
     for k in range(0, len(ids), 500):
         known |= set(
-            conn.execute(sa.select(proposals.c.proposal_id).where(proposals.c.proposal_id.in_(ids[k : k + 500]))).scalars()
+            conn.execute(
+                sa.select(proposals.c.proposal_id).where(proposals.c.proposal_id.in_(ids[k : k + 500]))
+            ).scalars()
         )
     new = [
-        {"proposal_id": p.proposal_id, "demand_id": p.demand.demand_id, "person_key": p.person.key, "first_as_of": m.as_of}
+        {
+            "proposal_id": p.proposal_id,
+            "demand_id": p.demand.demand_id,
+            "person_key": p.person.key,
+            "first_as_of": m.as_of,
+        }
         for p in m.proposals
         if p.proposal_id not in known
     ]
@@ -194,13 +208,23 @@ def record_answers(reg: Registry, path: Path, now: Callable[[], dt.datetime] = d
         answer = fold(clean_text(raw))
         if answer not in ANSWERS:
             out.problems.append(
-                make_problem(ProblemCode.MATCH_ANSWER_UNKNOWN, sheet=sheet.name, row=n, column="反馈", value=clean_text(raw))
+                make_problem(
+                    ProblemCode.MATCH_ANSWER_UNKNOWN,
+                    sheet=sheet.name,
+                    row=n,
+                    column="反馈",
+                    value=clean_text(raw),
+                )
             )
             continue
         if pid in wanted and wanted[pid][0] != answer:
             out.problems.append(
                 make_problem(
-                    ProblemCode.MATCH_ANSWER_CONFLICT, sheet=sheet.name, row=n, column="编号", value=pid,
+                    ProblemCode.MATCH_ANSWER_CONFLICT,
+                    sheet=sheet.name,
+                    row=n,
+                    column="编号",
+                    value=pid,
                     detail=f"第{wanted[pid][1]}行为 {wanted[pid][0]}",
                 )
             )
@@ -216,7 +240,9 @@ def record_answers(reg: Registry, path: Path, now: Callable[[], dt.datetime] = d
         for pid, (_, n) in wanted.items():
             if pid not in known:
                 out.problems.append(
-                    make_problem(ProblemCode.MATCH_PROPOSAL_UNKNOWN, sheet=sheet.name, row=n, column="编号", value=pid)
+                    make_problem(
+                        ProblemCode.MATCH_PROPOSAL_UNKNOWN, sheet=sheet.name, row=n, column="编号", value=pid
+                    )
                 )
         if out.errors:
             out.problems.sort(key=lambda p: p.row)

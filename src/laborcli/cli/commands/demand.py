@@ -9,7 +9,9 @@ import typer
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii
 from laborcli.cli.output import pii_notice, state, working
 
-app = typer.Typer(help="Employer demand (企业用工需求): openings, placements, fill rates.", invoke_without_command=True)
+app = typer.Typer(
+    help="Employer demand (企业用工需求): openings, placements, fill rates.", invoke_without_command=True
+)
 
 
 @app.callback(invoke_without_command=True)
@@ -38,7 +40,9 @@ def demand(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    paths: Annotated[list[str], typer.Argument(help="Demand sheets (企业用工需求登记表): files, folders or globs.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Demand sheets (企业用工需求登记表): files, folders or globs.")
+    ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report, write nothing.")] = False,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,
@@ -52,7 +56,9 @@ def import_(
     st = state(ctx)
     pii_notice(show_pii)
     found = collect_files(paths)
-    run = import_demands(open_reg(st), found.files, sheet_schema(st, "demand"), dry_run=dry_run, skipped=found.skipped)
+    run = import_demands(
+        open_reg(st), found.files, sheet_schema(st, "demand"), dry_run=dry_run, skipped=found.skipped
+    )
     show_run(run, fmt, show_pii)
     if run.has_problems:
         raise typer.Exit(1)

@@ -25,7 +25,9 @@ def match(
     ] = None,
     export: Annotated[
         Path | None,
-        typer.Option("--export", help="Write the 送岗到户 workbook (.xlsx), or one per village into a folder."),
+        typer.Option(
+            "--export", help="Write the 送岗到户 workbook (.xlsx), or one per village into a folder."
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,

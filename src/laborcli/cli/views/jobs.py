@@ -17,7 +17,17 @@ if TYPE_CHECKING:
     from laborcli.jobs.matching import Match
 
 DEMAND_KEYS = ["demand_id", "company", "job", "place", "region", "openings", "placed", "fill_rate", "open"]
-MATCH_KEYS = ["proposal_id", "demand_id", "company", "job", "name", "id_number", "township", "village", "score"]
+MATCH_KEYS = [
+    "proposal_id",
+    "demand_id",
+    "company",
+    "job",
+    "name",
+    "id_number",
+    "township",
+    "village",
+    "score",
+]
 
 
 def show_demand(res: DemandList, fmt: Format) -> None:
@@ -30,15 +40,30 @@ def show_demand(res: DemandList, fmt: Format) -> None:
         print_csv(DEMAND_KEYS, [[r[k] for k in DEMAND_KEYS] for r in data["rows"]])
         return
     rows = [
-        [r["company"], r["job"], r["place"], r["region"] or "—", r["openings"], r["placed"], pct(r["fill_rate"]),
-         "是" if r["open"] else "否"]
+        [
+            r["company"],
+            r["job"],
+            r["place"],
+            r["region"] or "—",
+            r["openings"],
+            r["placed"],
+            pct(r["fill_rate"]),
+            "是" if r["open"] else "否",
+        ]
         for r in data["rows"]
     ]
     out.print(
-        table(f"用工需求 (截至 {res.as_of.isoformat()})", ["企业名称", "岗位", "工作地点", "区域", "需求人数", "已上岗", "到岗率", "在招"], rows, right=(4, 5, 6))
+        table(
+            f"用工需求 (截至 {res.as_of.isoformat()})",
+            ["企业名称", "岗位", "工作地点", "区域", "需求人数", "已上岗", "到岗率", "在招"],
+            rows,
+            right=(4, 5, 6),
+        )
     )
     t = data["total"]
-    out.print(f"全县: {t['demands']} 个岗位, 需求 {t['openings']} 人, 已上岗 {t['placed']} 人, 到岗率 {pct(t['fill_rate'])}")
+    out.print(
+        f"全县: {t['demands']} 个岗位, 需求 {t['openings']} 人, 已上岗 {t['placed']} 人, 到岗率 {pct(t['fill_rate'])}"
+    )
 
 
 def show_match(res: Match, mask: Mask, fmt: Format) -> None:
@@ -49,10 +74,21 @@ def show_match(res: Match, mask: Mask, fmt: Format) -> None:
         return
     flat: list[dict[str, Any]] = [{**p, **p["person"]} for p in data["proposals"]]
     if fmt is Format.csv:
-        print_csv([*MATCH_KEYS, "reasons"], [[r[k] for k in MATCH_KEYS] + ["; ".join(r["reasons"])] for r in flat])
+        print_csv(
+            [*MATCH_KEYS, "reasons"], [[r[k] for k in MATCH_KEYS] + ["; ".join(r["reasons"])] for r in flat]
+        )
         return
     rows = [
-        [r["company"], r["job"], r["rank"], r["name"], r["id_number"], f"{r['township']}{r['village']}", f"{r['score']:g}", "; ".join(r["reasons"])]
+        [
+            r["company"],
+            r["job"],
+            r["rank"],
+            r["name"],
+            r["id_number"],
+            f"{r['township']}{r['village']}",
+            f"{r['score']:g}",
+            "; ".join(r["reasons"]),
+        ]
         for r in flat
     ]
     out.print(
@@ -71,7 +107,9 @@ def show_match(res: Match, mask: Mask, fmt: Format) -> None:
 def show_person(res: Match, mask: Mask, fmt: Format) -> None:
     """One person, job by job."""
     data = res.person_json(mask)
-    data["subject"] = mask.id(data["subject"]) if data["subject"] and data["subject"][:1].isdigit() else data["subject"]
+    data["subject"] = (
+        mask.id(data["subject"]) if data["subject"] and data["subject"][:1].isdigit() else data["subject"]
+    )
     if fmt is Format.json:
         print_json(data)
         return
@@ -80,12 +118,20 @@ def show_person(res: Match, mask: Mask, fmt: Format) -> None:
         print_csv(keys, [[j[k] for k in keys] for j in data["jobs"]])
         return
     rows = [[j["company"], j["job"], "是" if j["proposed"] else "否", j["why"]] for j in data["jobs"]]
-    out.print(table(f"{data['subject']}: 各在招岗位的推荐情况 (截至 {data['as_of']})", ["企业名称", "岗位", "推荐", "说明"], rows))
+    out.print(
+        table(
+            f"{data['subject']}: 各在招岗位的推荐情况 (截至 {data['as_of']})",
+            ["企业名称", "岗位", "推荐", "说明"],
+            rows,
+        )
+    )
 
 
 def say_exported(paths: list[Path], n: int) -> None:
     """Where the lists went (stderr)."""
-    where = str(paths[0]) if len(paths) == 1 else f"{len(paths)} 个村的表 ({paths[0].parent})" if paths else "—"
+    where = (
+        str(paths[0]) if len(paths) == 1 else f"{len(paths)} 个村的表 ({paths[0].parent})" if paths else "—"
+    )
     err.print(escape(f"→ {where}: {n} 条推荐"), markup=False)
 
 
@@ -101,7 +147,7 @@ def show_recorded(done: list[Applied], fmt: Format, *, quiet: bool) -> None:
                     "sha256": "",
                     "recorded": sum(a.recorded for a in done),
                     "unchanged": sum(a.unchanged for a in done),
-                    "problems": [p for a in done for p in a.as_json()["problems"]],
+                    "problems": [p.as_json() for a in done for p in a.problems],
                     "files": [a.as_json() for a in done],
                 }
             )
