@@ -6,10 +6,11 @@ from typing import Annotated
 
 import typer
 
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii
 from laborcli.cli.output import pii_notice, state, working
 
-app = typer.Typer(
+app = LaborTyper(
     help="Employer demand (企业用工需求): openings, placements, fill rates.", invoke_without_command=True
 )
 
@@ -41,7 +42,10 @@ def demand(
 def import_(
     ctx: typer.Context,
     paths: Annotated[
-        list[str], typer.Argument(help="Demand sheets (企业用工需求登记表): files, folders or globs.")
+        list[str],
+        typer.Argument(
+            metavar="FILES_OR_FOLDERS", help="Demand sheets (企业用工需求登记表): files, folders or globs."
+        ),
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report, write nothing.")] = False,
     fmt: FormatOpt = Format.table,

@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii
 from laborcli.cli.output import pii_notice, state, working
 
-app = typer.Typer(help="Matching people to jobs (送岗到户, 供需对接).", invoke_without_command=True)
+app = LaborTyper(help="Matching people to jobs (送岗到户, 供需对接).", invoke_without_command=True)
 
 
 @app.callback(invoke_without_command=True)
@@ -18,10 +19,14 @@ def match(
     ctx: typer.Context,
     as_of: AsOf = None,
     village: Annotated[
-        str | None, typer.Option("--village", help="Only the people of this village (村, or 乡镇/村).")
+        str | None,
+        typer.Option(
+            "--village", metavar="VILLAGE", help="Only the people of this village (村, or 乡镇/村)."
+        ),
     ] = None,
     person: Annotated[
-        str | None, typer.Option("--person", help="One person's ID: proposed, or why not, job by job.")
+        str | None,
+        typer.Option("--person", metavar="ID", help="One person's ID: proposed, or why not, job by job."),
     ] = None,
     export: Annotated[
         Path | None,
@@ -70,7 +75,9 @@ def match(
 @app.command("record")
 def record(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="送岗到户 workbooks with 反馈 filled in.")],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE.xlsx", help="送岗到户 workbooks with 反馈 filled in.")
+    ],
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Record the answers (反馈) of returned lists: each file all or, on any error, nothing."""

@@ -1,7 +1,7 @@
 """Employer demand (用工需求数据库), the proposals delivered and the answers brought back.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006 (written on 0005; chained after the leaders lane's 0006 when main was merged)
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
