@@ -29,6 +29,7 @@ from laborcli.cli.commands import (
     submissions,
     targets,
     template,
+    training,
     validate,
 )
 from laborcli.cli.output import AppState, err
@@ -101,6 +102,7 @@ app.add_typer(dedup.app, name="dedup")
 app.add_typer(db.app, name="db")
 app.add_typer(export.app, name="export")
 app.add_typer(people.app, name="people")
+app.add_typer(training.app, name="training")
 
 
 def main(argv: list[str] | None = None, *, gc_paused: bool = False) -> int:

@@ -57,6 +57,17 @@ class SheetKind(StrEnum):
 
     village = "village"
     targets = "targets"
+    training = "training"
+
+
+class TrainingBy(StrEnum):
+    """The rows of `training --by`."""
+
+    type = "type"
+    institution = "institution"
+    county = "county"
+    township = "township"
+    village = "village"
 
 
 class SheetFormat(StrEnum):
@@ -94,7 +105,7 @@ KindOpt = Annotated[
     SheetKind | None,
     typer.Option(
         "--kind",
-        help="The kind of sheet: village (村花名册, the default) or targets (年度任务表); "
+        help="The kind of sheet: village (村花名册, the default), targets (年度任务表) or training (培训花名册); "
         "--schema FILE of the same kind replaces the shipped one.",
     ),
 ]

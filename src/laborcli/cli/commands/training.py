@@ -1,0 +1,72 @@
+"""`laborcli training`: training rosters (培训花名册) and what the training led to."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii, Strict, TrainingBy
+from laborcli.cli.output import pii_notice, state, working
+
+app = typer.Typer(
+    help="Training records (培训台账) and employment after training (培训一人、转移一人).",
+    invoke_without_command=True,
+)
+
+
+@app.callback(invoke_without_command=True)
+def training(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option("--year", help="Records ending in this year (default: D's year).")] = None,
+    as_of: AsOf = None,
+    by: Annotated[TrainingBy, typer.Option("--by", help="Rows by course type, institution or place.")] = TrainingBy.type,
+    fmt: FormatOpt = Format.table,
+    show_pii: ShowPii = False,
+) -> None:
+    """Persons trained and person-times, certificates, employed after training within the
+    window and, for order training, placed with the order employer; with rates."""
+    from laborcli.cli.context import open_reg, policy, reference_date
+    from laborcli.cli.views.training import show_training
+    from laborcli.training.figures import training_figures
+
+    if ctx.invoked_subcommand is not None:
+        return
+    st = state(ctx)
+    pii_notice(show_pii)
+    pol = policy(st)
+    reg = open_reg(st)
+    d = reference_date(st, reg, as_of)
+    with working(st, "统计培训"), reg.reading() as conn:
+        res = training_figures(conn, year or d.year, d, by.value, pol.dedup, pol.training)
+    show_training(res, fmt, show_pii)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs of training rosters.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report, write nothing.")] = False,
+    strict: Strict = False,
+    fmt: FormatOpt = Format.table,
+    show_pii: ShowPii = False,
+) -> None:
+    """Import training rosters; rows with errors are rejected and listed, the others kept,
+    and a record already imported (same person, type, institution and dates) is kept once."""
+    from laborcli.cli.context import open_reg, settings
+    from laborcli.cli.views.runs import file_progress
+    from laborcli.cli.views.training import show_import
+    from laborcli.sheets.reading import collect_files
+    from laborcli.training.importing import import_training
+
+    st = state(ctx)
+    pii_notice(show_pii)
+    found = collect_files(paths)
+    cfg = settings(st, strict=strict, kind="training")
+    with file_progress(st, len(found.files), "导入培训") as on_file:
+        run = import_training(
+            open_reg(st), found.files, cfg, dry_run=dry_run, skipped=found.skipped, on_file=on_file
+        )
+    show_import(run, fmt, show_pii)
+    if run.has_problems:
+        raise typer.Exit(1)
