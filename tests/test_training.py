@@ -1,0 +1,244 @@
+"""Training rosters (培训花名册) and what they led to (docs/programmes.md "Training"), each
+case computed by hand, through the CLI, on SQLite and PostgreSQL.
+
+The county: one village, 甲镇一村, with sheets for January to June 2026, and a roster of
+eleven records ending 31 January (window to 30 April), 31 March (to 30 June) and 31 May
+(still open at 30 June), judged as of 30 June 2026.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from laborcli.sheets.schema import load_schema
+from laborcli.training.companies import names_company
+from tests.conftest import Cli
+from tests.sheets import HEADER, make_id, person, write_xlsx
+
+T_HEADER = {c.key: c.header for c in load_schema(kind="training").columns}
+MONTHS = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
+AS_OF = "2026-06-30"
+ORDER = "贵州华丽鞋业有限公司"
+
+# name, birth, seq, statuses Jan..Jun (T: 县外务工, N: 务农), 就业单位 when transferred
+VILLAGERS: list[tuple[str, dt.date, int, str, str]] = [
+    ("王一", dt.date(1990, 1, 1), 1, "NNNTTT", ""),  # A: first transferred 30 April
+    ("李二", dt.date(1990, 2, 2), 2, "NNNNTT", ""),  # B: first transferred 31 May
+    ("孙三", dt.date(1990, 3, 3), 3, "TNNNNN", ""),  # C: transferred on 结束日期 only
+    ("周四", dt.date(1990, 4, 4), 4, "NNNNTT", ""),  # D: trained twice
+    ("吴五", dt.date(1990, 5, 5), 5, "NNTTTT", "贵州华丽鞋业有限公司毕节分厂"),  # E: order employer
+    ("郑六", dt.date(1990, 6, 6), 6, "NTTTTT", "浙江宁波某电子厂"),  # F: elsewhere
+    ("赵刚", dt.date(1985, 3, 3), 7, "NTTTTT", ""),  # G: record without ID
+    ("张丽", dt.date(1991, 7, 7), 8, "TTTTTT", ""),  # H: a homophone's record, for review
+    ("冯九", dt.date(1990, 9, 9), 9, "NNNNNT", ""),  # J: window still open
+]
+
+
+def _id(name: str) -> str:
+    for n, birth, seq, _, _ in VILLAGERS:
+        if n == name:
+            return make_id(birth, seq)
+    raise KeyError(name)
+
+
+def _villages(cli: Cli, tmp: Path) -> None:
+    """Import the village's six monthly sheets."""
+    for m, month in enumerate(MONTHS):
+        people = []
+        for name, birth, seq, statuses, employer in VILLAGERS:
+            t = statuses[m] == "T"
+            p = person(name, birth, seq=seq, household=f"H{seq:03d}", status="县外务工" if t else "务农")
+            p[HEADER["employer"]] = employer if t else ""
+            people.append(p)
+        f = write_xlsx(tmp / f"甲镇_一村_{month}.xlsx", people)
+        r = cli("import", str(f))
+        assert r.exit_code == 0, r.output
+
+
+def _rec(name: str, kind: str, start: object, end: object, **kw: Any) -> dict[str, object]:
+    by_key: dict[str, object] = {
+        "name": name,
+        "id_number": kw.get("id_number", ""),
+        "township": kw.get("township", "甲镇"),
+        "village": kw.get("village", "一村"),
+        "course_type": kind,
+        "trade": kw.get("trade", "电焊"),
+        "institution": kw.get("institution", "县职业技术学校"),
+        "start_date": start,
+        "end_date": end,
+        "certificate": kw.get("certificate", "否"),
+        "order_employer": kw.get("order", ""),
+        "birth_date": kw.get("birth", ""),
+        "phone": kw.get("phone", ""),
+    }
+    return {T_HEADER[k]: v for k, v in by_key.items()}
+
+
+def _roster(path: Path, records: Sequence[dict[str, object]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    headers = list(T_HEADER.values())
+    ws.append(headers)
+    for r in records:
+        ws.append([r.get(h, "") for h in headers])
+    wb.save(path)
+    return path
+
+
+def _records() -> list[dict[str, object]]:
+    jan = ("2026-01-05", "2026-01-31")
+    return [
+        _rec("王一", "职业技能培训", *jan, id_number=_id("王一"), certificate="是"),
+        _rec("李二", "职业技能培训", *jan, id_number=_id("李二")),
+        _rec("孙三", "特色工种培训", *jan, id_number=_id("孙三")),
+        _rec("周四", "实用技术", *jan, id_number=_id("周四")),  # an alias
+        _rec("周四", "技能培训", "2026-03-01", "2026-03-31", id_number=_id("周四")),
+        _rec("吴五", "订单培训", *jan, id_number=_id("吴五"), order=ORDER, certificate="是"),
+        _rec("郑六", "定向培训", *jan, id_number=_id("郑六"), order=ORDER),
+        _rec("赵刚", "职业技能培训", *jan, birth="1985-03-03"),  # no ID: name + birth date
+        _rec("张莉", "职业技能培训", *jan, birth="1991-07-07"),  # homophone: for review
+        _rec("钱多多", "特色工种培训", *jan, birth="1970-01-01"),  # nobody: unlinked
+        _rec("冯九", "岗前军训式培训", "2026-05-10", "2026-05-31", id_number=_id("冯九")),
+    ]
+
+
+@pytest.fixture
+def county(cli: Cli, tmp_path: Path) -> Path:
+    _villages(cli, tmp_path)
+    f = _roster(tmp_path / "培训花名册_2026.xlsx", _records())
+    r = cli("training", "import", str(f))
+    assert r.exit_code == 0, r.output
+    return f
+
+
+def _rows(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {r["key"]: r for r in doc["rows"]}
+
+
+def test_training_by_type_hand_computed(cli: Cli, county: Path) -> None:
+    doc = cli.json("training", "--year", "2026", "--as-of", AS_OF, "--by", "type")
+    assert (doc["year"], doc["as_of"], doc["by"], doc["months"]) == (2026, AS_OF, "type", 3)
+    rows = _rows(doc)
+    assert list(rows) == ["特色工种培训", "职业技能培训", "农村实用技术培训", "岗前培训"]
+    skill = rows["职业技能培训"]
+    # A (employed 30 April, the window's last month end), B (31 May: just outside),
+    # D's second course (employed 31 May, inside its own window), G linked by name and
+    # birth date (employed), H left for review (not linked, so not employed).
+    assert skill == {
+        "key": "职业技能培训",
+        "persons": 5,
+        "person_times": 5,
+        "certificates": 1,
+        "in_window": 0,
+        "employed_after": 3,
+        "employed_after_rate": 0.6,
+        "order_records": 0,
+        "placed_with_order_employer": 0,
+        "placed_with_order_employer_rate": None,
+    }
+    # C transferred on 结束日期 itself (31 January) only: the window is open at its start.
+    assert rows["特色工种培训"]["employed_after"] == 0
+    assert rows["特色工种培训"]["employed_after_rate"] == 0.0
+    # D's first course by its alias 实用技术: employed 31 May, after its window closed.
+    assert (rows["农村实用技术培训"]["person_times"], rows["农村实用技术培训"]["employed_after"]) == (1, 0)
+    pre = rows["岗前培训"]
+    assert (pre["persons"], pre["person_times"], pre["in_window"]) == (3, 3, 1)
+    assert (pre["employed_after"], pre["employed_after_rate"]) == (2, 1.0)
+    assert (pre["order_records"], pre["placed_with_order_employer"]) == (2, 1)
+    assert pre["placed_with_order_employer_rate"] == 0.5
+    total = doc["total"]
+    assert "key" not in total
+    # D is one person over two person-times.
+    assert (total["persons"], total["person_times"], total["certificates"]) == (10, 11, 2)
+    assert (total["in_window"], total["employed_after"], total["employed_after_rate"]) == (1, 5, 0.5)
+    assert (total["order_records"], total["placed_with_order_employer"]) == (2, 1)
+    assert doc["links"] == {"id": 8, "evidence": 1, "decided": 0, "review": 1, "unlinked": 1}
+    assert [r["name"] for r in doc["review"]] == ["张莉"]
+    assert [c["name"] for c in doc["review"][0]["candidates"]] == ["张丽"]
+    assert "*" in doc["review"][0]["candidates"][0]["id_number"]  # masked
+    assert [r["name"] for r in doc["unlinked"]] == ["钱多多"]
+
+
+def test_window_moves_with_as_of_and_policy(cli: Cli, county: Path, tmp_path: Path) -> None:
+    # As of 31 March no January window has closed: all in window, no rate.
+    doc = cli.json("training", "--year", "2026", "--as-of", "2026-03-31", "--by", "county")
+    assert doc["total"]["in_window"] == doc["total"]["person_times"] == 10  # 冯九's course not ended
+    assert doc["total"]["employed_after_rate"] is None
+    # A window of 4 months takes in B's 31 May.
+    pol = tmp_path / "policy.toml"
+    pol.write_text("[training]\nwindow_months = 4\n", encoding="utf-8")
+    r = cli("--policy", str(pol), "training", "--as-of", "2026-06-30", "--by", "institution", "--format", "json")
+    assert r.exit_code == 0, r.output
+    import json
+
+    doc = json.loads(r.stdout)
+    assert doc["months"] == 4
+    # Closed by 30 June: the January records (to 31 May); D's March course (to 31 July) is open.
+    assert doc["total"]["in_window"] == 2
+    assert doc["rows"][0]["key"] == "县职业技术学校"
+
+
+def test_reimport_and_cumulative_roster_add_nothing(cli: Cli, county: Path, tmp_path: Path) -> None:
+    before = cli.json("training", "--as-of", AS_OF)["total"]
+    again = cli.json("training", "import", str(county))
+    assert again["files"][0]["status"] == "unchanged"
+    assert again["totals"]["records_added"] == 0
+    # A cumulative roster: every earlier record (certificate now obtained by 李二) and one new.
+    recs = _records()
+    recs[1] = _rec("李二", "职业技能培训", "2026-01-05", "2026-01-31", id_number=_id("李二"), certificate="是")
+    recs.append(_rec("王一", "特色工种培训", "2026-02-01", "2026-02-20", id_number=_id("王一")))
+    cum = cli.json("training", "import", str(_roster(tmp_path / "培训花名册_累计.xlsx", recs)))
+    f = cum["files"][0]
+    assert (f["status"], f["records_added"], f["records_repeated"]) == ("imported", 1, 11)
+    after = cli.json("training", "--as-of", AS_OF)["total"]
+    assert after["person_times"] == before["person_times"] + 1
+    assert after["persons"] == before["persons"]
+    assert after["certificates"] == before["certificates"] + 1
+
+
+def test_bad_rows_rejected_others_kept(cli: Cli, tmp_path: Path) -> None:
+    f = _roster(
+        tmp_path / "培训花名册_错.xlsx",
+        [
+            _rec("甲", "职业技能培训", "2026-03-01", "2026-02-01", id_number=_id("王一")),  # reversed
+            _rec("乙", "职业技能培训", "2026.13.01", "2026-03-01", id_number=_id("李二")),  # unreadable
+            _rec("丙", "职业技能培训", "2026-01-01", "", id_number=_id("孙三")),  # no 结束日期
+            _rec("丁", "电脑培训", "2026-01-01", "2026-01-09", id_number=_id("周四")),  # no such type
+            _rec("", "职业技能培训", "2026-01-01", "2026-01-09"),  # no name
+            _rec("戊", "职业技能培训", "2026-01-01", "2026-01-09", id_number=_id("吴五")),
+            _rec("戊", "职业技能培训", "2026-01-01", "2026-01-09", id_number=_id("吴五")),  # repeated
+        ],
+    )
+    r = cli("training", "import", str(f), "--format", "json")
+    assert r.exit_code == 1
+    import json
+
+    doc = json.loads(r.stdout)
+    rep = doc["files"][0]
+    assert (rep["rows_read"], rep["rows_imported"], rep["rows_rejected"]) == (7, 2, 5)
+    assert rep["records_added"] == 1
+    codes = {(p["row"], p["code"]) for p in rep["problems"] if p["severity"] == "error"}
+    assert codes == {
+        (2, "training-dates-reversed"),
+        (3, "date-unreadable"),
+        (4, "value-missing"),
+        (5, "training-type-unknown"),
+        (6, "name-missing"),
+    }
+    assert (8, "training-repeated") in {(p["row"], p["code"]) for p in rep["problems"]}
+    assert cli.json("training", "--year", "2026", "--as-of", AS_OF)["total"]["person_times"] == 1
+
+
+def test_names_company() -> None:
+    assert names_company("贵州华丽鞋业有限公司毕节分厂", ORDER)
+    assert names_company(" 贵州华丽鞋业有限公司 ", "贵州华丽鞋业有限公司")
+    assert not names_company("浙江宁波某电子厂", ORDER)
+    assert not names_company("某厂分部", "某厂")  # a remainder under 4 characters names nothing
+    assert names_company("某厂", "某厂")  # equal after normalisation
