@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
+from laborcli.cli.app import main
 from laborcli.sheets.schema import load_schema
 from laborcli.training.companies import names_company
 from tests.conftest import Cli
@@ -242,3 +243,35 @@ def test_names_company() -> None:
     assert not names_company("浙江宁波某电子厂", ORDER)
     assert not names_company("某厂分部", "某厂")  # a remainder under 4 characters names nothing
     assert names_company("某厂", "某厂")  # equal after normalisation
+
+
+def test_review_decision_remembered_and_person_shows_training(cli: Cli, county: Path) -> None:
+    doc = cli.json("training", "--as-of", AS_OF)
+    rid = doc["review"][0]["record_id"]
+    assert _id("张丽") not in rid
+    r = cli("training", "link", rid, _id("张丽"))
+    assert r.exit_code == 0, r.output
+    doc = cli.json("training", "--as-of", AS_OF)
+    assert doc["links"] == {"id": 8, "evidence": 1, "decided": 1, "review": 0, "unlinked": 1}
+    # 张丽 is transferred every month: the linked record is employed after training.
+    assert doc["total"]["employed_after"] == 6
+    assert doc["total"]["persons"] == 10
+    # ... and shows on her page, as G's evidence-linked record shows on his.
+    page = cli.json("person", _id("张丽"), "--as-of", AS_OF)
+    assert [(t["name"], t["link"], t["employed_after"]) for t in page["training"]["records"]] == [
+        ("张莉", "decided", True)
+    ]
+    page = cli.json("person", _id("赵刚"), "--as-of", AS_OF)
+    assert [(t["link"], t["employed_on"]) for t in page["training"]["records"]] == [("evidence", "2026-02-28")]
+    # D: two records, each on its own window.
+    page = cli.json("person", _id("周四"), "--as-of", AS_OF)
+    assert [(t["course_type"], t["employed_after"]) for t in page["training"]["records"]] == [
+        ("农村实用技术培训", False),
+        ("职业技能培训", True),
+    ]
+    # Not this person after all: back to unlinked, and not proposed again.
+    r = cli("training", "link", rid, _id("张丽"), "--different")
+    assert r.exit_code == 0, r.output
+    doc = cli.json("training", "--as-of", AS_OF)
+    assert doc["links"] == {"id": 8, "evidence": 1, "decided": 0, "review": 0, "unlinked": 2}
+    assert main(["--db", cli.db, "training", "link", "nosuchrecord", _id("张丽")]) == 2

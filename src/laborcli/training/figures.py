@@ -76,6 +76,7 @@ class Outcome:
         """A record of `person`'s ``training`` and of the lists of docs/json.md#training."""
         r = self.record
         return {
+            "record_id": r.record_key,
             "source": r.source,
             "sheet": r.sheet,
             "row": r.row,
@@ -109,15 +110,17 @@ def _row_keys(conn: Connection, persons: Collection[str]) -> set[str]:
     return keys
 
 
-def _observed(conn: Connection, persons: set[str], as_of: dt.date) -> tuple[list[dt.date], dict[str, list[Observation]]]:
-    """The observation dates up to D and the observations of ``persons`` by person."""
+def observed_persons(conn: Connection, persons: set[str], as_of: dt.date) -> dict[str, list[Observation]]:
+    """The observations up to D of ``persons`` (canonical person keys), by person."""
+    if not persons:
+        return {}
     keys = _row_keys(conn, persons) if len(persons) <= _KEYS_IN_SQL else None
-    dates, people = observations(conn, as_of, keys)
+    _, people = observations(conn, as_of, keys)
     by: dict[str, list[Observation]] = {}
     for group in people:
         if group and group[0].pkey in persons:
             by.setdefault(group[0].pkey, []).extend(group)
-    return dates, by
+    return by
 
 
 def judge(
@@ -157,8 +160,7 @@ def outcomes(
     """Link and judge ``records`` as of D."""
     linked = link_records(conn, records, as_of, dedup, policy)
     persons = {lk.person_key for lk in linked.values() if lk.person_key}
-    _, observed = _observed(conn, persons, as_of) if persons else ([], {})
-    return judge(records, linked, observed, as_of, policy.window_months)
+    return judge(records, linked, observed_persons(conn, persons, as_of), as_of, policy.window_months)
 
 
 def _empty() -> dict[str, Any]:

@@ -172,3 +172,34 @@ def link_records(
         else:
             out[key] = Link("unlinked", None)
     return out
+
+
+def decide(conn: Connection, record_id: str, person: str, *, same: bool, source: str = "training link") -> str:
+    """`training link`: the records of ``record_id``'s person as typed are (``same``) or are
+    not the registry person with this ID or person key; returns the person key. A record
+    with a valid ID needs no decision; an unknown record or person is a usage error."""
+    from laborcli.errors import UsageError
+    from laborcli.i18n import pick
+    from laborcli.identity.keys import is_person_key
+    from laborcli.registry.tables import rows, training_records
+    from laborcli.sheets.idcard import normalise_id
+
+    t = training_records
+    got = conn.execute(sa.select(t.c.own_key, t.c.id_valid).where(t.c.record_key == record_id)).first()
+    if got is None:
+        raise UsageError(pick(f"没有编号为 {record_id} 的培训记录", f"no training record {record_id}"))
+    if got[1]:
+        raise UsageError(
+            pick(
+                f"培训记录 {record_id} 有有效身份证号码, 已按身份证号码对应到人, 无需核实",
+                f"training record {record_id} has a valid ID and is linked by it",
+            )
+        )
+    key = person if is_person_key(person) else verified_key(normalise_id(person))
+    key = canonical_map(conn).get(key, key)
+    if conn.execute(sa.select(rows.c.id).where(rows.c.person_key == key).limit(1)).first() is None:
+        canon = conn.execute(sa.select(links.c.person_key).where(links.c.canonical == key).limit(1)).first()
+        if canon is None:
+            raise UsageError(pick(f"数据库中没有此人: {person}", f"no such person in the registry: {person}"))
+    record_decision(conn, got[0], key, "same" if same else "different", source)
+    return key

@@ -54,9 +54,11 @@ def load_records(
     year: int | None = None,
     until: dt.date | None = None,
     own_keys: Collection[str] | None = None,
+    unverified: bool = False,
 ) -> list[TrainingRecord]:
     """Records ending in ``year`` (a record belongs to the year of its 结束日期) and on or
-    before ``until``; only those of ``own_keys`` when given. In a stable order."""
+    before ``until``; only those of ``own_keys`` when given, only those without a valid ID
+    with ``unverified``. In a stable order."""
     t = training_records
     q = sa.select(t, training_imports.c.file_name).join(training_imports, training_imports.c.id == t.c.import_id)
     if year is not None:
@@ -65,6 +67,8 @@ def load_records(
         q = q.where(t.c.end_date <= until)
     if own_keys is not None:
         q = q.where(t.c.own_key.in_(sorted(own_keys)))
+    if unverified:
+        q = q.where(t.c.id_valid == sa.false())
     q = q.order_by(t.c.end_date, t.c.id)
     out = []
     for r in conn.execute(q):

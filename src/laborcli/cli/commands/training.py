@@ -70,3 +70,25 @@ def import_(
     show_import(run, fmt, show_pii)
     if run.has_problems:
         raise typer.Exit(1)
+
+
+@app.command("link")
+def link(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(help="The record_id of a record left for review (training --format json).")],
+    person: Annotated[str, typer.Argument(help="The registry person's ID number (or person key).")],
+    different: Annotated[
+        bool, typer.Option("--different", help="The record is NOT this person (never proposed again).")
+    ] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Decide a record without a valid ID: it is this person (or, with --different, not);
+    the decision is remembered for every later run."""
+    from laborcli.cli.context import open_reg
+    from laborcli.cli.views.training import show_linked
+    from laborcli.training.linking import decide
+
+    st = state(ctx)
+    with open_reg(st).writing() as conn:
+        decide(conn, record, person, same=not different)
+    show_linked(record, not different, fmt)

@@ -13,8 +13,9 @@ from laborcli.cli.views.runs import show_run
 from laborcli.i18n import pick
 
 if TYPE_CHECKING:
-    from laborcli.training.figures import TrainingFigures
+    from laborcli.training.figures import Outcome, TrainingFigures
     from laborcli.training.importing import TrainingRun
+    from laborcli.training.person import PersonTraining
 
 KEYS = (
     "persons",
@@ -93,3 +94,54 @@ def show_import(run: TrainingRun, fmt: Format, show_pii: bool) -> None:
                 f"{added} training records added; {repeated} already known (not counted again)",
             )
         )
+
+
+def show_person_training(t: PersonTraining) -> None:
+    """A person's training records as a table (or one line when there are none)."""
+    d = t.as_of.isoformat()
+    if not t.outcomes:
+        out.print(pick(f"截至 {d} 无培训记录", f"No training record as of {d}"))
+        return
+
+    def outcome(o: Outcome) -> str:
+        if not o.closed:
+            return pick(f"观察期内 (至 {o.window_end.isoformat()})", f"in window (to {o.window_end.isoformat()})")
+        if o.placed:
+            return pick(f"订单企业就业 {o.placed_on}", f"placed with the order employer {o.placed_on}")
+        if o.employed:
+            return pick(f"已就业 {o.employed_on}", f"employed {o.employed_on}")
+        return pick("期内未就业", "not employed in the window")
+
+    rows = [
+        [
+            o.record.course_type,
+            o.record.trade or "",
+            o.record.institution or "",
+            f"{o.record.start or ''}～{o.record.end}",
+            {True: "是", False: "否", None: ""}[o.record.certificate],
+            o.record.order_employer or "",
+            outcome(o),
+            f"{o.record.source}:{o.record.row}",
+        ]
+        for o in t.outcomes
+    ]
+    out.print(
+        table(
+            pick(f"培训记录 (截至 {d}, 结业后 {t.months} 个月内)", f"Training as of {d} ({t.months}-month window)"),
+            ["培训类别", "工种", "培训机构", "起止日期", "证书", "订单企业", "结果", "来源:行"],
+            rows,
+        )
+    )
+
+
+def show_linked(record: str, same: bool, fmt: Format) -> None:
+    """What `training link` recorded (the person is not echoed: it may be an ID)."""
+    if fmt is Format.json:
+        print_json({"record_id": record, "decision": "same" if same else "different"})
+        return
+    out.print(
+        pick(
+            f"已记录: 培训记录 {record} {'是' if same else '不是'}此人",
+            f"recorded: training record {record} is {'' if same else 'not '}this person",
+        )
+    )
