@@ -275,3 +275,34 @@ def test_review_decision_remembered_and_person_shows_training(cli: Cli, county: 
     doc = cli.json("training", "--as-of", AS_OF)
     assert doc["links"] == {"id": 8, "evidence": 1, "decided": 0, "review": 0, "unlinked": 2}
     assert main(["--db", cli.db, "training", "link", "nosuchrecord", _id("张丽")]) == 2
+
+
+def test_training_payment_facts_off_by_default_then_two_amounts(cli: Cli, county: Path) -> None:
+    from laborcli.policy import DedupPolicy, TrainingPolicy
+    from laborcli.registry import open_registry
+    from laborcli.training.payment import trained_in, training_payment_facts
+
+    d = dt.date(2026, 6, 30)
+    reg = open_registry(cli.db)
+    try:
+        with reg.reading() as conn:
+            assert list(training_payment_facts(conn, 2026, d, DedupPolicy(), TrainingPolicy(), 3)) == []
+            on = TrainingPolicy(payment=True, payment_yuan={"职业技能培训": 1200, "岗前培训": 800})
+            facts = list(training_payment_facts(conn, 2026, d, DedupPolicy(), on, 3))
+            # E and F (岗前培训): spells from 31 March and 28 February, 3 and 4 months by
+            # 30 June; G (linked by name and birth date): from 28 February. A's spell from
+            # 30 April and D's from 31 May have not lasted 3 months; B's began after its window.
+            got = sorted((f.record.name, f.amount, f.spell.start, f.held) for f in facts)
+            assert got == [
+                ("吴五", 800, dt.date(2026, 3, 31), None),
+                ("赵刚", 1200, dt.date(2026, 2, 28), None),
+                ("郑六", 800, dt.date(2026, 2, 28), None),
+            ]
+            assert all(f.institution == "县职业技术学校" for f in facts)
+            assert len({f.subject for f in facts}) == 3
+            assert "县职业技术学校" in facts[0].explanation()
+            trained = trained_in(conn, {"id:" + _id("王一"), "id:" + _id("李二")}, ["电焊", "焊工"])
+            assert set(trained) == {"id:" + _id("王一"), "id:" + _id("李二")}
+            assert trained_in(conn, {"id:" + _id("王一")}, ["挖掘机"]) == {}
+    finally:
+        reg.close()
