@@ -175,7 +175,9 @@ def test_window_moves_with_as_of_and_policy(cli: Cli, county: Path, tmp_path: Pa
     # A window of 4 months takes in B's 31 May.
     pol = tmp_path / "policy.toml"
     pol.write_text("[training]\nwindow_months = 4\n", encoding="utf-8")
-    r = cli("--policy", str(pol), "training", "--as-of", "2026-06-30", "--by", "institution", "--format", "json")
+    r = cli(
+        "--policy", str(pol), "training", "--as-of", "2026-06-30", "--by", "institution", "--format", "json"
+    )
     assert r.exit_code == 0, r.output
     import json
 
@@ -193,7 +195,9 @@ def test_reimport_and_cumulative_roster_add_nothing(cli: Cli, county: Path, tmp_
     assert again["totals"]["records_added"] == 0
     # A cumulative roster: every earlier record (certificate now obtained by 李二) and one new.
     recs = _records()
-    recs[1] = _rec("李二", "职业技能培训", "2026-01-05", "2026-01-31", id_number=_id("李二"), certificate="是")
+    recs[1] = _rec(
+        "李二", "职业技能培训", "2026-01-05", "2026-01-31", id_number=_id("李二"), certificate="是"
+    )
     recs.append(_rec("王一", "特色工种培训", "2026-02-01", "2026-02-20", id_number=_id("王一")))
     cum = cli.json("training", "import", str(_roster(tmp_path / "培训花名册_累计.xlsx", recs)))
     f = cum["files"][0]
@@ -262,7 +266,9 @@ def test_review_decision_remembered_and_person_shows_training(cli: Cli, county: 
         ("张莉", "decided", True)
     ]
     page = cli.json("person", _id("赵刚"), "--as-of", AS_OF)
-    assert [(t["link"], t["employed_on"]) for t in page["training"]["records"]] == [("evidence", "2026-02-28")]
+    assert [(t["link"], t["employed_on"]) for t in page["training"]["records"]] == [
+        ("evidence", "2026-02-28")
+    ]
     # D: two records, each on its own window.
     page = cli.json("person", _id("周四"), "--as-of", AS_OF)
     assert [(t["course_type"], t["employed_after"]) for t in page["training"]["records"]] == [

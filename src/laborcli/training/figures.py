@@ -198,7 +198,9 @@ def figures_of(outs: Iterable[Outcome]) -> dict[str, Any]:
             f["placed_with_order_employer"] += 1 if o.placed else 0
     f["persons"] = len(persons)
     f["employed_after_rate"] = f["employed_after"] / closed if closed else None
-    f["placed_with_order_employer_rate"] = f["placed_with_order_employer"] / order_closed if order_closed else None
+    f["placed_with_order_employer_rate"] = (
+        f["placed_with_order_employer"] / order_closed if order_closed else None
+    )
     return f
 
 
@@ -248,7 +250,8 @@ class TrainingFigures:
             "total": self.total,
             "links": self.link_counts(),
             "review": [
-                {**o.as_json(mask), "candidates": [c.as_json(mask) for c in o.link.candidates]} for o in review
+                {**o.as_json(mask), "candidates": [c.as_json(mask) for c in o.link.candidates]}
+                for o in review
             ],
             "unlinked": [o.as_json(mask) for o in self.outcomes if o.link.how == "unlinked"],
         }

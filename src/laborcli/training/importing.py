@@ -94,7 +94,9 @@ def _records(rep: FileReport) -> list[dict[str, Any]]:
 def _known(conn: Connection, keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(keys), 500):
-        q = sa.select(training_records.c.record_key).where(training_records.c.record_key.in_(keys[i : i + 500]))
+        q = sa.select(training_records.c.record_key).where(
+            training_records.c.record_key.in_(keys[i : i + 500])
+        )
         found |= {r[0] for r in conn.execute(q)}
     return found
 

@@ -71,7 +71,9 @@ def canonical_map(conn: Connection) -> dict[str, str]:
 def decisions(conn: Connection) -> dict[str, list[tuple[str, str]]]:
     """Own key -> [(person key, same|different)] decided by a reviewer."""
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for r in conn.execute(sa.select(training_links.c.own_key, training_links.c.person_key, training_links.c.decision)):
+    for r in conn.execute(
+        sa.select(training_links.c.own_key, training_links.c.person_key, training_links.c.decision)
+    ):
         out[r[0]].append((r[1], r[2]))
     return out
 
@@ -174,7 +176,9 @@ def link_records(
     return out
 
 
-def decide(conn: Connection, record_id: str, person: str, *, same: bool, source: str = "training link") -> str:
+def decide(
+    conn: Connection, record_id: str, person: str, *, same: bool, source: str = "training link"
+) -> str:
     """`training link`: the records of ``record_id``'s person as typed are (``same``) or are
     not the registry person with this ID or person key; returns the person key. A record
     with a valid ID needs no decision; an unknown record or person is a usage error."""

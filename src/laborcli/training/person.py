@@ -47,7 +47,10 @@ def person_training(
 ) -> PersonTraining:
     """The training of the person with this ID or person key."""
     keys = person_keys(conn, ident)
-    names = {r[0] for r in conn.execute(sa.select(rows.c.name).where(rows.c.person_key.in_(sorted(keys))).distinct())}
+    names = {
+        r[0]
+        for r in conn.execute(sa.select(rows.c.name).where(rows.c.person_key.in_(sorted(keys))).distinct())
+    }
     sounds = {name_pinyin(n) for n in names if n}
     records = load_records(conn, own_keys=keys)
     records += [r for r in load_records(conn, unverified=True) if name_pinyin(r.name) in sounds]

@@ -60,7 +60,9 @@ def load_records(
     before ``until``; only those of ``own_keys`` when given, only those without a valid ID
     with ``unverified``. In a stable order."""
     t = training_records
-    q = sa.select(t, training_imports.c.file_name).join(training_imports, training_imports.c.id == t.c.import_id)
+    q = sa.select(t, training_imports.c.file_name).join(
+        training_imports, training_imports.c.id == t.c.import_id
+    )
     if year is not None:
         q = q.where(t.c.end_date >= dt.date(year, 1, 1), t.c.end_date <= dt.date(year, 12, 31))
     if until is not None:

@@ -18,9 +18,13 @@ app = typer.Typer(
 @app.callback(invoke_without_command=True)
 def training(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option("--year", help="Records ending in this year (default: D's year).")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Records ending in this year (default: D's year).")
+    ] = None,
     as_of: AsOf = None,
-    by: Annotated[TrainingBy, typer.Option("--by", help="Rows by course type, institution or place.")] = TrainingBy.type,
+    by: Annotated[
+        TrainingBy, typer.Option("--by", help="Rows by course type, institution or place.")
+    ] = TrainingBy.type,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,
 ) -> None:
@@ -75,7 +79,9 @@ def import_(
 @app.command("link")
 def link(
     ctx: typer.Context,
-    record: Annotated[str, typer.Argument(help="The record_id of a record left for review (training --format json).")],
+    record: Annotated[
+        str, typer.Argument(help="The record_id of a record left for review (training --format json).")
+    ],
     person: Annotated[str, typer.Argument(help="The registry person's ID number (or person key).")],
     different: Annotated[
         bool, typer.Option("--different", help="The record is NOT this person (never proposed again).")

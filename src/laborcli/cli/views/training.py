@@ -28,8 +28,24 @@ KEYS = (
     "placed_with_order_employer",
     "placed_with_order_employer_rate",
 )
-HEADS = ("人数", "人次", "取得证书", "观察期内", "培训后就业", "就业率", "订单培训", "订单企业就业", "订单就业率")
-BY_ZH = {"type": "培训类别", "institution": "培训机构", "county": "全县", "township": "乡镇", "village": "乡镇/村"}
+HEADS = (
+    "人数",
+    "人次",
+    "取得证书",
+    "观察期内",
+    "培训后就业",
+    "就业率",
+    "订单培训",
+    "订单企业就业",
+    "订单就业率",
+)
+BY_ZH = {
+    "type": "培训类别",
+    "institution": "培训机构",
+    "county": "全县",
+    "township": "乡镇",
+    "village": "乡镇/村",
+}
 
 
 def _cells(r: dict[str, Any]) -> list[object]:
@@ -82,7 +98,9 @@ def show_import(run: TrainingRun, fmt: Format, show_pii: bool) -> None:
         print_json(run.as_json(show_pii))
         for f in run.run.files:
             if f.status == "rejected":
-                err.print(f"[red]{escape(f.path)}: {escape(f.problems[-1].message if f.problems else '')}[/red]")
+                err.print(
+                    f"[red]{escape(f.path)}: {escape(f.problems[-1].message if f.problems else '')}[/red]"
+                )
         return
     show_run(run.run, fmt, show_pii)
     if fmt is Format.table:
@@ -105,7 +123,9 @@ def show_person_training(t: PersonTraining) -> None:
 
     def outcome(o: Outcome) -> str:
         if not o.closed:
-            return pick(f"观察期内 (至 {o.window_end.isoformat()})", f"in window (to {o.window_end.isoformat()})")
+            return pick(
+                f"观察期内 (至 {o.window_end.isoformat()})", f"in window (to {o.window_end.isoformat()})"
+            )
         if o.placed:
             return pick(f"订单企业就业 {o.placed_on}", f"placed with the order employer {o.placed_on}")
         if o.employed:
@@ -127,7 +147,10 @@ def show_person_training(t: PersonTraining) -> None:
     ]
     out.print(
         table(
-            pick(f"培训记录 (截至 {d}, 结业后 {t.months} 个月内)", f"Training as of {d} ({t.months}-month window)"),
+            pick(
+                f"培训记录 (截至 {d}, 结业后 {t.months} 个月内)",
+                f"Training as of {d} ({t.months}-month window)",
+            ),
             ["培训类别", "工种", "培训机构", "起止日期", "证书", "订单企业", "结果", "来源:行"],
             rows,
         )
