@@ -312,3 +312,34 @@ def test_training_payment_facts_off_by_default_then_two_amounts(cli: Cli, county
             assert trained_in(conn, {"id:" + _id("王一")}, ["挖掘机"]) == {}
     finally:
         reg.close()
+
+
+def test_template_and_annotated_copy_of_a_roster(cli_sqlite: Cli, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    blank = tmp_path / "培训花名册.xlsx"
+    assert cli_sqlite("template", "--kind", "training", "-o", str(blank)).exit_code == 0
+    ws = load_workbook(blank).worksheets[0]
+    assert [c.value for c in ws[1]] == list(T_HEADER.values())
+    dropdowns = [str(dv.formula1) for dv in ws.data_validations.dataValidation]
+    assert len(dropdowns) == 2  # 培训类别 and 是否取得证书
+    # Headers by alias, a course type by alias, and a bad row: the copy marks the cell.
+    wb = Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.append(["学员姓名", "身份证号", "培训类型", "培训单位", "开班日期", "结业日期", "订单单位"])
+    sheet.append(["王一", _id("王一"), "技能培训", "县职校", "2026-03-01", "2026-02-01", ""])
+    sheet.append(["李二", _id("李二"), "定向培训", "县职校", "2026-03-01", "2026-03-09", ORDER])
+    src = tmp_path / "花名册.xlsx"
+    wb.save(src)
+    out = tmp_path / "批注"
+    r = cli_sqlite("validate", "--kind", "training", str(src), "--annotate", str(out), "--format", "json")
+    assert r.exit_code == 1
+    import json
+
+    rep = json.loads(r.stdout)["files"][0]
+    assert (rep["rows_read"], rep["rows_rejected"]) == (2, 1)
+    assert [p["code"] for p in rep["problems"] if p["severity"] == "error"] == ["training-dates-reversed"]
+    copy = load_workbook(next(out.iterdir()))
+    marked = [c for ws2 in copy.worksheets for row in ws2.iter_rows() for c in row if c.comment]
+    assert any("结束日期早于开始日期" in (c.comment.text if c.comment else "") for c in marked)
