@@ -343,3 +343,18 @@ def test_template_and_annotated_copy_of_a_roster(cli_sqlite: Cli, tmp_path: Path
     copy = load_workbook(next(out.iterdir()))
     marked = [c for ws2 in copy.worksheets for row in ws2.iter_rows() for c in row if c.comment]
     assert any("结束日期早于开始日期" in (c.comment.text if c.comment else "") for c in marked)
+
+
+def test_many_trained_persons_are_filtered_in_sql_alike(
+    cli: Cli, county: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above a few thousand persons the keys go through a temporary table instead of the
+    statement: the same figures."""
+    import laborcli.training.figures as figures
+
+    few = cli.json("training", "--as-of", AS_OF, "--by", "village")
+    monkeypatch.setattr(figures, "_KEYS_IN_SQL", 0)
+    many = cli.json("training", "--as-of", AS_OF, "--by", "village")
+    assert many["rows"] == few["rows"] and many["total"] == few["total"]
+    assert [r["key"] for r in few["rows"]] == ["甲镇/一村"]
+    assert few["total"]["employed_after"] == 5

@@ -22,10 +22,11 @@ known of them), and is listed.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -33,8 +34,10 @@ from sqlalchemy.engine import Connection
 from laborcli.dates import month_end
 from laborcli.identity.privacy import Mask
 from laborcli.policy import DedupPolicy, TrainingPolicy
-from laborcli.registry.tables import links
+from laborcli.registry.tables import links, rows
+from laborcli.roster.state import drop_temporary
 from laborcli.tenure.months import add_months
+from laborcli.tenure.observations import Observations
 from laborcli.tenure.spells import Observation, observations
 from laborcli.training.companies import names_company
 from laborcli.training.linking import Link, link_records
@@ -111,7 +114,8 @@ def _row_keys(conn: Connection, persons: Collection[str]) -> set[str]:
 
 
 def observed_persons(conn: Connection, persons: set[str], as_of: dt.date) -> dict[str, list[Observation]]:
-    """The observations up to D of ``persons`` (canonical person keys), by person."""
+    """Every observation up to D of ``persons`` (canonical person keys), by person: for a
+    person's page and the payment's spells (a few persons)."""
     if not persons:
         return {}
     keys = _row_keys(conn, persons) if len(persons) <= _KEYS_IN_SQL else None
@@ -123,10 +127,80 @@ def observed_persons(conn: Connection, persons: set[str], as_of: dt.date) -> dic
     return by
 
 
+class Observed(Protocol):
+    """What judging a record reads of an observation."""
+
+    @property
+    def d(self) -> dt.date: ...
+    @property
+    def transferred(self) -> bool: ...
+    @property
+    def employer(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A transferred observation of a trained person at a month end of some window."""
+
+    d: dt.date
+    transferred: bool
+    employer: str | None
+
+
+def window_dates(records: Iterable[TrainingRecord], as_of: dt.date, months: int) -> list[dt.date]:
+    """The month ends that some record's window holds, up to D."""
+    ends = [r.end for r in records]
+    if not ends:
+        return []
+    last = min(as_of, max(add_months(e, months) for e in ends))
+    out = []
+    y, m = min(ends).year, min(ends).month
+    while (y, m) <= (last.year, last.month):
+        d = month_end(y, m)
+        if min(ends) < d <= last:
+            out.append(d)
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def transferred_at(conn: Connection, persons: set[str], dates: list[dt.date]) -> dict[str, list[Seen]]:
+    """The transferred observations of ``persons`` at ``dates``, by person: only those
+    rows are read, so a county's records are judged without streaming its history."""
+    by: dict[str, list[Seen]] = defaultdict(list)
+    if not persons or not dates:
+        return by
+    small = len(persons) <= _KEYS_IN_SQL
+    made: str | None = None
+    try:
+        if not small:
+            made = f"tmp_trained_{uuid.uuid4().hex[:10]}"
+            tmp = sa.Table(
+                made,
+                sa.MetaData(),
+                sa.Column("pkey", sa.String(64), primary_key=True),
+                prefixes=["TEMPORARY"],
+            )
+            tmp.create(conn)
+            conn.execute(tmp.insert(), [{"pkey": p} for p in sorted(persons)])
+        with Observations.kept(conn, dates, _row_keys(conn, persons) if small else None) as obs:
+            o = obs.select(rows.c.transferred, rows.c.employer).subquery("o")
+            wanted = o.c.pkey.in_(sa.select(tmp.c.pkey)) if made is not None else sa.true()
+            q = sa.select(o.c.d, o.c.pkey, o.c.employer).where(o.c.transferred == sa.true(), wanted)
+            for d, pkey, employer in conn.execute(q):
+                if pkey in persons:
+                    by[pkey].append(Seen(d, True, employer))
+    finally:
+        if made is not None:
+            drop_temporary(conn, made)
+    for seen in by.values():
+        seen.sort(key=lambda x: x.d)
+    return by
+
+
 def judge(
     records: Iterable[TrainingRecord],
     linked: dict[str, Link],
-    observed: dict[str, list[Observation]],
+    observed: Mapping[str, Sequence[Observed]],
     as_of: dt.date,
     months: int,
 ) -> list[Outcome]:
@@ -160,7 +234,9 @@ def outcomes(
     """Link and judge ``records`` as of D."""
     linked = link_records(conn, records, as_of, dedup, policy)
     persons = {lk.person_key for lk in linked.values() if lk.person_key}
-    return judge(records, linked, observed_persons(conn, persons, as_of), as_of, policy.window_months)
+    dates = window_dates(records, as_of, policy.window_months)
+    seen = transferred_at(conn, persons, dates)
+    return judge(records, linked, seen, as_of, policy.window_months)
 
 
 def _empty() -> dict[str, Any]:
