@@ -122,13 +122,19 @@ def store_file(conn: Connection, rep: FileReport, records: list[dict[str, Any]])
     fresh = [{**r, "import_id": import_id} for r in records if r["record_key"] not in known]
     if fresh:
         conn.execute(training_records.insert(), fresh)
-    for r in records:
-        if r["record_key"] in known:
-            conn.execute(
-                training_records.update()
-                .where(training_records.c.record_key == r["record_key"])
-                .values({k: (import_id if k == "import_id" else r[k]) for k in _UPDATABLE})
-            )
+    again = [
+        {"k": r["record_key"], **{f"v_{c}": (import_id if c == "import_id" else r[c]) for c in _UPDATABLE}}
+        for r in records
+        if r["record_key"] in known
+    ]
+    if again:  # one statement, many parameter sets: a cumulative roster repeats thousands
+        t = training_records
+        conn.execute(
+            t.update()
+            .where(t.c.record_key == sa.bindparam("k"))
+            .values({c: sa.bindparam(f"v_{c}") for c in _UPDATABLE}),
+            again,
+        )
     conn.execute(
         training_imports.update().where(training_imports.c.id == import_id).values(records_added=len(fresh))
     )
