@@ -358,3 +358,36 @@ def test_many_trained_persons_are_filtered_in_sql_alike(
     assert many["rows"] == few["rows"] and many["total"] == few["total"]
     assert [r["key"] for r in few["rows"]] == ["甲镇/一村"]
     assert few["total"]["employed_after"] == 5
+
+
+def test_review_workbook_decided_and_applied(cli: Cli, county: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    book = tmp_path / "待核实.xlsx"
+    r = cli("training", "--as-of", AS_OF, "--export-review", str(book))
+    assert r.exit_code == 0, r.output
+    wb = load_workbook(book)
+    ws = wb.worksheets[0]
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert all(_id("张丽") not in str(v) for row in values for v in row)  # masked, and no token shows it
+    names = [row[4] for row in values[1:]]
+    assert names == ["张莉", "张丽"]
+    candidate = next(i for i, row in enumerate(values, start=1) if row[4] == "张丽")
+    # A token typed over: refused, nothing recorded.
+    token = ws.cell(row=candidate, column=14).value
+    ws.cell(row=candidate, column=2).value = "是此人"
+    ws.cell(row=candidate, column=14).value = "0000000000000000"
+    bad = tmp_path / "改过.xlsx"
+    wb.save(bad)
+    doc = cli.json("training", "apply", str(bad), "--as-of", AS_OF)
+    assert (doc["recorded"], [p["code"] for p in doc["problems"]]) == (0, ["review-token-invalid"])
+    assert cli.json("training", "--as-of", AS_OF)["links"]["review"] == 1
+    ws.cell(row=candidate, column=14).value = token
+    good = tmp_path / "已核实.xlsx"
+    wb.save(good)
+    doc = cli.json("training", "apply", str(good), "--as-of", AS_OF)
+    assert (doc["recorded"], doc["unchanged"], doc["problems"]) == (1, 0, [])
+    again = cli.json("training", "apply", str(good), "--as-of", AS_OF)
+    assert (again["recorded"], again["unchanged"]) == (0, 1)
+    links = cli.json("training", "--as-of", AS_OF)["links"]
+    assert (links["decided"], links["review"]) == (1, 0)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii, Strict, TrainingBy
-from laborcli.cli.output import pii_notice, state, working
+from laborcli.cli.output import err, pii_notice, state, working
+from laborcli.errors import UsageError
+from laborcli.i18n import pick
+from laborcli.sheets.safe import writable_file
 
 app = typer.Typer(
     help="Training records (培训台账) and employment after training (培训一人、转移一人).",
@@ -25,6 +29,13 @@ def training(
     by: Annotated[
         TrainingBy, typer.Option("--by", help="Rows by course type, institution or place.")
     ] = TrainingBy.type,
+    export_review: Annotated[
+        Path | None,
+        typer.Option(
+            "--export-review",
+            help="Write the workbook of the records left for review (.xlsx), to decide with training apply.",
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,
 ) -> None:
@@ -32,17 +43,27 @@ def training(
     window and, for order training, placed with the order employer; with rates."""
     from laborcli.cli.context import open_reg, policy, reference_date
     from laborcli.cli.views.training import show_training
+    from laborcli.identity.privacy import Mask
     from laborcli.training.figures import training_figures
+    from laborcli.training.review import write_review
 
     if ctx.invoked_subcommand is not None:
         return
     st = state(ctx)
+    if export_review is not None:
+        writable_file(export_review)  # before the work, not after it
     pii_notice(show_pii)
     pol = policy(st)
     reg = open_reg(st)
     d = reference_date(st, reg, as_of)
     with working(st, "统计培训"), reg.reading() as conn:
         res = training_figures(conn, year or d.year, d, by.value, pol.dedup, pol.training)
+        if export_review is not None:
+            n = write_review(conn, res.outcomes, export_review, Mask(show_pii))
+            if not st.quiet:
+                err.print(
+                    pick(f"→ {export_review} ({n} 条待核实)", f"→ {export_review} ({n} records for review)")
+                )
     show_training(res, fmt, show_pii)
 
 
@@ -98,3 +119,31 @@ def link(
     with open_reg(st).writing() as conn:
         decide(conn, record, person, same=not different)
     show_linked(record, not different, fmt)
+
+
+@app.command("apply")
+def apply(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="The review workbook (training --export-review) with 判定 filled in.")
+    ],
+    as_of: AsOf = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Record the decisions of a review workbook (all or, on any error, none); they keep
+    applying in every later run."""
+    from laborcli.cli.context import open_reg, policy, reference_date
+    from laborcli.cli.views.dedup import show_applied
+    from laborcli.training.review import apply_review
+
+    st = state(ctx)
+    if not file.is_file():
+        raise UsageError(pick(f"文件不存在: {file}", f"no such file: {file}"))
+    pol = policy(st)
+    reg = open_reg(st)
+    d = reference_date(st, reg, as_of)
+    with reg.writing() as conn:
+        applied = apply_review(conn, file, d, pol.dedup, pol.training)
+    show_applied(applied, fmt, quiet=st.quiet)
+    if applied.errors:
+        raise typer.Exit(1)
