@@ -57,6 +57,7 @@ class SheetKind(StrEnum):
 
     village = "village"
     targets = "targets"
+    leaders = "leaders"
     training = "training"
 
 
@@ -105,7 +106,8 @@ KindOpt = Annotated[
     SheetKind | None,
     typer.Option(
         "--kind",
-        help="The kind of sheet: village (村花名册, the default), targets (年度任务表) or training (培训花名册); "
+        help="The kind of sheet: village (村花名册, the default), targets (年度任务表), leaders (带头能人数据库) "
+        "or training (培训花名册); "
         "--schema FILE of the same kind replaces the shipped one.",
     ),
 ]

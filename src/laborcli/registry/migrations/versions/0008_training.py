@@ -2,7 +2,7 @@
 without a valid ID.
 
 Revision ID: 0008
-Revises: 0005 (the integrator chains the parallel lanes' revisions)
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
