@@ -391,3 +391,48 @@ def test_review_workbook_decided_and_applied(cli: Cli, county: Path, tmp_path: P
     assert (again["recorded"], again["unchanged"]) == (0, 1)
     links = cli.json("training", "--as-of", AS_OF)["links"]
     assert (links["decided"], links["review"]) == (1, 0)
+
+
+def test_training_payment_through_the_subsidy_lines_paid_once(cli: Cli, county: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    assert not [
+        ln
+        for ln in cli.json("subsidy", "--year", "2026", "--as-of", AS_OF)["lines"]
+        if ln["rule"] == "training_payment"
+    ]
+    pol = tmp_path / "county.toml"
+    pol.write_text(
+        '[training]\npayment = true\npayment_yuan = { "职业技能培训" = 1200, "岗前培训" = 800 }\n',
+        encoding="utf-8",
+    )
+    args = ["--policy", str(pol), "subsidy", "--year", "2026", "--as-of", AS_OF, "--rule", "training_payment"]
+    doc = cli.json(*args)
+    got = sorted((ln["person"]["name"], ln["payee"], ln["amount"], ln["status"]) for ln in doc["lines"])
+    assert got == [
+        ("吴五", "县职业技术学校", 800, "due"),
+        ("赵刚", "县职业技术学校", 1200, "due"),
+        ("郑六", "县职业技术学校", 800, "due"),
+    ]
+    assert doc["totals"]["amount_due"] == 2800
+    # Paid once: finance marks 赵刚's line 已发放; it is paid, and never offered again.
+    zg = next(ln for ln in doc["lines"] if ln["person"]["name"] == "赵刚")
+    export = tmp_path / "补贴发放表.xlsx"
+    assert cli(*args, "--export", str(export)).exit_code == 0
+    wb = load_workbook(export)
+    ws = wb.worksheets[0]
+    head = next(i for i, r in enumerate(ws.iter_rows(values_only=True), start=1) if r and r[0] == "编号")
+    headers = [c.value for c in ws[head]]
+    for row in ws.iter_rows(min_row=head + 1):
+        if row[0].value == zg["line_id"]:
+            row[headers.index("发放状态")].value = "已发放"
+            row[headers.index("发放日期")].value = dt.date(2026, 7, 5)
+    returned = tmp_path / "returned.xlsx"
+    wb.save(returned)
+    assert cli.json("--policy", str(pol), "subsidy", "record", str(returned))["recorded"] == 1
+    # The cumulative roster imported again changes nothing: the same record, the same line.
+    assert cli("training", "import", str(county)).exit_code == 0
+    after = cli.json(*args)
+    lines = {ln["line_id"]: ln for ln in after["lines"]}
+    assert len(lines) == 3 and lines[zg["line_id"]]["status"] == "paid"
+    assert (after["totals"]["paid"], after["totals"]["due"], after["totals"]["amount_due"]) == (1, 2, 1600)
