@@ -7,13 +7,14 @@ from typing import Annotated
 
 import typer
 
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii, Strict, TrainingBy
 from laborcli.cli.output import err, pii_notice, state, working
 from laborcli.errors import UsageError
 from laborcli.i18n import pick
 from laborcli.sheets.safe import writable_file
 
-app = typer.Typer(
+app = LaborTyper(
     help="Training records (培训台账) and employment after training (培训一人、转移一人).",
     invoke_without_command=True,
 )
@@ -33,6 +34,7 @@ def training(
         Path | None,
         typer.Option(
             "--export-review",
+            metavar="FILE.xlsx",
             help="Write the workbook of the records left for review (.xlsx), to decide with training apply.",
         ),
     ] = None,
@@ -70,7 +72,10 @@ def training(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs of training rosters.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="FILES_OR_FOLDERS", help="Files, folders or globs of training rosters."),
+    ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report, write nothing.")] = False,
     strict: Strict = False,
     fmt: FormatOpt = Format.table,
