@@ -2,9 +2,10 @@
 
     python scripts/make_sample_data.py
 
-Three townships, twelve villages, 2,000 persons, the sheets of 2026-10 and 2026-11 and
-the 2026 targets, written by ``laborcli.sample.generate_county`` with a fixed seed, so running this
-again gives the same bytes. The seed is one under which every kind of fault and of
+Three townships, twelve villages, 2,000 persons, the sheets of six months (2026-06 to
+2026-11: enough history for `retention` and `income`) and the 2026 targets, written by
+``laborcli.sample.generate_county`` with a fixed seed, so running this again gives the
+same bytes. The seed is one under which every kind of fault and of
 duplicate occurs at least once; the script refuses to write a county that lacks one
 (after a change to the generator, try the next seeds). ``sample_data/README.md`` is the
 answer key: what importing each month must report.
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "sample_data"
 SEED = 37
 PERSONS = 2000
-MONTHS = ["2026-10", "2026-11"]
+MONTHS = ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
 
 
 def generate(out: Path) -> CountySummary:
@@ -54,8 +55,10 @@ def readme(s: CountySummary) -> str:
         f"`{s.targets_file}`。",
         "",
         "```sh",
-        "laborcli import sample_data/2026-10 sample_data/2026-11",
+        "laborcli import sample_data/2026-*",
         "laborcli rates --as-of 2026-11-30",
+        "laborcli retention --as-of 2026-11-30 --by township",
+        "laborcli income --as-of 2026-11-30 --by township",
         f"laborcli targets import sample_data/{s.targets_file} --year {s.targets_year}",
         "laborcli rank --week 2026-W48",
         "laborcli households --as-of 2026-11-30 --zero-employment",
