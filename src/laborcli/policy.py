@@ -167,6 +167,23 @@ class MatchingPolicy(BaseModel):
     trades_file: str = ""
 
 
+class TrainingPolicy(BaseModel):
+    """Training records and what they led to (docs/programmes.md "Training"): the outcome
+    window after 结束日期, how a record without a valid ID is linked to a person, and the
+    training payment (off unless the county turns it on, with an amount per course type)."""
+
+    model_config = _STRICT
+    window_months: int = Field(default=3, ge=1, le=120)
+    # Scores of the dedup evidence (the [dedup] weights) between a record without a valid
+    # ID and a registry row: at least ``link_certain`` for one person only links it; at
+    # least ``link_review`` (or two persons at ``link_certain``) leaves it for review.
+    link_certain: float = 6.5
+    link_review: float = 5.0
+    payment: bool = False
+    # Yuan per record, by course type (培训类别 as the roster's vocabulary names it).
+    payment_yuan: dict[str, int] = Field(default_factory=dict)
+
+
 class Policy(BaseModel):
     """The county policy file."""
 
@@ -180,6 +197,7 @@ class Policy(BaseModel):
     income: IncomePolicy = IncomePolicy()
     honours: HonoursPolicy = HonoursPolicy()
     matching: MatchingPolicy = MatchingPolicy()
+    training: TrainingPolicy = TrainingPolicy()
 
 
 def default_policy_path() -> Path:

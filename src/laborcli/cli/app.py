@@ -33,6 +33,7 @@ from laborcli.cli.commands import (
     subsidy,
     targets,
     template,
+    training,
     validate,
 )
 from laborcli.cli.help import LaborTyper
@@ -115,6 +116,7 @@ app.add_typer(leaders.app, name="leaders")
 app.add_typer(subsidy.app, name="subsidy")
 app.add_typer(demand.app, name="demand")
 app.add_typer(match.app, name="match")
+app.add_typer(training.app, name="training")
 
 
 def main(argv: list[str] | None = None, *, gc_paused: bool = False) -> int:

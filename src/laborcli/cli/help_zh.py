@@ -42,10 +42,6 @@ ZH: dict[str, str] = {
     "Township for sheets without a 乡镇 column.": "没有“乡镇”列的表所属的乡镇。",
     "Village for sheets without a 村(社区) column.": "没有“村(社区)”列的表所属的村 (社区)。",
     "Treat warnings as errors.": "把警告当作错误。",
-    "The kind of sheet: village (村花名册, the default) or targets (年度任务表); "
-    "--schema FILE of the same kind replaces the shipped one.": (
-        "表的种类: village (村花名册, 默认) 或 targets (年度任务表); 同种类的 --schema 文件代替自带的定义。"
-    ),
     "Show every column of the table, however wide the terminal.": "显示表格的全部列, 不论终端多宽。",
     "Also write the table to a print-ready .xlsx workbook with Chinese headers.": (
         "同时把表格写入可直接打印的 .xlsx 工作簿 (中文表头)。"
@@ -136,11 +132,6 @@ ZH: dict[str, str] = {
     "Take a recorded line out of the ledger (a correction), keeping what it was and why.": (
         "把已记录的一条明细移出台账 (更正), 保留原内容和原因。"
     ),
-    "The kind of sheet: village (村花名册, the default) targets (年度任务表) or leaders (带头能人数据库); "
-    "--schema FILE of the same kind replaces the shipped one.": (
-        "表的种类: village (村花名册, 默认)、targets (年度任务表) 或 leaders (带头能人数据库); "
-        "同种类的 --schema 文件代替自带的定义。"
-    ),
     "The payment workbook returned by finance.": "财务退回的发放工作簿。",
     "The 编号 of a recorded line.": "已记录明细的编号。",
     "Why (not): an ID or person key, or a household as 乡镇/村/户编号.": (
@@ -222,10 +213,11 @@ ZH: dict[str, str] = {
     "Why (recorded in the purge log).": "删除原因 (记入删除日志)。",
     "Do not ask for confirmation.": "不再询问确认。",
     # --- demand and match (issue 21)
-    "The kind of sheet: village (村花名册, the default) targets (年度任务表), leaders (带头能人数据库) "
-    "or demand (企业用工需求登记表); --schema FILE of the same kind replaces the shipped one.": (
-        "表的种类: village (村花名册, 默认)、targets (年度任务表)、leaders (带头能人数据库) 或 demand "
-        "(企业用工需求登记表); 同种类的 --schema 文件代替自带的定义。"
+    "The kind of sheet: village (村花名册, the default), targets (年度任务表), leaders (带头能人数据库), "
+    "demand (企业用工需求登记表) or training (培训花名册); "
+    "--schema FILE of the same kind replaces the shipped one.": (
+        "表的种类: village (村花名册, 默认)、targets (年度任务表)、leaders (带头能人数据库)、"
+        "demand (企业用工需求登记表) 或 training (培训花名册); 同种类的 --schema 文件代替自带的定义。"
     ),
     "Employer demand (企业用工需求): openings, placements, fill rates.": "企业用工需求: 岗位、已上岗人数、到岗率。",
     "List the demands with their openings, placements and fill rates, per company and county.": (
@@ -252,4 +244,40 @@ ZH: dict[str, str] = {
     "VILLAGE": "村",
     "ID": "身份证号码",
     "FILE_OR_FOLDER": "文件或文件夹",
+    # --- training (培训花名册, issue 22)
+    "Every imported row about one person: which file, which row, what changed; then their\n"
+    "job spells and labour income in the year as of --as-of, and their training records.": (
+        "一个人导入过的每一行: 哪个文件、哪一行、改了什么; 然后是截至 --as-of 的就业经历和当年务工收入, 以及培训记录。"
+    ),
+    "Training records (培训台账) and employment after training (培训一人、转移一人).": (
+        "培训台账与培训后就业 (培训一人、转移一人)。"
+    ),
+    "Persons trained and person-times, certificates, employed after training within the\n"
+    "window and, for order training, placed with the order employer; with rates.": (
+        "培训人数和人次、取得证书数、结业后观察期内就业人次, 订单培训在订单企业就业人次, 以及各项比率。"
+    ),
+    "Records ending in this year (default: D's year).": "结束日期在此年份的记录 (默认为 --as-of 所在年份)。",
+    "Rows by course type, institution or place.": "按培训类别、培训机构或地区分行。",
+    "Write the workbook of the records left for review (.xlsx), to decide with training apply.": (
+        "导出待核实培训记录的核实表 (.xlsx), 填好后用 training apply 登记。"
+    ),
+    "Import training rosters; rows with errors are rejected and listed, the others kept,\n"
+    "and a record already imported (same person, type, institution and dates) is kept once.": (
+        "导入培训花名册: 有错误的行拒收并列出, 其余导入; 已导入的记录 (同一人、类别、机构和起止日期) 只保留一条。"
+    ),
+    "Files, folders or globs of training rosters.": "培训花名册文件、文件夹或通配符。",
+    "Decide a record without a valid ID: it is this person (or, with --different, not);\n"
+    "the decision is remembered for every later run.": (
+        "判定一条无有效身份证号码的培训记录: 是此人 (加 --different 则不是); 判定长期有效。"
+    ),
+    "The record_id of a record left for review (training --format json).": (
+        "待核实记录的 record_id (见 training --format json)。"
+    ),
+    "The registry person's ID number (or person key).": "数据库中此人的身份证号码 (或人员键)。",
+    "The record is NOT this person (never proposed again).": "该记录不是此人 (不再提示)。",
+    "Record the decisions of a review workbook (all or, on any error, none); they keep\n"
+    "applying in every later run.": "登记核实表中的判定 (全部登记, 有任何错误则一条都不登记); 判定长期有效。",
+    "The review workbook (training --export-review) with 判定 filled in.": (
+        "填好 判定 的核实表 (training --export-review 导出)。"
+    ),
 }

@@ -63,6 +63,17 @@ class SheetKind(StrEnum):
     targets = "targets"
     leaders = "leaders"
     demand = "demand"
+    training = "training"
+
+
+class TrainingBy(StrEnum):
+    """The rows of `training --by`."""
+
+    type = "type"
+    institution = "institution"
+    county = "county"
+    township = "township"
+    village = "village"
 
 
 class SheetFormat(StrEnum):
@@ -105,8 +116,8 @@ KindOpt = Annotated[
     SheetKind | None,
     typer.Option(
         "--kind",
-        help="The kind of sheet: village (村花名册, the default) targets (年度任务表), leaders (带头能人数据库) "
-        "or demand (企业用工需求登记表); "
+        help="The kind of sheet: village (村花名册, the default), targets (年度任务表), leaders (带头能人数据库), "
+        "demand (企业用工需求登记表) or training (培训花名册); "
         "--schema FILE of the same kind replaces the shipped one.",
     ),
 ]

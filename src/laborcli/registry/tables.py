@@ -373,3 +373,62 @@ answers = sa.Table(
     sa.Column("recorded_at", sa.DateTime, nullable=False),
     sa.Index("ix_answers_demand", "demand_id"),
 )
+
+# Training rosters (培训花名册, docs/programmes.md "Training"): each file read, and each
+# record once (``record_key``: person, 培训类别, 培训机构 and both dates), whichever file
+# last listed it.
+training_imports = sa.Table(
+    "training_imports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("rows_imported", sa.Integer, nullable=False),
+    sa.Column("rows_rejected", sa.Integer, nullable=False),
+    sa.Column("warnings", sa.Integer, nullable=False),
+    sa.Column("records_added", sa.Integer, nullable=False),
+    sa.Column("imported_at", sa.DateTime, nullable=False),
+    sa.Column("tool_version", sa.String(32), nullable=False),
+)
+
+training_records = sa.Table(
+    "training_records",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("record_key", sa.String(32), nullable=False, unique=True),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("training_imports.id"), nullable=False),
+    sa.Column("sheet", sa.Text, nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    sa.Column("own_key", sa.String(64), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("id_raw", sa.Text),
+    sa.Column("id_number", sa.Text),
+    sa.Column("id_valid", sa.Boolean, nullable=False),
+    sa.Column("township", sa.Text, nullable=False),
+    sa.Column("village", sa.Text, nullable=False),
+    sa.Column("course_type", sa.Text, nullable=False),
+    sa.Column("trade", sa.Text),
+    sa.Column("institution", sa.Text),
+    sa.Column("start_date", sa.Date),
+    sa.Column("end_date", sa.Date, nullable=False),
+    sa.Column("certificate", sa.Boolean),
+    sa.Column("order_employer", sa.Text),
+    sa.Column("birth_date", sa.Date),
+    sa.Column("phone", sa.Text),
+    sa.Index("ix_training_records_end", "end_date"),
+    sa.Index("ix_training_records_own", "own_key"),
+)
+
+# A reviewer's decision on a record without a valid ID (the record's own key): the person
+# it is (``same``) or is not (``different``), remembered across runs.
+training_links = sa.Table(
+    "training_links",
+    metadata,
+    sa.Column("own_key", sa.String(64), primary_key=True),
+    sa.Column("person_key", sa.String(64), primary_key=True),
+    sa.Column("decision", sa.String(16), nullable=False),
+    sa.Column("decided_at", sa.DateTime, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+)

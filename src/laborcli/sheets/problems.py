@@ -88,6 +88,10 @@ class ProblemCode(StrEnum):
     MATCH_PROPOSAL_UNKNOWN = "match-proposal-unknown"
     MATCH_ANSWER_UNKNOWN = "match-answer-unknown"
     MATCH_ANSWER_CONFLICT = "match-answer-conflict"
+    # training rosters (培训花名册, issue 22)
+    TRAINING_TYPE_UNKNOWN = "training-type-unknown"
+    TRAINING_DATES_REVERSED = "training-dates-reversed"
+    TRAINING_REPEATED = "training-repeated"
 
 
 P = ProblemCode
@@ -642,6 +646,34 @@ _CODES: list[Code] = [
         "one 编号 has two different answers",
         "每个编号只保留一个反馈",
         "keep one answer per 编号",
+    ),
+    # --- training rosters (培训花名册, `training import`)
+    Code(
+        P.TRAINING_TYPE_UNKNOWN,
+        "error",
+        "培训类别不在规定的取值中",
+        "the course type is not one of the list",
+        "请改为: 特色工种培训、职业技能培训、农村实用技术培训、岗前培训 (订单培训、定向培训填岗前培训)",
+        "use 特色工种培训, 职业技能培训, 农村实用技术培训 or 岗前培训",
+    ),
+    Code(
+        P.TRAINING_DATES_REVERSED,
+        "error",
+        "结束日期早于开始日期",
+        "the end date is before the start date",
+        "请核对开始日期和结束日期",
+        "check the start and end dates",
+        level="row",
+    ),
+    Code(
+        P.TRAINING_REPEATED,
+        "warning",
+        "同一培训记录 (同一人、培训类别、培训机构和起止日期) 在本表中出现多次, 只计一次",
+        "the same training record (person, course type, institution and dates) appears more "
+        "than once in the sheet; counted once",
+        "请删除重复的行",
+        "remove the duplicate row",
+        level="row",
     ),
 ]
 

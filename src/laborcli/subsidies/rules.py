@@ -443,6 +443,41 @@ def leader_award(ctx: Context) -> list[Line]:
     return out
 
 
+def training_payment(ctx: Context) -> list[Line]:
+    """培训补贴 (off by default): one line per training record whose trainee reached stable
+    employment in a spell that started within the outcome window, to its institution
+    (the facts: laborcli.training.payment; amounts per course type: policy [training])."""
+    from laborcli.identity.keys import id_of
+    from laborcli.training.payment import training_payment_facts
+
+    pol = ctx.policy
+    out = []
+    for f in training_payment_facts(
+        ctx.conn, ctx.year, ctx.as_of, pol.dedup, pol.training, pol.tenure.stable_months
+    ):
+        r, held = f.record, [f.held] if f.held else []
+        text = f.explanation() + ("; 暂缓: " + "; ".join(held) if held else "")
+        out.append(
+            Line(
+                line_id=ctx.line_id("training_payment", str(ctx.year), f.subject),
+                rule="training_payment",
+                year=ctx.year,
+                payee=f.institution or "未填写培训机构",
+                amount=f.amount,
+                status="held" if held else "due",
+                person={"name": r.name, "id_number": id_of(f.person_key) or r.id_number},
+                household_id=None,
+                township=r.township or None,
+                village=r.village or None,
+                explanation=text,
+                sources=[{"source": r.source, "sheet": r.sheet, "row": r.row}]
+                + [_src(o) for o in f.spell.observations],
+                held=held,
+            )
+        )
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One subsidy rule: on when the policy says so."""
@@ -462,6 +497,7 @@ RULES: dict[str, Rule] = {
             household_income_award,
         ),
         Rule("leader_award", lambda p: p.subsidies.leader_award.enabled, leader_award),
+        Rule("training_payment", lambda p: p.training.payment, training_payment),
     )
 }
 

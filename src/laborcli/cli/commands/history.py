@@ -24,11 +24,12 @@ def person(
     show_pii: ShowPii = False,
 ) -> None:
     """Every imported row about one person: which file, which row, what changed; then their
-    job spells and labour income in the year as of --as-of."""
+    job spells and labour income in the year as of --as-of, and their training records."""
     from laborcli.cli.context import open_reg, policy, reference_date
     from laborcli.cli.views.history import show_entries
     from laborcli.roster.history import person_history
     from laborcli.tenure.person import person_tenure
+    from laborcli.training.person import person_training
 
     pii_notice(show_pii)
     st = state(ctx)
@@ -40,7 +41,8 @@ def person(
         tenure = person_tenure(
             conn, ident, d, pol.tenure.stable_months, income_max=pol.income.max_monthly_yuan
         )
-    show_entries(pick("个人档案", "Person"), entries, Mask(show_pii), fmt, tenure)
+        trained = person_training(conn, ident, d, pol.dedup, pol.training)
+    show_entries(pick("个人档案", "Person"), entries, Mask(show_pii), fmt, tenure, training=trained)
 
 
 @app.command("household")

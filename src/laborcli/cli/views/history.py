@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from laborcli.roster.history import Entry
     from laborcli.tenure.income import HouseholdIncome
     from laborcli.tenure.person import PersonTenure
+    from laborcli.training.person import PersonTraining
 
 CSV_HEAD = [
     "as_of",
@@ -35,6 +36,7 @@ def show_entries(
     fmt: Format,
     tenure: PersonTenure | None = None,
     households: list[HouseholdIncome] | None = None,
+    training: PersonTraining | None = None,
 ) -> None:
     """The entries, oldest first, in the asked format on stdout (a person's spells and
     income, or a household's income per capita, after them in the table and the JSON)."""
@@ -44,6 +46,8 @@ def show_entries(
             doc.update(tenure.as_json())
         if households is not None:
             doc["income"] = [h.as_json() for h in households]
+        if training is not None:
+            doc["training"] = training.as_json(mask)
         print_json(doc)
     elif fmt is Format.csv:
         print_csv(CSV_HEAD, [_csv_row(e, mask) for e in entries])
@@ -61,6 +65,10 @@ def show_entries(
             show_tenure(tenure)
         if households is not None:
             show_household_income(households)
+        if training is not None:
+            from laborcli.cli.views.training import show_person_training
+
+            show_person_training(training)
 
 
 def entry_json(e: Entry, mask: Mask) -> dict[str, Any]:
