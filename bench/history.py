@@ -29,6 +29,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BEGIN = "<!-- bench/history.py: begin -->"
@@ -161,6 +162,27 @@ def sqlite_registries(
     return short, full, log
 
 
+def copy_table(sqlite_db: Path, pg: Any, schema: str, table: str, names: str) -> int:
+    """Stream one table from SQLite into PostgreSQL through the two shells; rows copied."""
+    env = {**os.environ, "PGOPTIONS": f"-csearch_path={schema}"}
+    psql = ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-h", pg.host or "127.0.0.1", "-p", str(pg.port or 5432)]
+    psql += ["-U", pg.username or "postgres", "-d", pg.database or "postgres"]
+    out = subprocess.Popen(
+        ["sqlite3", "-csv", str(sqlite_db), f"SELECT {names} FROM {table}"], stdout=subprocess.PIPE
+    )
+    r = subprocess.run(
+        [*psql, "-c", f"\\copy {table} ({names}) FROM STDIN WITH (FORMAT csv)"],
+        stdin=out.stdout,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if out.wait() != 0 or r.returncode != 0:
+        raise SystemExit(f"copying {table} failed: {r.stderr[-2000:]}")
+    with sqlite3.connect(sqlite_db) as src:
+        return int(src.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
 def pg_registry(sqlite_db: Path, data: Path, base: str, schema: str) -> tuple[str, list[str]]:
     """A PostgreSQL schema holding what the SQLite registry of every month holds.
 
@@ -187,11 +209,8 @@ def pg_registry(sqlite_db: Path, data: Path, base: str, schema: str) -> tuple[st
     print(f"PostgreSQL: schema {schema} from {sqlite_db.name}", flush=True)
     subprocess.run([laborcli(), "-q", "--db", url, "db", "upgrade"], check=True, stdout=subprocess.DEVNULL)
     eng = sa.create_engine(url)
-    src = sqlite3.connect(sqlite_db)
-    with eng.begin() as c:
-        raw = c.connection.dbapi_connection
-        assert raw is not None
-        cur = raw.cursor()
+    pg = sa.make_url(base)
+    with eng.connect() as c:
         for table in metadata.sorted_tables:
             if table.name == "meta":  # the schema's own keys, written by the upgrade
                 continue
@@ -213,22 +232,11 @@ def pg_registry(sqlite_db: Path, data: Path, base: str, schema: str) -> tuple[st
             for name in extra:
                 c.exec_driver_sql(f'DROP INDEX "{name}"')
             cols = [col.name for col in table.columns]
-            conv = []
-            for col in table.columns:
-                if isinstance(col.type, sa.Boolean):
-                    conv.append(lambda v: None if v is None else bool(v))
-                elif isinstance(col.type, sa.DateTime):
-                    conv.append(lambda v: None if v is None else dt.datetime.fromisoformat(v))
-                elif isinstance(col.type, sa.Date):
-                    conv.append(lambda v: None if v is None else dt.date.fromisoformat(v))
-                else:
-                    conv.append(lambda v: v)
             names = ", ".join(f'"{n}"' for n in cols)
-            n = 0
-            with cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-                for r in src.execute(f"SELECT {names} FROM {table.name}"):
-                    copy.write_row([f(v) for f, v in zip(conv, r, strict=True)])
-                    n += 1
+            # The sqlite3 and psql shells stream CSV from one to the other (booleans as 0/1,
+            # dates as ISO text, NULL as an empty field, all of which PostgreSQL reads).
+            c.commit()
+            n = copy_table(sqlite_db, pg, schema, table.name, names)
             for name in extra:
                 c.exec_driver_sql(defs[name])
             if "id" in cols and n:
@@ -236,13 +244,13 @@ def pg_registry(sqlite_db: Path, data: Path, base: str, schema: str) -> tuple[st
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                     f"(SELECT MAX(id) FROM {table.name}))"
                 )
+            c.commit()
             log.append(f"copied {table.name}: {n:,} rows")
             print(f"  {log[-1]}", flush=True)
     with eng.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
         for table in metadata.sorted_tables:  # this schema's tables only, not the database's
             c.exec_driver_sql(f"ANALYZE {table.name}")
     eng.dispose()
-    src.close()
     log.append(f"copied in {time.perf_counter() - t0:.0f} s")
     marker.write_text("ok")
     return url, log

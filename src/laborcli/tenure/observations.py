@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -227,9 +227,12 @@ def _winners(
 
 
 @contextmanager
-def state_table(conn: Connection, d: dt.date, ages: LabourForceAges) -> Iterator[sa.Table]:
-    """The current state at ``d`` (one row per person) as a temporary table indexed by
-    person: place, household, status, income, and whether in the labour force at ``d``."""
+def state_table(
+    conn: Connection, d: dt.date, ages: LabourForceAges, index: Sequence[str] = ("pkey",)
+) -> Iterator[sa.Table]:
+    """The current state at ``d`` (one row per person) as a temporary table indexed on
+    ``index`` (by person unless told): place, household, status, income, and whether in
+    the labour force at ``d``."""
     name = f"tmp_state_{uuid.uuid4().hex[:12]}"
     with CurrentState.kept(conn, d) as state:
         q = (
@@ -252,7 +255,7 @@ def state_table(conn: Connection, d: dt.date, ages: LabourForceAges) -> Iterator
         into = q.into(name, temporary=True)
         conn.execute(into)
         try:
-            conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} (pkey)")
+            conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} ({', '.join(index)})")
             yield into.table
         finally:
             drop_temporary(conn, name)
