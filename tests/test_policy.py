@@ -48,10 +48,10 @@ def test_a_policy_file_may_leave_sections_out(tmp_path: Path) -> None:
 
 
 def test_misspelt_key_inside_a_section_is_refused_naming_key_and_file(tmp_path: Path) -> None:
-    p = _policy(tmp_path, _shipped_with("organised_placement_yuan = 200", "organised_placment_yuan = 500"))
+    p = _policy(tmp_path, _shipped_with("min_months = 3", "min_month = 6"))
     msg = _refusal(p)
-    assert str(p) in msg and "subsidies.organised_placment_yuan" in msg
-    assert "did you mean organised_placement_yuan" in msg
+    assert str(p) in msg and "subsidies.organised_placement.min_month" in msg
+    assert "did you mean min_months" in msg
 
 
 def test_unknown_key_at_the_top_level_is_refused(tmp_path: Path) -> None:
@@ -61,7 +61,7 @@ def test_unknown_key_at_the_top_level_is_refused(tmp_path: Path) -> None:
 
 
 def test_unknown_section_is_refused(tmp_path: Path) -> None:
-    msg = _refusal(_policy(tmp_path, "[subsidy]\norganised_placement_yuan = 200\n"))
+    msg = _refusal(_policy(tmp_path, "[subsidy.organised_placement]\nyuan = 200\n"))
     assert "unknown key subsidy" in msg and "did you mean subsidies" in msg
 
 
@@ -85,9 +85,22 @@ def test_a_whole_number_is_a_valid_weight(tmp_path: Path) -> None:
     assert load_policy(_policy(tmp_path, "[dedup]\nprobable = 7\n")).dedup.probable == 7.0
 
 
-def test_subsidies_are_checked_though_nothing_reads_them_yet(tmp_path: Path) -> None:
-    msg = _refusal(_policy(tmp_path, '[subsidies]\nleader_award_min_yuan = "10000"\n'))
-    assert "subsidies.leader_award_min_yuan must be a whole number" in msg
+def test_subsidy_rules_are_checked_strictly(tmp_path: Path) -> None:
+    msg = _refusal(_policy(tmp_path, '[subsidies.leader_award]\ntiers = [{people = 30, yuan = "10000"}]\n'))
+    assert "subsidies.leader_award.tiers.0.yuan must be a whole number" in msg
+    msg = _refusal(_policy(tmp_path, '[subsidies.organised_placement]\nenabled = "yes"\n'))
+    assert "subsidies.organised_placement.enabled must be true or false" in msg
+
+
+def test_a_county_variant_is_a_policy_edit(tmp_path: Path) -> None:
+    text = (
+        "[subsidies.organised_placement]\nyuan = 300\nmin_months = 6\n"
+        "[subsidies.leader_award]\ntiers = [{people = 50, yuan = 15000}]\n"
+    )
+    pol = load_policy(_policy(tmp_path, text))
+    assert (pol.subsidies.organised_placement.yuan, pol.subsidies.organised_placement.min_months) == (300, 6)
+    assert [(t.people, t.yuan) for t in pol.subsidies.leader_award.tiers] == [(50, 15000)]
+    assert pol.subsidies.household_income_award == Policy().subsidies.household_income_award
 
 
 def test_every_problem_beyond_the_first_is_counted(tmp_path: Path) -> None:
@@ -104,6 +117,7 @@ def test_file_that_is_not_toml_or_missing_is_refused(tmp_path: Path) -> None:
     ("text", "says"),
     [
         ("[subsidies]\norganised_placment_yuan = 500\n", "unknown key subsidies.organised_placment_yuan"),
+        ("[subsidies.organised_placement]\nyuan_ = 500\n", "unknown key subsidies.organised_placement.yuan_"),
         ("organised_placement_yuan = 500\n", "unknown key organised_placement_yuan"),
         ('[ranking]\ntop = "10"\n', "ranking.top must be a whole number"),
     ],

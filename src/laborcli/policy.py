@@ -47,19 +47,60 @@ class TenurePolicy(BaseModel):
     retention_months: int = Field(default=3, ge=1, le=120)
 
 
-class Subsidies(BaseModel):
-    """The Sandu county subsidy rules, in yuan. No command reads them yet; they are
-    declared so that a policy file's ``[subsidies]`` is checked like the rest."""
+class OrganisedPlacement(BaseModel):
+    """组织跟踪服务补贴: per poor or relocated person whose outside spell, organised by
+    someone, reached ``min_months`` in the year (once per person and calendar year)."""
 
     model_config = _STRICT
-    organised_placement_yuan: int = 200
-    organised_placement_min_months: int = 3
-    household_income_award_yuan: int = 1000
-    household_income_per_capita_yuan: int = 5000
-    leader_award_min_people: int = 30
-    leader_award_min_yuan: int = 10000
-    leader_award_max_people: int = 100
-    leader_award_max_yuan: int = 20000
+    enabled: bool = True
+    yuan: int = Field(default=200, ge=0)
+    min_months: int = Field(default=3, ge=1, le=120)
+
+
+class HouseholdIncomeAward(BaseModel):
+    """劳务收入奖励: once ever, to a poor or relocated household whose per-capita labour
+    income in the year reaches ``per_capita_yuan``."""
+
+    model_config = _STRICT
+    enabled: bool = True
+    yuan: int = Field(default=1000, ge=0)
+    per_capita_yuan: int = Field(default=5000, ge=0)
+
+
+class LeaderTier(BaseModel):
+    """One tier of the leader award: at least ``people`` organised in the year."""
+
+    model_config = _STRICT
+    people: int = Field(ge=1)
+    yuan: int = Field(ge=0)
+
+
+class LeaderAward(BaseModel):
+    """带头人奖励: per leader and year, the highest tier reached (tiers in any order)."""
+
+    model_config = _STRICT
+    enabled: bool = True
+    tiers: list[LeaderTier] = Field(
+        default_factory=lambda: [LeaderTier(people=30, yuan=10000), LeaderTier(people=100, yuan=20000)]
+    )
+
+
+class Subsidies(BaseModel):
+    """The subsidy rules (docs/programmes.md, "Subsidies and awards"): which are on, the
+    amounts, thresholds, tiers and months; one table per rule. A 4th rule (the training
+    payment) adds its own table here."""
+
+    model_config = _STRICT
+    organised_placement: OrganisedPlacement = OrganisedPlacement()
+    household_income_award: HouseholdIncomeAward = HouseholdIncomeAward()
+    leader_award: LeaderAward = LeaderAward()
+
+
+class HonoursPolicy(BaseModel):
+    """两比两看 honour list: how many households per township."""
+
+    model_config = _STRICT
+    top: int = Field(default=10, ge=1)
 
 
 class DedupPolicy(BaseModel):
@@ -113,6 +154,7 @@ class Policy(BaseModel):
     subsidies: Subsidies = Subsidies()
     dedup: DedupPolicy = DedupPolicy()
     income: IncomePolicy = IncomePolicy()
+    honours: HonoursPolicy = HonoursPolicy()
 
 
 def default_policy_path() -> Path:
@@ -145,6 +187,8 @@ _EXPECTED = {
     "float_type": ("数值", "a number"),
     "string_type": ("文字 (加引号)", "text (in quotes)"),
     "model_type": ("一个小节 (TOML 表)", "a section (a TOML table)"),
+    "bool_type": ("true 或 false", "true or false"),
+    "list_type": ("一个列表", "a list"),
 }
 # Bounds of a setting (a horizon of 0 months): the bound itself named.
 _BOUNDED = {

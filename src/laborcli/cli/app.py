@@ -21,12 +21,14 @@ from laborcli.cli.commands import (
     households,
     imports,
     income,
+    leaders,
     people,
     rank,
     rates,
     retention,
     sample,
     submissions,
+    subsidy,
     targets,
     template,
     validate,
@@ -101,6 +103,8 @@ app.add_typer(dedup.app, name="dedup")
 app.add_typer(db.app, name="db")
 app.add_typer(export.app, name="export")
 app.add_typer(people.app, name="people")
+app.add_typer(leaders.app, name="leaders")
+app.add_typer(subsidy.app, name="subsidy")
 
 
 def main(argv: list[str] | None = None, *, gc_paused: bool = False) -> int:

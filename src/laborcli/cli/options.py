@@ -57,6 +57,7 @@ class SheetKind(StrEnum):
 
     village = "village"
     targets = "targets"
+    leaders = "leaders"
 
 
 class SheetFormat(StrEnum):
@@ -94,7 +95,7 @@ KindOpt = Annotated[
     SheetKind | None,
     typer.Option(
         "--kind",
-        help="The kind of sheet: village (村花名册, the default) or targets (年度任务表); "
+        help="The kind of sheet: village (村花名册, the default) targets (年度任务表) or leaders (带头能人数据库); "
         "--schema FILE of the same kind replaces the shipped one.",
     ),
 ]

@@ -202,3 +202,100 @@ purges = sa.Table(
     sa.Column("purged_at", sa.DateTime, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
 )
+
+# --- leaders' registry and the payment ledger (docs/programmes.md; migration 0006) -------
+
+# Each imported leaders sheet; the latest is the registry (a leader it does not list is no
+# longer registered). Its sha256 makes importing the same file again "unchanged".
+leader_files = sa.Table(
+    "leader_files",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("imported_at", sa.DateTime, nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+)
+
+leaders = sa.Table(
+    "leaders",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("file_id", sa.Integer, sa.ForeignKey("leader_files.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("sheet", sa.Text, nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    # The name after the village sheet's normalisation (NFKC, spaces removed): what a
+    # 输出组织者 is matched on.
+    sa.Column("name_key", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text),
+    sa.Column("id_number", sa.Text),
+    sa.Column("id_valid", sa.Boolean, nullable=False),
+    sa.Column("phone", sa.Text),
+    sa.Column("township", sa.Text),
+    sa.Column("village", sa.Text),
+    sa.Column("remarks", sa.Text),
+    sa.Index("ix_leaders_file", "file_id", "name_key"),
+)
+
+# Every line ever exported to finance, as exported: what `subsidy record` checks a
+# returned workbook against (an unknown 编号, a changed amount, 已发放 on a held line).
+subsidy_lines = sa.Table(
+    "subsidy_lines",
+    metadata,
+    sa.Column("line_id", sa.String(40), primary_key=True),
+    sa.Column("rule", sa.String(40), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("payee", sa.Text, nullable=False),
+    sa.Column("amount", sa.Integer, nullable=False),
+    sa.Column("held", sa.Boolean, nullable=False),
+    sa.Column("person_name", sa.Text),
+    sa.Column("id_number", sa.Text),
+    sa.Column("household_id", sa.Text),
+    sa.Column("township", sa.Text),
+    sa.Column("village", sa.Text),
+    sa.Column("explanation", sa.Text, nullable=False),
+    sa.Column("exported_at", sa.DateTime, nullable=False),
+)
+
+# Each returned workbook recorded: file name, sha256 and time.
+ledger_recordings = sa.Table(
+    "ledger_recordings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.Column("recorded", sa.Integer, nullable=False),
+)
+
+# A recorded line: paid (with its date) or refused (with its reason). The primary key is
+# what keeps two concurrent recordings from both recording one line.
+ledger = sa.Table(
+    "ledger",
+    metadata,
+    sa.Column("line_id", sa.String(40), primary_key=True),
+    sa.Column("rule", sa.String(40), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(8), nullable=False),
+    sa.Column("amount", sa.Integer, nullable=False),
+    sa.Column("paid_on", sa.Date),
+    sa.Column("reason", sa.Text),
+    sa.Column("payee", sa.Text, nullable=False),
+    sa.Column("person_name", sa.Text),
+    sa.Column("id_number", sa.Text),
+    sa.Column("recording_id", sa.Integer, sa.ForeignKey("ledger_recordings.id"), nullable=False),
+)
+
+# Corrections (`subsidy reopen`): the line's recorded state before, and why.
+ledger_reopens = sa.Table(
+    "ledger_reopens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("line_id", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(8), nullable=False),
+    sa.Column("amount", sa.Integer, nullable=False),
+    sa.Column("paid_on", sa.Date),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("reopened_at", sa.DateTime, nullable=False),
+)

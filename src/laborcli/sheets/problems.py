@@ -69,6 +69,13 @@ class ProblemCode(StrEnum):
     REVIEW_CHOICE_UNKNOWN = "review-choice-unknown"
     REVIEW_CONFLICT = "review-conflict"
     REVIEW_HOME_NOT_SAME = "review-home-not-same"
+    # leaders' registry and the payment workbook of `subsidy record` (issue 20)
+    LEADER_KIND_UNKNOWN = "leader-kind-unknown"
+    LEDGER_LINE_UNKNOWN = "ledger-line-unknown"
+    LEDGER_AMOUNT_CHANGED = "ledger-amount-changed"
+    LEDGER_DATE_INVALID = "ledger-date-invalid"
+    LEDGER_PAID_HELD = "ledger-paid-held"
+    LEDGER_CONFLICT = "ledger-conflict"
 
 
 P = ProblemCode
@@ -482,6 +489,55 @@ _CODES: list[Code] = [
         "a 归属村 is chosen but the cluster is not decided 同一人",
         "请在判定列选择 同一人, 或清空归属村",
         "choose 同一人 in 判定, or clear 归属村",
+    ),
+    # --- leaders' registry and the payment workbook of `subsidy record` (issue 20)
+    Code(
+        P.LEADER_KIND_UNKNOWN,
+        "warning",
+        "类型不是可选的值 (带头能人、劳务经纪人、劳务公司、合作社、人力资源公司、其他), 按个人处理",
+        "the 类型 is not one of the list; the leader is taken as a person (an ID is needed)",
+        "请从下拉列表中选择类型",
+        "choose the 类型 from the dropdown",
+    ),
+    Code(
+        P.LEDGER_LINE_UNKNOWN,
+        "error",
+        "编号不是本数据库导出的补贴明细编号",
+        "the 编号 is not a line this registry exported",
+        "请用 laborcli subsidy --export 重新导出发放表, 不要改动 编号 列",
+        "export the workbook again (laborcli subsidy --export) and leave 编号 alone",
+    ),
+    Code(
+        P.LEDGER_AMOUNT_CHANGED,
+        "error",
+        "金额与导出时不一致",
+        "the amount differs from the exported line",
+        "金额不能在发放表中修改; 如需更正请联系业务科室重新核定",
+        "amounts are not changed in the workbook; ask the office to correct the line",
+    ),
+    Code(
+        P.LEDGER_DATE_INVALID,
+        "error",
+        "发放日期不是有效日期 (已发放的明细必须填写发放日期)",
+        "the 发放日期 is not a date (a paid line needs one)",
+        "请写成 2026-12-05",
+        "write it as 2026-12-05",
+    ),
+    Code(
+        P.LEDGER_PAID_HELD,
+        "error",
+        "该明细为暂缓 (held), 不能标记为已发放",
+        "the line is held and cannot be marked 已发放",
+        "暂缓明细待核实后重新导出再发放; 请清空该行的发放状态",
+        "clear the 发放状态 of held lines; they are paid after they are verified and exported again",
+    ),
+    Code(
+        P.LEDGER_CONFLICT,
+        "error",
+        "该明细已登记为另一种发放状态 (或在本表中标记了两次且不同)",
+        "the line was recorded with another 发放状态 (or is marked twice, differently, in this workbook)",
+        "如需更正, 请用 laborcli subsidy reopen 编号 --reason 原因",
+        "correct it with laborcli subsidy reopen LINE_ID --reason …",
     ),
 ]
 

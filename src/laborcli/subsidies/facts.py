@@ -1,0 +1,198 @@
+"""The facts the subsidy rules and the leaders' list read, in one pass over the registry's
+monthly observations up to D (tenure.observations): each person's outside spells (the
+history layer's rule, ``tenure.spells_of``), what their row said at each observation (name,
+ID, household, in the labour force), and which households were poor or relocated at each
+observation date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from laborcli.dates import years_before
+from laborcli.policy import LabourForceAges
+from laborcli.registry.tables import imports, rows
+from laborcli.subsidies.leaders import organiser_key
+from laborcli.tenure import Observation, Observations, Spell, observation_dates, spells_of
+from laborcli.tenure.spells import first_sheet_date
+
+Household = tuple[str, str, str]  # township, village, 户编号
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What a person's row said at one observation, beside the spell fields."""
+
+    name: str
+    id_number: str | None
+    id_valid: bool
+    household: Household | None
+    labour_force: bool
+    row_as_of: dt.date  # the sheet's date: earlier than the month when carried over
+
+
+@dataclass(slots=True)
+class PersonFacts:
+    """One person's outside spells up to D and their rows."""
+
+    pkey: str
+    spells: list[Spell]
+    rows: dict[dt.date, Row] = field(default_factory=dict)
+
+    @property
+    def latest(self) -> Row:
+        """The person's latest row (name and ID shown on lines)."""
+        return self.rows[max(self.rows)]
+
+
+@dataclass(slots=True)
+class Facts:
+    """Everything the rules read, as of D."""
+
+    as_of: dt.date
+    dates: list[dt.date]
+    people: dict[str, PersonFacts]
+    poor_households: set[tuple[dt.date, Household]]
+
+    def poor_at(self, household: Household | None, d: dt.date) -> bool:
+        """Whether any member's row at ``d`` says poor or relocated."""
+        return household is not None and (d, household) in self.poor_households
+
+
+def organised_by(spell: Spell) -> str | None:
+    """Who organised an outside spell: the 输出组织者 of its latest row that says
+    是否组织化输出 = 是 (normalised; "" when that row names nobody), None when no row says so."""
+    marked = [o for o in spell.observations if o.organised]
+    if not marked:
+        return None
+    return organiser_key(marked[-1].organiser)
+
+
+def organiser_named(spell: Spell) -> str:
+    """The organiser as typed on that row (for explanations)."""
+    marked = [o for o in spell.observations if o.organised]
+    return (marked[-1].organiser or "").strip() if marked else ""
+
+
+def _lf(m: Any, d: dt.date, ages: LabourForceAges) -> bool:
+    """Whether the row's person is in the labour force at d (roster.figures' rule)."""
+    if not m["status_in_lf"] or m["capacity_excluded"]:
+        return False
+    b = m["birth_eff"]
+    if b is None:
+        return True
+    g = m["gender_eff"]
+    lo, hi = (
+        (ages.min_age_male, ages.max_age_male)
+        if g == "男"
+        else (ages.min_age_female, ages.max_age_female)
+        if g == "女"
+        else (ages.min_age, ages.max_age)
+    )
+    return bool(b <= years_before(d, lo) and b > years_before(d, hi + 1))
+
+
+_FIELDS = (
+    rows.c.transferred,
+    rows.c.outside,
+    rows.c.employment_status,
+    rows.c.work_place,
+    rows.c.employer,
+    rows.c.organiser,
+    rows.c.organised,
+    rows.c.job_start,
+    rows.c.monthly_income,
+    rows.c.township,
+    rows.c.village,
+    rows.c.sheet,
+    rows.c.row_number,
+    rows.c.import_id,
+    rows.c.as_of.label("row_as_of"),
+    rows.c.household_id,
+    rows.c.name,
+    rows.c.id_number,
+    rows.c.id_valid,
+    rows.c.birth_eff,
+    rows.c.gender_eff,
+    rows.c.status_in_lf,
+    rows.c.capacity_excluded,
+    rows.c.poor,
+)
+
+
+def gather(
+    conn: Connection,
+    as_of: dt.date,
+    ages: LabourForceAges,
+    min_months: int,
+    keys: Collection[str] | None = None,
+) -> Facts:
+    """The facts as of D; only persons with an organised outside row keep their spells
+    (no rule reads anyone else's). ``keys``: one person's history only, kept whatever it
+    holds (for "why not")."""
+    first = first_sheet_date(conn)
+    dates = observation_dates(first, as_of) if first is not None and first <= as_of else []
+    people: dict[str, PersonFacts] = {}
+    poor: set[tuple[dt.date, Household]] = set()
+    with Observations.kept(conn, dates, keys) as obs:
+        o = obs.select(*_FIELDS).subquery("o")
+        q = (
+            sa.select(o, imports.c.file_name)
+            .join(imports, imports.c.id == o.c.import_id)
+            .order_by(o.c.pkey, o.c.d)
+        )
+        for pkey, group in itertools.groupby(conn.execute(q), key=lambda r: r.pkey):
+            observed: list[Observation] = []
+            their: dict[dt.date, Row] = {}
+            wanted = False
+            for r in group:
+                m = r._mapping
+                hh = (m["township"], m["village"], m["household_id"]) if m["household_id"] else None
+                if m["poor"] and hh is not None:
+                    poor.add((m["d"], hh))
+                wanted = wanted or bool(m["outside"] and m["organised"])
+                observed.append(_observation(m))
+                their[m["d"]] = Row(
+                    m["name"],
+                    m["id_number"],
+                    bool(m["id_valid"]),
+                    hh,
+                    _lf(m, m["d"], ages),
+                    _date(m["row_as_of"]),
+                )
+            if wanted or keys is not None:
+                spells = spells_of(observed, dates, "outside", min_months)
+                people[pkey] = PersonFacts(pkey, spells, their)
+    return Facts(as_of, dates, people, poor)
+
+
+def _date(v: object) -> dt.date:
+    return v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v))
+
+
+def _observation(m: Any) -> Observation:
+    return Observation(
+        d=m["d"],
+        pkey=m["pkey"],
+        transferred=bool(m["transferred"]),
+        outside=bool(m["outside"]),
+        status=m["employment_status"],
+        work_place=m["work_place"],
+        employer=m["employer"],
+        organiser=m["organiser"],
+        organised=m["organised"],
+        job_start=m["job_start"],
+        monthly_income=m["monthly_income"],
+        township=m["township"],
+        village=m["village"],
+        source=m["file_name"],
+        sheet=m["sheet"],
+        row=m["row_number"],
+    )
