@@ -284,7 +284,7 @@ def table(steps: list[Step], rounds: int) -> str:
     ]
     for s in steps:
         lines.append(
-            f"| {s.name} | {s.backend} | {s.months} | {s.median:.2f} | {min(s.seconds):.2f} "
+            f"| {s.name} | {s.backend} | {s.months if s.backend else ''} | {s.median:.2f} | {min(s.seconds):.2f} "
             f"| {max(s.seconds):.2f} | {max(s.peaks):.0f} | {s.target} |"
         )
     return "\n".join(lines)
@@ -380,6 +380,8 @@ def main() -> None:
     ):
         for backend, db in backends:
             steps.append(Step(name, backend, n, [*lc(db), *argv], target if backend == "SQLite" else ""))
+    # The floor of every step: a fresh process that only starts.
+    steps.append(Step("start-up (laborcli --version)", "", n, [laborcli(), "--version"], ""))
     load_before = uptime()
     for r in range(args.rounds):
         print(f"round {r + 1} of {args.rounds} (load {uptime()})", flush=True)
@@ -426,7 +428,9 @@ def main() -> None:
             f"({all_months[0]} … {last_month}) at {d_last} (rank for {week_after(last_month)}). "
             f"income, retention and person are asked at {d_last} (income over {LAST[:4]}, retention "
             "over the policy's 3 months) by village; person is one transferred person with a valid "
-            "ID, spells and income included.",
+            "ID, spells and income included. The PostgreSQL registry (15, on this machine) holds the "
+            "same rows: its schema made by `laborcli db upgrade`, the tables copied from the SQLite "
+            "registry of all months.",
             "",
             table(steps, args.rounds),
             "",
