@@ -187,8 +187,9 @@ def pg_registry(sqlite_db: Path, data: Path, base: str, schema: str) -> tuple[st
     """A PostgreSQL schema holding what the SQLite registry of every month holds.
 
     The schema is made by ``laborcli db upgrade`` and the tables are copied row for row
-    from the SQLite registry (COPY, the rows' indexes built afterwards, then ANALYZE):
-    the same registry ``import`` would write, without parsing the workbooks a second time.
+    from the SQLite registry (COPY, the rows' indexes built afterwards, then VACUUM
+    ANALYZE, as autovacuum leaves a registry between imports): the same registry
+    ``import`` would write, without parsing the workbooks a second time.
     """
     import sqlalchemy as sa
 
@@ -249,7 +250,7 @@ def pg_registry(sqlite_db: Path, data: Path, base: str, schema: str) -> tuple[st
             print(f"  {log[-1]}", flush=True)
     with eng.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
         for table in metadata.sorted_tables:  # this schema's tables only, not the database's
-            c.exec_driver_sql(f"ANALYZE {table.name}")
+            c.exec_driver_sql(f"VACUUM ANALYZE {table.name}")
     eng.dispose()
     log.append(f"copied in {time.perf_counter() - t0:.0f} s")
     marker.write_text("ok")

@@ -33,6 +33,13 @@ from laborcli.roster.figures import labour_force_expr
 from laborcli.roster.state import CurrentState, binary, drop_temporary, person_key_expr
 
 
+def _analyse(conn: Connection, name: str) -> None:
+    """PostgreSQL never analyses a temporary table by itself: without its size the planner
+    takes a state of 800,000 persons for a few hundred rows."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"ANALYZE {name}")
+
+
 def _as_int(e: ColumnElement[bool]) -> ColumnElement[int]:
     return sa.case((e, 1), else_=0)
 
@@ -79,6 +86,7 @@ class Observations:
                 made.append(name)
                 if index:
                     conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} ({', '.join(index)})")
+                _analyse(conn, name)
                 return into.table
 
             mine = rows.c.person_key.in_(sorted(wanted)) if wanted is not None else sa.true()
@@ -256,6 +264,7 @@ def state_table(
         conn.execute(into)
         try:
             conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} ({', '.join(index)})")
+            _analyse(conn, name)
             yield into.table
         finally:
             drop_temporary(conn, name)
