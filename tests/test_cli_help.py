@@ -13,6 +13,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+import typer.core
 import typer.main
 from typer.core import TyperGroup
 from typer.testing import CliRunner
@@ -59,7 +60,7 @@ def test_the_tree_has_the_commands_and_groups_of_the_contract() -> None:
 def test_every_command_answers_help(path: tuple[str, ...]) -> None:
     r = CliRunner().invoke(app, [*path, "--help"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
-    assert r.output.startswith("Usage: ") and len(r.output.splitlines()) > 3, r.output
+    assert r.output.startswith("用法: ") and len(r.output.splitlines()) > 3, r.output
 
 
 def test_the_top_level_answers_help() -> None:
@@ -100,12 +101,124 @@ def test_options_with_a_closed_set_of_values_show_it_in_help(
         ["rank", "--metric", "rate"],
         ["import", "x.xlsx", "--mode", "replace"],
         ["export", "report", "-o", "r.xlsx", "--split-by", "village"],
-        ["export", "people", "-o", "p.json", "--format", "json"],
+        ["export", "people", "-o", "p.csv", "--format", "json"],
     ],
     ids=" ".join,
 )
 def test_a_value_outside_the_set_is_a_usage_error(args: list[str], tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["--db", str(tmp_path / "r.db"), *args])
     assert r.exit_code == 2, r.output
-    assert "Invalid value" in r.output
+    assert "的值无效" in r.output
     assert not (tmp_path / "r.db").exists()  # refused before any work
+
+
+# --- the officer's language -------------------------------------------------------------------
+
+
+def _help(*args: str) -> str:
+    r = CliRunner().invoke(app, [*args, "--help"], catch_exceptions=False, terminal_width=100)
+    assert r.exit_code == 0, r.output
+    return str(r.output)
+
+
+def test_laborcli_help_is_chinese_by_default() -> None:
+    page = _help()
+    assert page.startswith("用法: laborcli [选项] 命令 [参数]…")
+    assert "选项:" in page and "命令:" in page and "显示此帮助并退出" in page
+    assert "导入村表" in page and "Import village sheets" not in page
+
+
+def test_rates_help_is_chinese_with_readable_placeholders() -> None:
+    page = _help("rates")
+    assert page.startswith("用法: laborcli rates [选项]")
+    assert "--as-of 日期" in page and "--export 文件.xlsx" in page and "--excel 文件.csv" in page
+    assert "--by <county|township|village|group>" in page and "[默认: village]" in page
+    assert "按哪一级统计" in page and "Labour force" not in page
+
+
+def test_laborcli_lang_en_gives_english_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LABORCLI_LANG", "en")
+    page = _help("rates")
+    assert page.startswith("Usage: laborcli rates [OPTIONS]")
+    assert "--as-of DATE" in page and "Options:" in page and "[default: village]" in page
+    assert "按哪一级统计" not in page
+    assert "Import village sheets" in _help()
+
+
+def test_arguments_are_named_for_the_officer_not_by_their_type() -> None:
+    page = _help("import")
+    assert page.startswith("用法: laborcli import [选项] 文件或文件夹…")
+    assert "{paths}" not in page and "<list[str]>" not in page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_no_help_page_shows_type_names(
+    path: tuple[str, ...], lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LABORCLI_LANG", lang)
+    page = _help(*path)
+    for noise in ("<str>", "<int>", "<path>", "<float>", "<list[", "{paths}"):
+        assert noise not in page, (noise, page)
+
+
+def _texts() -> list[str]:
+    """Every help text and placeholder of the command tree."""
+    found: list[str] = []
+
+    def walk(cmd: typer.core.TyperCommand | TyperGroup) -> None:
+        found.extend(t for t in (cmd.help, cmd.short_help) if t)
+        for p in cmd.params:
+            found.extend(t for t in (getattr(p, "help", None), p.metavar) if t)
+        for sub in getattr(cmd, "commands", {}).values():
+            walk(sub)
+
+    walk(typer.main.get_group(app))
+    return found
+
+
+@pytest.mark.parametrize("text", _texts())
+def test_every_help_text_has_its_chinese(text: str) -> None:
+    from laborcli.cli.help_zh import ZH
+
+    assert text in ZH, f"add the Chinese of {text!r} to cli/help_zh.py"
+
+
+def test_every_command_is_made_by_labortyper() -> None:
+    from laborcli.cli.help import LaborCommand, LaborGroup
+
+    group = typer.main.get_group(app)
+
+    def walk(cmd: object) -> list[object]:
+        return [cmd] + [c for sub in getattr(cmd, "commands", {}).values() for c in walk(sub)]
+
+    assert all(isinstance(c, LaborCommand | LaborGroup) for c in walk(group))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["rates", "--by", "town"],
+            "错误: '--by' 的值无效: 'town' 不在可选值中 (可选: county|township|village|group)",
+        ),
+        (["ratez"], "错误: 没有这个命令: ratez (是不是 'rates'?)"),
+        (["targets", "import", "t.xlsx"], "错误: 缺少选项 '--year'"),
+        (["rank", "--top", "0"], "错误: '--top' 的值无效: 应不小于 1"),
+        (["rates", "--nope"], "错误: 没有这个选项: --nope"),
+        (["import"], "错误: 缺少参数 文件或文件夹…"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else "",
+)
+def test_usage_errors_are_chinese_with_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
+    r = CliRunner().invoke(app, ["--db", str(tmp_path / "r.db"), *args])
+    assert r.exit_code == 2, r.output
+    assert r.output.strip().splitlines()[-1] == message, r.output
+    assert "查看帮助: laborcli" in r.output
+
+
+def test_usage_errors_are_english_with_laborcli_lang_en(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LABORCLI_LANG", "en")
+    r = CliRunner().invoke(app, ["rates", "--by", "town"])
+    assert r.exit_code == 2
+    assert "Error: Invalid value for '--by'" in r.output and "Try 'laborcli rates --help'" in r.output

@@ -33,12 +33,13 @@ from laborcli.cli.commands import (
     template,
     validate,
 )
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.output import AppState, err
 from laborcli.errors import LaborError
 from laborcli.i18n import pick
 from laborcli.sheets.safe import DISK_FULL
 
-app = typer.Typer(
+app = LaborTyper(
     name="laborcli",
     help="劳动力基础数据库 — county labour-force registries: import village sheets, count each person once, "
     "transfer rates, zero-employment households, Friday red/black lists.",
@@ -62,17 +63,22 @@ def main_options(
         str | None,
         typer.Option(
             "--db",
+            metavar="URL",
             help="Registry: a file path or sqlite:///path (default laborcli.db), or postgresql+psycopg://…; also LABORCLI_DB.",
             envvar="LABORCLI_DB",
         ),
     ] = None,
     schema: Annotated[
         str | None,
-        typer.Option("--schema", help="Sheet definition (TOML) to use instead of the standard one."),
+        typer.Option(
+            "--schema", metavar="FILE", help="Sheet definition (TOML) to use instead of the standard one."
+        ),
     ] = None,
     policy: Annotated[
         str | None,
-        typer.Option("--policy", help="County policy file (TOML): age bounds, list size, subsidies."),
+        typer.Option(
+            "--policy", metavar="FILE", help="County policy file (TOML): age bounds, list size, subsidies."
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
@@ -114,6 +120,7 @@ def main(argv: list[str] | None = None, *, gc_paused: bool = False) -> int:
     turn it back on.
     """
     args = sys.argv[1:] if argv is None else argv
+    tolerant_streams()
     st = AppState(gc_paused=gc_paused)
     try:
         app(args=args, prog_name="laborcli", obj=st)
@@ -127,6 +134,20 @@ def main(argv: list[str] | None = None, *, gc_paused: bool = False) -> int:
     except KeyboardInterrupt:
         err.print(pick("[red]已中断[/red]", "[red]interrupted[/red]"))
         return 130
+    except PermissionError as e:
+        # On Windows a workbook open in Excel or WPS cannot be replaced: the user's to fix.
+        if st.debug:
+            raise
+        where = e.filename2 or e.filename or ""
+        err.print(
+            pick(
+                f"laborcli: 无法写入 {where}: 没有权限, 或文件正在 Excel/WPS 中打开 (请关闭后重试)",
+                f"laborcli: cannot write {where}: no permission, or the file is open in Excel/WPS",
+            ),
+            soft_wrap=True,
+            markup=False,
+        )
+        return 2
     except OSError as e:
         # A full disk while writing the output or an export, or a file the system refuses
         # (no permission, a read-only disk, a folder where a file should be): the user's to
@@ -142,3 +163,14 @@ def main(argv: list[str] | None = None, *, gc_paused: bool = False) -> int:
         err.print(f"laborcli: {line}", style="red", soft_wrap=True, markup=False)
         return 2
     return 0
+
+
+def tolerant_streams() -> None:
+    """stdout and stderr in an encoding other than UTF-8 (a Chinese Windows writing to a
+    file or pipe: GBK) write a character they lack as ``?`` rather than stop the command
+    with a UnicodeEncodeError; JSON stays exact (``output.print_json``)."""
+    for stream in (sys.stdout, sys.stderr):
+        enc = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if not enc.startswith("utf") and reconfigure is not None:
+            reconfigure(errors="replace")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+
+from laborcli.i18n import pick
 
 
 class Format(StrEnum):
@@ -76,7 +80,12 @@ class PeopleFormat(StrEnum):
 
 
 AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="Reference date (2026-11-30) or month (2026-11); default today.")
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Reference date (2026-11-30) or month (2026-11); default: the month end of the latest sheet imported.",
+    ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table (default), json or csv.")]
 ShowPii = Annotated[
@@ -97,5 +106,57 @@ KindOpt = Annotated[
         "--kind",
         help="The kind of sheet: village (村花名册, the default) targets (年度任务表) or leaders (带头能人数据库); "
         "--schema FILE of the same kind replaces the shipped one.",
+    ),
+]
+
+
+def output_file(*suffixes: str) -> Callable[[typer.Context, typer.CallbackParam, Any], Any]:
+    """A check that an output file's name ends in one of ``suffixes`` (``""``: a folder).
+
+    An officer who types ``-o 报表.xls`` or ``--export 红黑榜.pdf`` would otherwise get an
+    .xlsx under that name, which Excel refuses or the printer cannot print.
+    """
+
+    def check(ctx: typer.Context, param: typer.CallbackParam, value: Any) -> Any:
+        # An existing folder is refused by the command, which says so (safe.writable_file).
+        if value is None or Path(str(value)).is_dir():
+            return value
+        if Path(str(value)).suffix.lower() not in suffixes:
+            from laborcli.errors import UsageError
+
+            exts = "/".join(s for s in suffixes if s)
+            folder = "" in suffixes
+            option = max(param.opts, key=len)
+            raise UsageError(
+                pick(
+                    f"{option} {value}: 这里只能写 {exts} 文件" + ("或文件夹" if folder else ""),
+                    f"{option} {value}: laborcli writes {exts} files here"
+                    + (" or a folder" if folder else ""),
+                )
+            )
+        return value
+
+    return check
+
+
+Wide = Annotated[
+    bool, typer.Option("--wide", help="Show every column of the table, however wide the terminal.")
+]
+TableExport = Annotated[
+    Path | None,
+    typer.Option(
+        "--export",
+        metavar="FILE.xlsx",
+        callback=output_file(".xlsx"),
+        help="Also write the table to a print-ready .xlsx workbook with Chinese headers.",
+    ),
+]
+ExcelCsv = Annotated[
+    Path | None,
+    typer.Option(
+        "--excel",
+        metavar="FILE.csv",
+        callback=output_file(".csv"),
+        help="Also write the table as a CSV for Excel: UTF-8 with BOM, Chinese headers.",
     ),
 ]

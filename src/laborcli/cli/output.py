@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -29,7 +29,31 @@ from laborcli.sheets.safe import csv_safe
 if TYPE_CHECKING:
     from laborcli.registry import Registry
 
-out = Console(highlight=False)
+PIPE_WIDTH = 1000
+"""The width of tables and lines written anywhere but a terminal (a file, a pipe, cron)."""
+
+
+class _Stdout(Console):
+    """stdout: a terminal's own width; elsewhere wide enough that no table or line is cut.
+
+    Rich takes 80 columns when stdout is not a terminal, which cut a village's name to
+    ``双溪镇_平寨社区_202…`` in a redirected or cron-mailed table. COLUMNS still rules.
+    """
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        """The terminal's size, or PIPE_WIDTH columns when writing elsewhere."""
+        size = super().size
+        if self._width is None and not self.is_terminal:
+            return ConsoleDimensions(PIPE_WIDTH, size.height)
+        return size
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+
+
+out = _Stdout(highlight=False)
 # Messages on stderr stay one line each (cron logs, grep), whatever the width.
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -76,7 +100,9 @@ def print_json(data: object) -> None:
     # its C encoder, not the Python one that indenting takes (a county's household list is
     # megabytes).
     indent = 2 if sys.stdout.isatty() else None
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, default=_default) + "\n")
+    # In an encoding other than UTF-8 (GBK), \u escapes keep every name exact.
+    ascii_only = not (sys.stdout.encoding or "utf-8").lower().startswith("utf")
+    sys.stdout.write(json.dumps(data, ensure_ascii=ascii_only, indent=indent, default=_default) + "\n")
     sys.stdout.flush()
 
 

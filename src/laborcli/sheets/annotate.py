@@ -42,7 +42,7 @@ LEGEND = (
 # The legend as the data sheets print it, in every page's header (a comment does not print).
 PAGE_LEGEND = "红色 = 错误 (必须改正)    黄色 = 警告 (请核实)    问题说明见 “问题清单” 工作表"
 LIST_HEADERS = ["序号", "工作表", "行", "列", "填写内容", "级别", "问题", "修改方法"]
-LIST_WIDTHS = [6, 14, 6, 16, 22, 6, 44, 44]
+LIST_WIDTHS = [6, 14, 6, 22, 22, 6, 44, 44]
 SUFFIX = "_批注.xlsx"
 
 
@@ -250,7 +250,7 @@ def _problem_list(wb: Workbook, rep: FileReport, src: Path, mask: Mask) -> None:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(LIST_HEADERS))
     wrap = Alignment(wrap_text=True, vertical="top")
     for r in range(h + 1, h + 1 + len(rows)):
-        for c in (5, 7, 8):
+        for c in (4, 5, 7, 8):
             ws.cell(row=r, column=c).alignment = wrap
         level = ws.cell(row=r, column=6)
         if level.value in ("错误", "警告"):

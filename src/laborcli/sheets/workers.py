@@ -62,8 +62,9 @@ _WORKER_NICENESS = 5
 def _worker_start() -> None:
     """Workers yield the processor to the importing process, which writes what they read:
     a writer kept waiting holds up every file behind it, and the registry's write lock."""
-    with contextlib.suppress(OSError):
-        os.nice(_WORKER_NICENESS)
+    if hasattr(os, "nice"):  # not on Windows, where the workers keep the normal priority
+        with contextlib.suppress(OSError):
+            os.nice(_WORKER_NICENESS)
     # Forked with the cycle collector paused: on between files (see gc_paused).
     gc.enable()
 

@@ -7,11 +7,12 @@ from typing import Annotated
 
 import typer
 
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import Format, FormatOpt
 from laborcli.cli.output import err, state
 from laborcli.i18n import pick
 
-app = typer.Typer(help="The registry itself: info, upgrade, backup.")
+app = LaborTyper(help="The registry itself: info, upgrade, backup.")
 
 
 @app.command("info")

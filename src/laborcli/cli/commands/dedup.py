@@ -7,14 +7,13 @@ from typing import Annotated
 
 import typer
 
-from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii
-from laborcli.cli.output import pii_notice, state, working
+from laborcli.cli.help import LaborTyper
+from laborcli.cli.options import AsOf, ExcelCsv, Format, FormatOpt, ShowPii, Wide, output_file
+from laborcli.cli.output import err, pii_notice, state, working
 from laborcli.identity.privacy import Mask
 from laborcli.sheets.safe import writable_file
 
-app = typer.Typer(
-    help="People registered more than once (重复登记), for review.", invoke_without_command=True
-)
+app = LaborTyper(help="People registered more than once (重复登记), for review.", invoke_without_command=True)
 
 
 @app.callback(invoke_without_command=True)
@@ -24,7 +23,10 @@ def dedup(
     export: Annotated[
         Path | None,
         typer.Option(
-            "--export", help="Write the review workbook (.xlsx) of the undecided clusters, to decide on."
+            "--export",
+            metavar="FILE.xlsx",
+            callback=output_file(".xlsx"),
+            help="Write the review workbook (.xlsx) of the undecided clusters, to decide on.",
         ),
     ] = None,
     everything: Annotated[
@@ -32,9 +34,12 @@ def dedup(
     ] = False,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,
+    wide: Wide = False,
+    excel: ExcelCsv = None,
 ) -> None:
     """List clusters of rows that are (same) or may be (probable) one person, in the current state."""
     from laborcli.cli.context import open_reg, policy, reference_date
+    from laborcli.cli.listing import TableOptions
     from laborcli.cli.views.dedup import say_exported, show_clusters
     from laborcli.exports.review import pending, write_review
     from laborcli.identity import review
@@ -57,7 +62,9 @@ def dedup(
         write_review(offered, export, mask, signer)
         if not st.quiet:
             say_exported(export, len(offered), len(clusters))
-    show_clusters(clusters, d, mask, fmt)
+    show_clusters(clusters, d, mask, fmt, TableOptions(wide=wide, excel=excel))
+    if excel is not None and not st.quiet:
+        err.print(f"→ {excel}", markup=False)
 
 
 @app.command("apply")

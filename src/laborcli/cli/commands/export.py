@@ -7,12 +7,15 @@ from typing import Annotated
 
 import typer
 
-from laborcli.cli.options import AsOf, PeopleFormat, ShowPii, SplitBy, TownshipOpt
+from laborcli.cli.help import LaborTyper
+from laborcli.cli.options import AsOf, PeopleFormat, ShowPii, SplitBy, TownshipOpt, output_file
 from laborcli.cli.output import err, pii_notice, state, working
+from laborcli.errors import UsageError
+from laborcli.i18n import pick
 from laborcli.identity.privacy import Mask
 from laborcli.sheets.safe import writable_file
 
-app = typer.Typer(help="Report workbooks and data exports.")
+app = LaborTyper(help="Report workbooks and data exports.")
 
 
 @app.command("report")
@@ -23,6 +26,8 @@ def report(
         typer.Option(
             "-o",
             "--output",
+            metavar="FILE.xlsx",
+            callback=output_file(".xlsx", ""),
             help="The .xlsx to write; with --split-by township, a folder or a name with {township}.",
         ),
     ],
@@ -40,6 +45,8 @@ def report(
     st = state(ctx)
     if split_by is None:
         writable_file(output)  # before the work, not after it
+        if not output.suffix:
+            raise UsageError(pick(f"-o {output}: 请给出 .xlsx 文件名", f"-o {output}: name an .xlsx file"))
     pol, schema = policy(st), sheet_schema(st, "village")
     mask = Mask(show_pii)
     pii_notice(show_pii)
@@ -60,12 +67,22 @@ def report(
 @app.command("people")
 def people(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            callback=output_file(*(f".{f.value}" for f in PeopleFormat)),
+            help="The file to write.",
+        ),
+    ],
     as_of: AsOf = None,
     township: TownshipOpt = None,
     fmt: Annotated[
-        PeopleFormat, typer.Option("--format", "-f", help="The file's format.")
-    ] = PeopleFormat.csv,
+        PeopleFormat | None,
+        typer.Option("--format", "-f", help="The file's format (default: the file name's extension)."),
+    ] = None,
     show_pii: ShowPii = False,
 ) -> None:
     """The current register, one row per person, with age, labour force, transfer and duplicate cluster."""
@@ -73,8 +90,13 @@ def people(
     from laborcli.exports.people import write_people
     from laborcli.roster.people import register
 
+    writable_file(output)  # a folder is refused first, naming it
+    named = PeopleFormat(output.suffix[1:].lower())  # output_file allows only these
+    if fmt is not None and fmt is not named:
+        raise UsageError(
+            pick(f"-o {output}: 不是 {fmt.value} 文件名", f"-o {output}: not a {fmt.value} file name")
+        )
     st = state(ctx)
-    writable_file(output)
     pol = policy(st)
     mask = Mask(show_pii)
     pii_notice(show_pii)
@@ -82,6 +104,6 @@ def people(
     d = reference_date(st, reg, as_of)
     with working(st, "导出人员名册"):
         df = register(reg, d, pol, sheet_schema(st, "village"), mask, township=township)
-    write_people(df, output, fmt.value)
+    write_people(df, output, named.value)
     if not st.quiet:
         err.print(f"→ {output} ({len(df):,} 人)")

@@ -6,12 +6,13 @@ from typing import Annotated
 
 import typer
 
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii
 from laborcli.cli.output import pii_notice, state
 from laborcli.i18n import pick
 from laborcli.identity.privacy import Mask
 
-app = typer.Typer()
+app = LaborTyper()
 
 
 @app.command("person")

@@ -7,12 +7,23 @@ from typing import Annotated
 
 import typer
 
-from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii, TownshipOpt, VillageOpt
+from laborcli.cli.help import LaborTyper
+from laborcli.cli.options import (
+    AsOf,
+    ExcelCsv,
+    Format,
+    FormatOpt,
+    ShowPii,
+    TownshipOpt,
+    VillageOpt,
+    Wide,
+    output_file,
+)
 from laborcli.cli.output import err, pii_notice, state, working
 from laborcli.identity.privacy import Mask
 from laborcli.sheets.safe import writable_file
 
-app = typer.Typer()
+app = LaborTyper()
 
 
 @app.command("households")
@@ -29,13 +40,21 @@ def households(
     village: VillageOpt = None,
     export: Annotated[
         Path | None,
-        typer.Option("--export", help="Write the list to an .xlsx workbook, one sheet per township."),
+        typer.Option(
+            "--export",
+            metavar="FILE.xlsx",
+            callback=output_file(".xlsx"),
+            help="Write the list to an .xlsx workbook, one sheet per township.",
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,
+    wide: Wide = False,
+    excel: ExcelCsv = None,
 ) -> None:
     """Households with at least one labour-force member, with members and their status."""
     from laborcli.cli.context import open_reg, policy, reference_date
+    from laborcli.cli.listing import TableOptions
     from laborcli.cli.views.households import show_households
     from laborcli.roster.households import households as list_households
 
@@ -56,4 +75,13 @@ def households(
         write_households(hs, export, d, mask, zero_only=zero_employment)
         if not st.quiet:
             err.print(f"→ {export}")
-    show_households(hs, d, mask, fmt, zero_only=zero_employment, table_too=export is None)
+    show_households(
+        st,
+        hs,
+        d,
+        mask,
+        fmt,
+        TableOptions(wide=wide, excel=excel),
+        zero_only=zero_employment,
+        table_too=export is None,
+    )

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import Format, FormatOpt, Mode, SheetTownship, SheetVillage, ShowPii, Strict
 from laborcli.cli.output import pii_notice, state
 from laborcli.dates import parse_as_of
@@ -13,14 +14,17 @@ from laborcli.dates import parse_as_of
 if TYPE_CHECKING:
     from laborcli.registry import Registry
 
-app = typer.Typer()
+app = LaborTyper()
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
     paths: Annotated[
-        list[str], typer.Argument(help="Files, folders or globs of .xlsx/.xls/.et/.ods/.csv sheets.")
+        list[str],
+        typer.Argument(
+            metavar="FILES_OR_FOLDERS", help="Files, folders or globs of .xlsx/.xls/.et/.ods/.csv sheets."
+        ),
     ],
     as_of: Annotated[
         str | None,

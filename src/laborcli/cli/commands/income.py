@@ -6,10 +6,11 @@ from typing import Annotated
 
 import typer
 
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import AsOf, Format, FormatOpt, Level
 from laborcli.cli.output import state, working
 
-app = typer.Typer()
+app = LaborTyper()
 
 
 @app.command("income")

@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii
 from laborcli.cli.output import state, working
 
-app = typer.Typer(help="Leaders and organisers (带头能人数据库): import, and people organised in a year.")
+app = LaborTyper(help="Leaders and organisers (带头能人数据库): import, and people organised in a year.")
 
 YearOpt = Annotated[int | None, typer.Option("--year", help="The year (default: the year of --as-of).")]
 
@@ -43,7 +44,10 @@ def leaders(
 def import_leaders(
     ctx: typer.Context,
     files: Annotated[
-        list[Path], typer.Argument(help="Leaders sheets (.xlsx, .xls, .csv), folders or globs.")
+        list[Path],
+        typer.Argument(
+            metavar="FILES_OR_FOLDERS", help="Leaders sheets (.xlsx, .xls, .csv), folders or globs."
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check only; the registry is not changed.")

@@ -6,10 +6,11 @@ from typing import Annotated
 
 import typer
 
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.output import err, state
 from laborcli.i18n import pick
 
-app = typer.Typer(help="Personal data: deletion on request.")
+app = LaborTyper(help="Personal data: deletion on request.")
 
 
 @app.command("purge")

@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
-from laborcli.cli.options import Format, FormatOpt, Metric, RankBy
+from laborcli.cli.help import LaborTyper
+from laborcli.cli.options import ExcelCsv, Format, FormatOpt, Metric, RankBy, Wide, output_file
 from laborcli.cli.output import err, out, state, working
 from laborcli.dates import parse_week, week_label
 from laborcli.sheets.safe import writable_file
 
-app = typer.Typer()
+app = LaborTyper()
 
 
 @app.command("rank")
@@ -33,13 +34,19 @@ def rank(
     export: Annotated[
         str | None,
         typer.Option(
-            "--export", help="Write the meeting handout (.xlsx); {week} in the name becomes the week."
+            "--export",
+            metavar="FILE.xlsx",
+            callback=output_file(".xlsx"),
+            help="Write the meeting handout (.xlsx); {week} in the name becomes the week.",
         ),
     ] = None,
     fmt: FormatOpt = Format.table,
+    wide: Wide = False,
+    excel: ExcelCsv = None,
 ) -> None:
     """Rank villages on transfer-employment completion for a week; top K red, bottom K black."""
     from laborcli.cli.context import open_reg, policy
+    from laborcli.cli.listing import TableOptions
     from laborcli.cli.views.rank import show_ranking
     from laborcli.exports.ranking import write_ranking
     from laborcli.ranking.weekly import rank_week
@@ -66,4 +73,10 @@ def rank(
         if not st.quiet:
             err.print(f"→ {path}")
     # Beside a handout, the table is for a person watching, not for a cron log.
-    show_ranking(res, fmt, table_too=not export or (not st.quiet and out.is_terminal))
+    show_ranking(
+        st,
+        res,
+        fmt,
+        TableOptions(wide=wide, excel=excel),
+        table_too=not export or (not st.quiet and out.is_terminal),
+    )

@@ -6,10 +6,21 @@ from typing import Annotated
 
 import typer
 
-from laborcli.cli.options import AsOf, Format, FormatOpt, Level, TownshipOpt, VillageOpt
+from laborcli.cli.help import LaborTyper
+from laborcli.cli.options import (
+    AsOf,
+    ExcelCsv,
+    Format,
+    FormatOpt,
+    Level,
+    TableExport,
+    TownshipOpt,
+    VillageOpt,
+    Wide,
+)
 from laborcli.cli.output import state, working
 
-app = typer.Typer()
+app = LaborTyper()
 
 
 @app.command("rates")
@@ -23,9 +34,13 @@ def rates(
         int | None, typer.Option("--year", help="Year of 'new transfers' (default: the year of --as-of).")
     ] = None,
     fmt: FormatOpt = Format.table,
+    wide: Wide = False,
+    export: TableExport = None,
+    excel: ExcelCsv = None,
 ) -> None:
     """Labour force, transfers, rates, households and zero-employment households as of a date."""
     from laborcli.cli.context import open_reg, policy, reference_date
+    from laborcli.cli.listing import TableOptions
     from laborcli.cli.views.rates import show_rates
     from laborcli.roster.figures import rates as compute_rates
 
@@ -42,4 +57,4 @@ def rates(
             village=village,
             year=year,
         )
-    show_rates(res, by, fmt)
+    show_rates(st, res, by, fmt, TableOptions(wide, export, excel))

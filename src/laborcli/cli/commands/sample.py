@@ -8,18 +8,21 @@ from typing import Annotated
 
 import typer
 
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import SheetFormat
 from laborcli.cli.output import err, print_json, progress, state
 from laborcli.cli.views.sample import show_sample
 from laborcli.i18n import pick
 
-app = typer.Typer()
+app = LaborTyper()
 
 
 @app.command("sample")
 def sample(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the county into.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="FOLDER", help="Folder to write the county into.")
+    ],
     persons: Annotated[
         int, typer.Option("--persons", "-n", min=1, help="Persons in the county (each listed once).")
     ] = 2000,

@@ -6,10 +6,11 @@ from typing import Annotated
 
 import typer
 
-from laborcli.cli.options import Format, FormatOpt, TownshipOpt
+from laborcli.cli.help import LaborTyper
+from laborcli.cli.options import ExcelCsv, Format, FormatOpt, TableExport, TownshipOpt, Wide
 from laborcli.cli.output import state, working
 
-app = typer.Typer()
+app = LaborTyper()
 
 
 @app.command("submissions")
@@ -21,9 +22,13 @@ def submissions(
     ] = None,
     township: TownshipOpt = None,
     fmt: FormatOpt = Format.table,
+    wide: Wide = False,
+    export: TableExport = None,
+    excel: ExcelCsv = None,
 ) -> None:
     """Per township and village: this month's sheet (file, rows, rejected rows, problems) or none."""
     from laborcli.cli.context import open_reg, reference_date
+    from laborcli.cli.listing import TableOptions
     from laborcli.cli.views.submissions import show_submissions
     from laborcli.dates import parse_month
     from laborcli.roster.submissions import submissions as month_submissions
@@ -37,6 +42,6 @@ def submissions(
         y, m = d.year, d.month
     with working(st, "统计报送情况"), reg.reading() as conn:
         res = month_submissions(conn, y, m, township=township)
-    show_submissions(res, fmt)
+    show_submissions(st, res, fmt, TableOptions(wide, export, excel))
     if res.missing:
         raise typer.Exit(1)

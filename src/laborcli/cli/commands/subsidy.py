@@ -9,10 +9,11 @@ from typing import Annotated
 
 import typer
 
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii
 from laborcli.cli.output import state, working
 
-app = typer.Typer(help="Subsidies and awards (补贴奖励): lines, the payment workbook and its ledger.")
+app = LaborTyper(help="Subsidies and awards (补贴奖励): lines, the payment workbook and its ledger.")
 
 
 class RuleName(StrEnum):

@@ -7,12 +7,13 @@ from typing import Annotated
 
 import typer
 
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import Format, FormatOpt
 from laborcli.cli.output import state
 from laborcli.errors import UsageError
 from laborcli.i18n import pick
 
-app = typer.Typer(help="Annual targets per village (年度转移就业任务数).")
+app = LaborTyper(help="Annual targets per village (年度转移就业任务数).")
 
 
 @app.command("import")

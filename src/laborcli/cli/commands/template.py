@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
-from laborcli.cli.options import KindOpt
+from laborcli.cli.help import LaborTyper
+from laborcli.cli.options import KindOpt, output_file
 from laborcli.cli.output import err, state
 
-app = typer.Typer()
+app = LaborTyper()
 
 
 @app.command("template")
@@ -19,7 +20,11 @@ def template(
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output", help="Where to write the .xlsx template (default: <sheet name>.xlsx)."
+            "-o",
+            "--output",
+            metavar="FILE.xlsx",
+            callback=output_file(".xlsx"),
+            help="Where to write the .xlsx template (default: <sheet name>.xlsx).",
         ),
     ] = None,
     kind: KindOpt = None,

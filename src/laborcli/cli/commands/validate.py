@@ -7,21 +7,26 @@ from typing import Annotated
 
 import typer
 
+from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import Format, FormatOpt, KindOpt, SheetTownship, SheetVillage, ShowPii, Strict
 from laborcli.cli.output import err, pii_notice, state
 from laborcli.sheets.safe import writable_folder
 
-app = typer.Typer()
+app = LaborTyper()
 
 
 @app.command("validate")
 def validate(
     ctx: typer.Context,
-    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs of sheets to check.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="FILES_OR_FOLDERS", help="Files, folders or globs of sheets to check."),
+    ],
     annotate: Annotated[
         Path | None,
         typer.Option(
             "--annotate",
+            metavar="FOLDER",
             help="Write a copy of each sheet with problem cells coloured and commented into this folder.",
         ),
     ] = None,

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
-from rich.table import Table
 
+from laborcli.cli.listing import TableOptions, print_listing
 from laborcli.cli.options import Format
-from laborcli.cli.output import err, out, print_csv, print_json, table
+from laborcli.cli.output import err, print_csv, print_json
+from laborcli.exports.listing import Column, Kind, Listing, write_listing_csv
 from laborcli.i18n import pick
 from laborcli.identity.privacy import Mask
 
@@ -30,8 +31,13 @@ def counts(clusters: list[Cluster]) -> tuple[int, int]:
     return decided, len(clusters) - decided
 
 
-def show_clusters(clusters: list[Cluster], d: dt.date, mask: Mask, fmt: Format) -> None:
-    """The clusters in the asked format on stdout."""
+def show_clusters(
+    clusters: list[Cluster], d: dt.date, mask: Mask, fmt: Format, opts: TableOptions | None = None
+) -> None:
+    """The clusters in the asked format on stdout (``opts``: --wide and --excel)."""
+    opts = opts or TableOptions()
+    if opts.excel is not None:
+        write_listing_csv(clusters_listing(clusters, d, mask), opts.excel)
     if fmt is Format.json:
         decided, undecided = counts(clusters)
         print_json(
@@ -54,34 +60,50 @@ def show_clusters(clusters: list[Cluster], d: dt.date, mask: Mask, fmt: Format) 
             ],
         )
     else:
-        out.print(clusters_table(clusters, d, mask))
+        print_listing(clusters_listing(clusters, d, mask), wide=opts.wide)
 
 
-def clusters_table(clusters: list[Cluster], d: dt.date, mask: Mask) -> Table:
+def clusters_listing(clusters: list[Cluster], d: dt.date, mask: Mask) -> Listing:
     """One line per row; the cluster's number, decision, 归属村, score and reasons on its first."""
-    body = []
+    rows: list[dict[str, object]] = []
     for c in clusters:
         for i, r in enumerate(c.records):
             first = i == 0
-            body.append(
-                [
-                    c.cluster_id if first else "",
-                    DECISION_ZH[c.decision] if first else "",
-                    ("".join(c.home) if c.home else "") if first else "",
-                    f"{c.score:.2f}" if first else "",
-                    "；".join(c.reasons) if first else "",
-                    f"{r.source}:{r.row}",
-                    f"{r.township}{r.village}",
-                    r.name,
-                    mask.id(r.id_number),
-                ]
+            rows.append(
+                {
+                    "cluster": c.cluster_id if first else "",
+                    "decision": DECISION_ZH[c.decision] if first else "",
+                    "home": ("".join(c.home) if c.home else "") if first else "",
+                    "score": c.score if first else None,
+                    "reasons": "；".join(c.reasons) if first else "",
+                    "source": f"{r.source}:{r.row}",
+                    "place": f"{r.township}{r.village}",
+                    "name": r.name,
+                    "id_number": mask.id(r.id_number),
+                }
             )
     decided, undecided = counts(clusters)
-    return table(
+    return Listing(
         f"重复登记 (截至 {d.isoformat()}, {len(clusters)} 组: 已处理 {decided} 组, 待核查 {undecided} 组)",
-        ["组号", "判定", "归属村", "得分", "理由", "来源", "村", "姓名", "身份证号码"],
-        body,
+        f"Registered more than once as of {d.isoformat()}: {len(clusters)} clusters, "
+        f"{decided} decided, {undecided} to review",
+        COLUMNS,
+        rows,
+        sheet="重复登记",
     )
+
+
+COLUMNS = (
+    Column("cluster", "组号", "cluster"),
+    Column("decision", "判定", "decision"),
+    Column("home", "归属村", "home village"),
+    Column("score", "得分", "score", Kind.float),
+    Column("reasons", "理由", "reasons", width=30),
+    Column("source", "来源", "source", width=30),
+    Column("place", "村", "village"),
+    Column("name", "姓名", "name"),
+    Column("id_number", "身份证号码", "ID number", width=21),
+)
 
 
 def say_exported(path: Path, written: int, total: int) -> None:

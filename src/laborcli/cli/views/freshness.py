@@ -31,3 +31,11 @@ def stale_note(places: Iterable[tuple[str, str | None, bool]], as_of: dt.date) -
         f"⚠ {len(names)} villages have no sheet for {due:%Y-%m} yet and are counted on an old one: "
         f"{', '.join(names)} (see laborcli submissions)",
     )
+
+
+def with_mark(name: str | None, sheet_as_of: dt.date | None, stale: bool) -> str:
+    """``marked`` as plain text, for the cells of a listing (terminal, workbook and CSV)."""
+    if not stale:
+        return name or ""
+    when = sheet_as_of.isoformat() if sheet_as_of else pick("无", "none")
+    return f"{name or ''} ⚠{pick(*STALE_LABEL)} {when}"

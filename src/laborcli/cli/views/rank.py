@@ -1,66 +1,87 @@
-"""`rank`: the Friday red and black lists as a table or CSV."""
+"""`rank`: the Friday red and black lists as a table, JSON or CSV."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from laborcli.cli.listing import TableOptions, deliver
 from laborcli.cli.options import Format
-from laborcli.cli.output import out, pct, print_csv, print_json, table
-from laborcli.cli.views.freshness import marked, stale_note
+from laborcli.cli.output import AppState, out
+from laborcli.cli.views.freshness import stale_note, with_mark
+from laborcli.exports.listing import Column, Kind, Listing
 
 if TYPE_CHECKING:
     from laborcli.ranking.weekly import Ranking, RankRow
 
 CSV_HEAD = ["rank", "township", "village", "value", "new_transfers", "target", "previous_rank", "list"]
+LIST_ZH = {"red": "红榜", "black": "黑榜"}
 
 
-def show_ranking(res: Ranking, fmt: Format, *, table_too: bool = True) -> None:
-    """The lists in the asked format on stdout; the table only if ``table_too``."""
-    if fmt is Format.json:
-        print_json(res.as_json())
-    elif fmt is Format.csv:
-        print_csv(
-            CSV_HEAD,
-            [
-                [r.rank, r.township, r.village, r.value, r.new_transfers, r.target, r.previous_rank, r.list]
-                for r in res.rows
-            ],
-        )
-    elif table_too:
-        print_ranking_table(res)
-
-
-def print_ranking_table(res: Ranking) -> None:
-    """One line per place, red list in red, black list reversed, then the unranked."""
-    label = "完成率" if res.metric == "completion" else "转移率"
-    body = []
-    for r in res.rows:
-        style = "red" if r.list == "red" else "reverse" if r.list == "black" else ""
-        tag = "红榜" if r.list == "red" else "黑榜" if r.list == "black" else ""
-        cells = [
-            r.rank,
-            _arrow(r),
-            r.township,
-            marked(r.village, r.sheet_as_of, r.stale) if r.village else "",
-            pct(r.value),
-            r.new_transfers,
-            "" if r.target is None else r.target,
-            tag,
-        ]
-        body.append([f"[{style}]{c}[/{style}]" if style else c for c in cells])
-    out.print(
-        table(
-            f"{res.week} 周排名 (基准日 {res.as_of.isoformat()}, 按{label})",
-            ["名次", "变化", "乡镇", "村(社区)", label, "新增转移", "年度任务", "榜单"],
-            body,
-            right=(0, 4, 5, 6),
-        )
+def show_ranking(
+    st: AppState, res: Ranking, fmt: Format, opts: TableOptions, *, table_too: bool = True
+) -> None:
+    """The lists in the asked format on stdout, and the asked files; the table only if
+    ``table_too``, then the places not ranked."""
+    shown = deliver(
+        st,
+        ranking_listing(res),
+        fmt,
+        opts,
+        as_json=res.as_json,
+        as_csv=lambda: (CSV_HEAD, [[getattr(r, k) for k in CSV_HEAD] for r in res.rows]),
+        table_too=table_too,
     )
-    note = stale_note(((r.township, r.village, r.stale) for r in res.rows), res.as_of)
-    if note:
-        out.print(note)
-    for u in res.unranked:
-        out.print(f"未排名: {u['township']}{u['village'] or ''} ({u['reason']})")
+    if shown:
+        note = stale_note(((r.township, r.village, r.stale) for r in res.rows), res.as_of)
+        if note:
+            out.print(note)
+        for u in res.unranked:
+            out.print(f"未排名: {u['township']}{u['village'] or ''} ({u['reason']})", markup=False)
+
+
+def ranking_listing(res: Ranking) -> Listing:
+    """One line per place; the red list in red, the black list reversed, 榜单 says which."""
+    label = ("完成率", "completion") if res.metric == "completion" else ("转移率", "transfer rate")
+    cols = [
+        Column("rank", "名次", "rank", Kind.int),
+        Column("change", "变化", "change"),
+        Column("township", "乡镇", "township"),
+        Column("village", "村(社区)", "village"),
+        Column("value", *label, Kind.pct),
+        Column("new_transfers", "新增转移", "new transfers", Kind.int),
+        Column("target", "年度任务", "target", Kind.int),
+        Column("list", "榜单", "list"),
+        # After 榜单, so the columns of the table before them keep their places.
+        Column("transfer_rate", "转移率", "transfer rate", Kind.pct, essential=False),
+        Column("previous_rank", "上周名次", "last week", Kind.int, essential=False),
+        Column("sheet_as_of", "报表日期", "sheet as of", Kind.date, essential=False, width=12),
+    ]
+    if res.metric != "completion":  # the value column is the transfer rate already
+        cols = [c for c in cols if c.key != "transfer_rate"]
+    rows = [_row(r) for r in res.rows]
+    styles = ["red" if r.list == "red" else "reverse" if r.list == "black" else "" for r in res.rows]
+    title = f"{res.week} 周排名 (基准日 {res.as_of.isoformat()}, 按{label[0]})"
+    return Listing(
+        title,
+        f"{res.week} ranking (as of {res.as_of.isoformat()}, by {label[1]})",
+        cols,
+        rows,
+        sheet="排名",
+        styles=styles,
+    )
+
+
+def _row(r: RankRow) -> dict[str, object]:
+    """A place's line: its name marked when its sheet is old (``freshness``)."""
+    row: dict[str, object] = {
+        **r.as_json(),
+        "change": _arrow(r),
+        "list": LIST_ZH.get(r.list or "", ""),
+        "sheet_as_of": r.sheet_as_of,
+    }
+    name = "village" if r.village else "township"
+    row[name] = with_mark(getattr(r, name), r.sheet_as_of, r.stale)
+    return row
 
 
 def _arrow(r: RankRow) -> str:

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rich.table import Table
+from rich.text import Text
 
 from laborcli.cli.options import Format
 from laborcli.cli.output import AppState, err, out, print_csv, print_json, progress, table
-from laborcli.i18n import pick
+from laborcli.i18n import lang, pick
 
 if TYPE_CHECKING:
     from laborcli.roster.importing import RunReport
     from laborcli.sheets.checking import FileReport
+    from laborcli.sheets.problems import Problem
 
 STATUS_ZH = {"imported": "已导入", "unchanged": "未变化", "rejected": "拒收", "checked": "已检查"}
 
@@ -54,16 +57,24 @@ def render_run(run: RunReport, show_pii: bool, max_problems: int = 30) -> None:
     for line in skipped_lines(run):
         out.print(line, markup=False, soft_wrap=True)
     shown = _print_problems(run, show_pii, max_problems)
-    total_problems = sum(len(f.problems) for f in run.files)
-    if total_problems > shown:
-        codes = Counter(p.code for f in run.files for p in f.problems)
-        out.print(
-            pick(
-                f"… 另有 {total_problems - shown} 个问题 ({', '.join(f'{c} {n}' for c, n in codes.most_common(6))}); "
-                "用 --format json 或 validate --annotate 查看全部",
-                f"… {total_problems - shown} more problems; see --format json or validate --annotate",
-            )
-        )
+    rest = [p for f in run.files for p in f.problems][shown:]  # the order they were shown in
+    if rest:
+        out.print(more_problems_line(rest), markup=False)
+
+
+def more_problems_line(rest: list[Problem]) -> str:
+    """ "另有 N 个问题 (…)": N and the breakdown count exactly the problems not shown."""
+    from laborcli.sheets.problems import CODES
+
+    codes = Counter(p.code for p in rest)
+    zh = lang() == "zh"
+    parts = pick("；", "; ").join(f"{CODES[c].zh if zh else c}: {n}" for c, n in codes.most_common(6))
+    if len(codes) > 6:
+        parts += pick("；等", "; …")
+    return pick(
+        f"… 另有 {len(rest)} 个问题 ({parts}); 用 --format json 或 validate --annotate 查看全部",
+        f"… {len(rest)} more problems ({parts}); see --format json or validate --annotate",
+    )
 
 
 _FILE_HEADS = (
@@ -89,7 +100,7 @@ def _files_table(run: RunReport) -> Table:
     """One line per file and the totals."""
     rows: list[tuple[object, ...]] = [
         (
-            f.path.rsplit("/", 1)[-1],
+            file_name(f.path),
             pick(STATUS_ZH[f.status], f.status),
             f.as_of.isoformat() if f.as_of else "",
             f.rows_read,
@@ -112,20 +123,28 @@ def _print_problems(run: RunReport, show_pii: bool, most: int) -> int:
         for p in f.problems[: max(0, most - shown)]:
             colour = "red" if p.severity == "error" else "yellow"
             where = (
-                f"{f.path.rsplit('/', 1)[-1]}"
+                file_name(f.path)
                 + (f", {p.sheet}" if p.sheet else "")
                 + (f", 第{p.row}行" if p.row else "")
                 + (f", {p.column}" if p.column else "")
             )
             val = p.shown_value(show_pii)
-            out.print(f"[{colour}]{where}: {p.message}" + (f" [{val}]" if val else "") + f"[/{colour}]")
+            # Written as well as coloured: a log, a printout or a colour-blind reader has no red.
+            tag = pick("错误", "error") if p.severity == "error" else pick("警告", "warning")
+            line = f"{tag} {where}: {p.message}" + (f" [{val}]" if val else "")
+            out.print(Text(line, style=colour))
             shown += 1
     return shown
 
 
+def file_name(path: str) -> str:
+    """The last part of a path as the report holds it, after / or a Windows \\."""
+    return re.split(r"[\\/]", path)[-1]
+
+
 def on_file_line(f: FileReport) -> str:
     """The progress bar's info text after a file."""
-    return f"{f.path.rsplit('/', 1)[-1]} {f.rows_imported}/{f.rows_read}"
+    return f"{file_name(f.path)} {f.rows_imported}/{f.rows_read}"
 
 
 def say_rejected(run: RunReport) -> None:

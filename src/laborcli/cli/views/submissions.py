@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from laborcli.cli.listing import TableOptions, deliver
 from laborcli.cli.options import Format
-from laborcli.cli.output import out, print_csv, print_json, table
+from laborcli.cli.output import AppState, out
+from laborcli.exports.listing import Column, Kind, Listing
 from laborcli.i18n import pick
 
 if TYPE_CHECKING:
@@ -22,54 +24,58 @@ CSV_KEYS = [
     "problems",
     "latest_sheet_as_of",
 ]
-
-
-def show_submissions(res: Submissions, fmt: Format) -> None:
-    """The month's sheets in the asked format on stdout."""
-    if fmt is Format.json:
-        print_json(res.as_json())
-    elif fmt is Format.csv:
-        print_csv(CSV_KEYS, [[r.as_json()[k] for k in CSV_KEYS] for r in res.rows])
-    else:
-        out.print(
-            table(
-                pick(f"{res.label} 报送情况", f"Sheets for {res.label}"),
-                [pick(*h) for h in _HEADS],
-                [_line(r) for r in res.rows],
-                right=(5, 6, 7),
-            )
-        )
-        out.print(missing_line(res) or pick("各村(社区)均已报送。", "Every village has sent its sheet."))
-
-
-_HEADS = (
-    ("乡镇", "township"),
-    ("村(社区)", "village"),
-    ("报送", "sent"),
-    ("文件", "file"),
-    ("导入时间", "imported"),
-    ("导入行", "rows"),
-    ("退回行", "rejected"),
-    ("问题", "problems"),
-    ("最近报表", "latest sheet"),
+COLUMNS = (
+    Column("township", "乡镇", "township"),
+    Column("village", "村(社区)", "village"),
+    Column("sent", "报送", "sent"),
+    Column("source", "文件", "file", width=30),
+    Column("imported_at", "导入时间", "imported", essential=False, width=17),
+    Column("rows", "导入行", "rows", Kind.int),
+    Column("rows_rejected", "退回行", "rejected", Kind.int),
+    Column("problems", "问题", "problems", Kind.int),
+    Column("latest", "最近报表", "latest sheet", width=12),
 )
 
 
-def _line(r: Submission) -> list[object]:
-    sent = pick("已报送", "yes") if r.arrived else f"[red]{pick('未报送', 'no')}[/red]"
+def show_submissions(st: AppState, res: Submissions, fmt: Format, opts: TableOptions) -> None:
+    """The month's sheets in the asked format on stdout, and the asked files."""
+    shown = deliver(
+        st,
+        submissions_listing(res),
+        fmt,
+        opts,
+        as_json=res.as_json,
+        as_csv=lambda: (CSV_KEYS, [[r.as_json()[k] for k in CSV_KEYS] for r in res.rows]),
+    )
+    if shown:
+        out.print(missing_line(res) or pick("各村(社区)均已报送。", "Every village has sent its sheet."))
+
+
+def submissions_listing(res: Submissions) -> Listing:
+    """One line per village; a village whose sheet did not come in red."""
+    return Listing(
+        f"{res.label} 报送情况",
+        f"Sheets for {res.label}",
+        COLUMNS,
+        [_line(r) for r in res.rows],
+        sheet="报送情况",
+        styles=["" if r.arrived else "red" for r in res.rows],
+    )
+
+
+def _line(r: Submission) -> dict[str, object]:
     latest = r.latest_sheet_as_of.isoformat() if r.latest_sheet_as_of else pick("从未报送", "never")
-    when = r.imported_at.strftime("%Y-%m-%d %H:%M") if r.imported_at else ""
-    return [
-        r.township,
-        r.village,
-        sent,
-        r.source or "",
-        when,
-        "" if r.rows is None else r.rows,
-        "" if r.rows_rejected is None else r.rows_rejected,
-        "" if r.problems is None else r.problems,
-        latest,
-    ]
+    return {
+        "township": r.township,
+        "village": r.village,
+        "sent": pick("已报送", "yes") if r.arrived else pick("未报送", "no"),
+        "source": r.source,
+        "imported_at": r.imported_at.strftime("%Y-%m-%d %H:%M") if r.imported_at else None,
+        "rows": r.rows,
+        "rows_rejected": r.rows_rejected,
+        "problems": r.problems,
+        "latest": latest,
+    }
 
 
 def missing_line(res: Submissions) -> str | None:
