@@ -2,9 +2,10 @@
 
     python scripts/make_sample_data.py
 
-Three townships, twelve villages, 2,000 persons, the sheets of 2026-10 and 2026-11 and
-the 2026 targets, written by ``laborcli.sample.generate_county`` with a fixed seed, so running this
-again gives the same bytes. The seed is one under which every kind of fault and of
+Three townships, twelve villages, 2,000 persons, the sheets of six months (2026-06 to
+2026-11: enough history for `retention` and `income`) and the 2026 targets, written by
+``laborcli.sample.generate_county`` with a fixed seed, so running this again gives the
+same bytes. The seed is one under which every kind of fault and of
 duplicate occurs at least once; the script refuses to write a county that lacks one
 (after a change to the generator, try the next seeds). ``sample_data/README.md`` is the
 answer key: what importing each month must report.
@@ -18,12 +19,14 @@ import tempfile
 from pathlib import Path
 
 from laborcli.sample import DUPLICATES, ERRORS, WARNINGS, CountySummary, generate_county
+from laborcli.sample.demand import NAME as DEMAND_SHEET
+from laborcli.sample.demand import write_demand_sheet
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "sample_data"
 SEED = 37
 PERSONS = 2000
-MONTHS = ["2026-10", "2026-11"]
+MONTHS = ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
 
 
 def generate(out: Path) -> CountySummary:
@@ -54,13 +57,21 @@ def readme(s: CountySummary) -> str:
         f"`{s.targets_file}`。",
         "",
         "```sh",
-        "laborcli import sample_data/2026-10 sample_data/2026-11",
+        "laborcli import sample_data/2026-*",
         "laborcli rates --as-of 2026-11-30",
+        "laborcli retention --as-of 2026-11-30 --by township",
+        "laborcli income --as-of 2026-11-30 --by township",
         f"laborcli targets import sample_data/{s.targets_file} --year {s.targets_year}",
         "laborcli rank --week 2026-W48",
         "laborcli households --as-of 2026-11-30 --zero-employment",
         "laborcli dedup --as-of 2026-11-30",
+        f"laborcli demand import sample_data/{DEMAND_SHEET}",
+        "laborcli match --as-of 2026-11-30 --export 送岗到户/",
         "```",
+        "",
+        f"`{DEMAND_SHEET}`: the employers' openings (企业用工需求登记表): title row, alias headers "
+        "(用工单位, 招聘人数), ranges as typed (6000~8000元, 45周岁以下, 18-55岁), one 统一社会信用代码 "
+        "with a wrong check character (a warning), and two rows rejected (需求人数 0, 登记日期 2026年13月5日).",
         "",
         "The sheets are messy on purpose: title rows, alias headers, totals and signature rows, "
         "blank rows, full-width and spaced IDs, lower-case x, 15-digit IDs, dates in many forms, "
@@ -98,6 +109,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "sample_data"
         summary = generate(work)
+        write_demand_sheet(work)
         lacking = missing_kinds(summary)
         if lacking:
             print(f"seed {SEED} gives no {', '.join(lacking)}; choose another seed", file=sys.stderr)
@@ -107,7 +119,7 @@ def main() -> int:
             shutil.rmtree(OUT)
         shutil.copytree(work, OUT)
     size = sum(f.stat().st_size for f in OUT.rglob("*") if f.is_file())
-    print(f"→ {OUT} ({len(summary.files) + 2} files, {size / 1024:.0f} KB)")
+    print(f"→ {OUT} ({len(summary.files) + 3} files, {size / 1024:.0f} KB)")
     return 0
 
 

@@ -42,7 +42,7 @@ from tests.sheets import make_id, person, write_csv, write_xlsx
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "laborcli"
 OCT, NOV = "2026-10-31", "2026-11-30"
-SHEETS = ["汇总", "乡镇", "村", "零就业家庭", "脱贫劳动力", "数据质量", "说明"]
+SHEETS = ["汇总", "乡镇", "村", "稳岗", "务工收入", "零就业家庭", "脱贫劳动力", "数据质量", "说明"]
 PCT, INT = "0.0%", "#,##0"
 # Column label in the workbook -> key of `rates --format json`, in the workbook's order.
 FIGURES = {
@@ -236,8 +236,9 @@ def report(built: Built) -> Workbook:
 
 
 def header_row(ws: Worksheet) -> int:
-    """The row number of the table header (the row under the title)."""
-    for r in range(1, 6):
+    """The row number of the table header (under the title, the 填报单位 line and the legend's
+    lines)."""
+    for r in range(1, 10):
         if ws.cell(row=r, column=1).value in ("指标", "乡镇", "项目"):
             return r
     raise AssertionError(f"no header row in {ws.title}")
@@ -683,6 +684,8 @@ def test_split_by_something_else_is_a_usage_error(built: Built) -> None:
 
 
 DERIVED = ["年龄", "是否劳动力", "是否转移就业", "重复登记组", "人员键"]
+# Months of history, added after DERIVED (tests/test_tenure_exports.py checks their values).
+TENURE = ["连续转移就业月数", "本年务工收入", "本年收入未知月数"]
 
 
 def _people_csv(built: Built, *args: str) -> list[dict[str, str]]:
@@ -694,7 +697,7 @@ def _people_csv(built: Built, *args: str) -> list[dict[str, str]]:
 
 def test_people_csv_has_derived_fields_and_masked_identifiers(built: Built) -> None:
     rows = _people_csv(built)
-    assert list(rows[0])[-len(DERIVED) :] == DERIVED
+    assert list(rows[0])[-len(DERIVED) - len(TENURE) :] == DERIVED + TENURE
     by_name = {r["姓名"]: r for r in rows}
     z = by_name["张三"]
     assert (z["年龄"], z["是否劳动力"], z["是否转移就业"]) == ("36", "是", "是")
@@ -739,7 +742,7 @@ def test_people_xlsx_cells_are_text_never_formulas(built: Built) -> None:
     ws = wb.active
     assert ws is not None
     heads = [c.value for c in ws[1]]
-    assert heads[-len(DERIVED) :] == DERIVED
+    assert heads[-len(DERIVED) - len(TENURE) :] == DERIVED + TENURE
     assert ws.freeze_panes == "A2"
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
     name_col = heads.index("姓名")
@@ -764,7 +767,7 @@ def test_people_parquet_has_derived_fields_and_masked_identifiers(built: Built) 
 
     path = built.export("people.parquet", "people", "--as-of", NOV, "-f", "parquet")
     df = pd.read_parquet(path)
-    assert list(df.columns)[-len(DERIVED) :] == DERIVED
+    assert list(df.columns)[-len(DERIVED) - len(TENURE) :] == DERIVED + TENURE
     z = df[df["姓名"] == "张三"].iloc[0]
     assert (int(z["年龄"]), z["是否劳动力"], z["是否转移就业"]) == (36, "是", "是")
     assert MASKED_ID.match(z["身份证号码"]) and z["联系电话"] == "138****5678"

@@ -143,6 +143,30 @@ class IncomePolicy(BaseModel):
     max_monthly_yuan: int = 100_000
 
 
+class MatchingPolicy(BaseModel):
+    """Matching people to jobs (docs/programmes.md, "Matching people to jobs"): the hard
+    filters, the points of each piece of evidence, the caps, and the county's own trades
+    file (extra aliases of occupation codes)."""
+
+    model_config = _STRICT
+    # Hard filters, each of which can be turned off; the gender requirement is never one.
+    filter_age: bool = True
+    filter_education: bool = True
+    filter_region: bool = True
+    # Points.
+    trade_same_code: float = 3.0
+    trade_same_minor: float = 2.0  # the same 小类
+    trade_same_middle: float = 1.0  # the same 中类
+    trained_in_trade: float = 2.0
+    stated_intention: float = 1.0
+    zero_employment_household: float = 2.0
+    poor_household: float = 1.0
+    # Caps.
+    candidates_per_opening: int = Field(default=3, ge=1, le=100)
+    jobs_per_person: int = Field(default=3, ge=1, le=100)
+    trades_file: str = ""
+
+
 class Policy(BaseModel):
     """The county policy file."""
 
@@ -155,6 +179,7 @@ class Policy(BaseModel):
     dedup: DedupPolicy = DedupPolicy()
     income: IncomePolicy = IncomePolicy()
     honours: HonoursPolicy = HonoursPolicy()
+    matching: MatchingPolicy = MatchingPolicy()
 
 
 def default_policy_path() -> Path:

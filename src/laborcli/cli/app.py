@@ -16,12 +16,14 @@ from laborcli import __version__
 from laborcli.cli.commands import (
     db,
     dedup,
+    demand,
     export,
     history,
     households,
     imports,
     income,
     leaders,
+    match,
     people,
     rank,
     rates,
@@ -111,6 +113,8 @@ app.add_typer(export.app, name="export")
 app.add_typer(people.app, name="people")
 app.add_typer(leaders.app, name="leaders")
 app.add_typer(subsidy.app, name="subsidy")
+app.add_typer(demand.app, name="demand")
+app.add_typer(match.app, name="match")
 
 
 def main(argv: list[str] | None = None, *, gc_paused: bool = False) -> int:

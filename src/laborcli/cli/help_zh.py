@@ -203,8 +203,8 @@ ZH: dict[str, str] = {
     "The backup file to write (must not exist).": "要写入的备份文件 (不能已存在)。",
     # --- export
     "Report workbooks and data exports.": "报表工作簿和数据导出。",
-    "The monthly report: 汇总, 乡镇, 村, 零就业家庭, 脱贫劳动力, 数据质量, 说明.": (
-        "月报: 汇总、乡镇、村、零就业家庭、脱贫劳动力、数据质量、说明。"
+    "The monthly report: 汇总, 乡镇, 村, 稳岗, 务工收入, 零就业家庭, 脱贫劳动力, 数据质量, 说明.": (
+        "月报: 汇总、乡镇、村、稳岗、务工收入、零就业家庭、脱贫劳动力、数据质量、说明。"
     ),
     "The .xlsx to write; with --split-by township, a folder or a name with {township}.": (
         "要写入的 .xlsx; 用 --split-by township 时, 为文件夹或含 {township} 的文件名。"
@@ -221,4 +221,35 @@ ZH: dict[str, str] = {
     "The person's ID number.": "此人的身份证号码。",
     "Why (recorded in the purge log).": "删除原因 (记入删除日志)。",
     "Do not ask for confirmation.": "不再询问确认。",
+    # --- demand and match (issue 21)
+    "The kind of sheet: village (村花名册, the default) targets (年度任务表), leaders (带头能人数据库) "
+    "or demand (企业用工需求登记表); --schema FILE of the same kind replaces the shipped one.": (
+        "表的种类: village (村花名册, 默认)、targets (年度任务表)、leaders (带头能人数据库) 或 demand "
+        "(企业用工需求登记表); 同种类的 --schema 文件代替自带的定义。"
+    ),
+    "Employer demand (企业用工需求): openings, placements, fill rates.": "企业用工需求: 岗位、已上岗人数、到岗率。",
+    "List the demands with their openings, placements and fill rates, per company and county.": (
+        "列出各岗位的需求人数、已上岗人数和到岗率, 并按企业和全县合计。"
+    ),
+    "Only the demands open at the date.": "只列该日在招的岗位。",
+    "Import demand sheets; rows in error are rejected and listed, each file whole or not at all.": (
+        "导入企业用工需求登记表; 有错误的行被拒绝并列出, 每个文件整体导入或整体不导入。"
+    ),
+    "Demand sheets (企业用工需求登记表): files, folders or globs.": "企业用工需求登记表: 文件、文件夹或通配符。",
+    "Matching people to jobs (送岗到户, 供需对接).": "人岗匹配 (送岗到户, 供需对接)。",
+    "For each open job, the candidates best first, with score and reasons.": (
+        "为每个在招岗位列出候选人 (得分高者在前), 附得分和理由。"
+    ),
+    "Only the people of this village (村, or 乡镇/村).": "只列该村的人 (村, 或 乡镇/村)。",
+    "One person's ID: proposed, or why not, job by job.": "一个人的身份证号码: 逐个岗位说明是否推荐, 或为何未推荐。",
+    "Write the 送岗到户 workbook (.xlsx), or one per village into a folder.": (
+        "写出送岗到户表 (.xlsx), 或在文件夹中每村一个。"
+    ),
+    "Record the answers (反馈) of returned lists: each file all or, on any error, nothing.": (
+        "登记交回的送岗到户表中的反馈: 每个文件全部登记, 有任何错误则不登记。"
+    ),
+    "送岗到户 workbooks with 反馈 filled in.": "已填写反馈的送岗到户表。",
+    "VILLAGE": "村",
+    "ID": "身份证号码",
+    "FILE_OR_FOLDER": "文件或文件夹",
 }

@@ -62,6 +62,7 @@ class SheetKind(StrEnum):
     village = "village"
     targets = "targets"
     leaders = "leaders"
+    demand = "demand"
 
 
 class SheetFormat(StrEnum):
@@ -104,7 +105,8 @@ KindOpt = Annotated[
     SheetKind | None,
     typer.Option(
         "--kind",
-        help="The kind of sheet: village (村花名册, the default) targets (年度任务表) or leaders (带头能人数据库); "
+        help="The kind of sheet: village (村花名册, the default) targets (年度任务表), leaders (带头能人数据库) "
+        "or demand (企业用工需求登记表); "
         "--schema FILE of the same kind replaces the shipped one.",
     ),
 ]

@@ -24,7 +24,7 @@ def write_people(df: pd.DataFrame, path: Path, fmt: str) -> None:
         assert ws is not None
         ws.title = "花名册"
         rows = [
-            [None if (isinstance(v, float) and v != v) else v for v in row]
+            [None if (v is pd.NA or (isinstance(v, float) and v != v)) else v for v in row]
             for row in df.astype(object).itertuples(index=False, name=None)
         ]
         write_table(ws, None, list(df.columns), rows)

@@ -2,7 +2,8 @@
 
 Sheets: 汇总 (county figures, month-on-month change, a line chart of the transfer rate
 over every as-of), 乡镇, 村 (coloured against the county rate, 年度任务 and 完成率 when
-targets are loaded, stale villages marked), 零就业家庭, 脱贫劳动力, 数据质量 (which
+targets are loaded, stale villages marked), 稳岗 and 务工收入 (each township's villages,
+then its 小计, then the 合计), 零就业家庭, 脱贫劳动力, 数据质量 (which
 village sheets are stale or dirty, problems by their Chinese names) and 说明 (sources,
 definitions). Each sheet heads with the county and 填报单位, says what its colours mean,
 and the sheets that go upward end with 审核人/制表人/填报日期 (the policy's ``[county]``,
@@ -27,7 +28,7 @@ from laborcli.policy import LabourForceAges
 from laborcli.roster import catalogue
 from laborcli.roster.catalogue import INT, PCT
 from laborcli.roster.figures import Rates
-from laborcli.roster.report_data import Definitions, ReportData
+from laborcli.roster.report_data import Definitions, ReportData, TenureFigures
 from laborcli.roster.submissions import STALE_LABEL
 from laborcli.sheets.safe import set_cell, whole_file
 from laborcli.sheets.workbook import font, new_workbook, print_setup, write_table
@@ -40,6 +41,20 @@ CHANGE_INT = "+#,##0;-#,##0;0"
 TARGET_HEADS = [("target", "年度任务", INT), ("completion", "完成率", PCT)]
 STALE = STALE_LABEL[0]
 WARNINGS_WIDTH = 50  # 数据质量's 警告 column, whose problem names wrap
+YUAN = "#,##0"
+RETENTION = [
+    ("cohort", "基期转移就业", INT),
+    ("retained", "仍转移就业", INT),
+    ("retention_rate", "稳岗率", PCT),
+    ("no_longer_listed", "已不在册", INT),
+]
+INCOME = [
+    ("labour_income", "务工收入(元)", YUAN),
+    ("unknown_months", "收入未知月数", INT),
+    ("transferred", "转移就业", INT),
+    ("transferred_with_income", "其中月收入已知", INT),
+    ("average_monthly_income", "平均月收入(元)", YUAN),
+]
 
 
 def write_report(data: ReportData, path: Path, mask: Mask) -> None:
@@ -51,6 +66,9 @@ def write_report(data: ReportData, path: Path, mask: Mask) -> None:
     _summary(ws, data)
     _places(wb.create_sheet("乡镇"), data.by_township, data, by="township")
     _places(wb.create_sheet("村"), data.by_village, data, by="village")
+    if data.tenure is not None:
+        _retention(wb.create_sheet("稳岗"), data, data.tenure)
+        _income(wb.create_sheet("务工收入"), data, data.tenure)
     _zero(wb.create_sheet("零就业家庭"), data, mask)
     _poor(wb.create_sheet("脱贫劳动力"), data)
     _quality_sheet(wb.create_sheet("数据质量"), data)
@@ -64,13 +82,16 @@ def _title(data: ReportData, what: str) -> str:
     return f"{where}{what} (截至 {data.as_of.isoformat()})"
 
 
-def _head(ws: Any, data: ReportData, what: str, width: int, legend: str | None = None) -> int:
-    """Title, the 填报单位 line and the legend (if any) above a table; the header's row."""
+def _head(ws: Any, data: ReportData, what: str, width: int, legend: str | list[str] | None = None) -> int:
+    """Title, the 填报单位 line and the legend (if any; a list is one line each, so that a
+    long legend does not widen the printed page) above a table; the header's row."""
     set_cell(ws.cell(row=1, column=1), _title(data, what))
     ws.cell(row=1, column=1).font = font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, width))
     lines = [f"填报单位: {data.info.unit}    统计截至: {data.as_of.isoformat()}"]
-    if legend:
+    if isinstance(legend, list):
+        lines += [f"{'图例: ' if i == 0 else '      '}{text}" for i, text in enumerate(legend)]
+    elif legend:
         lines.append(f"图例: {legend}")
     for i, text in enumerate(lines, start=2):
         set_cell(ws.cell(row=i, column=1), text)
@@ -180,6 +201,73 @@ def _places(ws: Any, res: Rates, data: ReportData, by: str) -> None:
                 f"{top}:{letter}{last - 1}",
                 FormulaRule(formula=[f"AND(ISNUMBER({top}),{top}<{county_rate!r})"], fill=RED_FILL),
             )
+
+
+def _retention(ws: Any, data: ReportData, t: TenureFigures) -> None:
+    r = t.retention_by_village
+    legend = [
+        f"基期 = {r.cohort_date.isoformat()} (统计日前 {r.months} 个月); "
+        "基期转移就业 = 基期转移就业的劳动力, 按其基期所在村计",
+        "仍转移就业 = 其中统计日仍转移就业者 (不论在何村); 稳岗率 = 仍转移就业 / 基期转移就业",
+        "已不在册 = 其中统计日已无花名册记录者 (计为未稳岗)",
+        f"备注 “{STALE}” = 尚无 {data.as_of:%Y年%m月} 的花名册, 仍按旧表计算",
+    ]
+    what = f"转移就业人员稳岗情况 ({r.months}个月)"
+    _tenure_table(ws, data, t.retention_by_township.rows, r.rows, r.total, RETENTION, what, legend)
+
+
+def _income(ws: Any, data: ReportData, t: TenureFigures) -> None:
+    i = t.income_by_village
+    legend = [
+        f"务工收入 = {i.year}年各月末 (至统计日) 转移就业者所填月收入之和, 按统计日所在村计",
+        "收入未知月数 = 转移就业而月收入未填 (或不可信) 的月数, 及无花名册记录的月数",
+        "平均月收入 = 统计日转移就业且月收入已知者的月收入平均",
+        f"备注 “{STALE}” = 尚无 {data.as_of:%Y年%m月} 的花名册, 仍按旧表计算",
+    ]
+    what = f"{i.year}年务工收入情况"
+    _tenure_table(ws, data, t.income_by_township.rows, i.rows, i.total, INCOME, what, legend)
+
+
+def _tenure_table(
+    ws: Any,
+    data: ReportData,
+    towns: list[dict[str, Any]],
+    villages: list[dict[str, Any]],
+    total: dict[str, Any],
+    figures: list[tuple[str, str, str]],
+    what: str,
+    legend: list[str],
+) -> None:
+    """Each township's villages, then its 小计 (the township's own figures), then 合计."""
+
+    def values(r: dict[str, Any]) -> list[object]:
+        return [r.get(key) for key, _, _ in figures]
+
+    def note(r: dict[str, Any]) -> str:
+        d = r.get("sheet_as_of")
+        return f"{STALE} (花名册 {d.isoformat() if d else '无'})" if r.get("stale") else ""
+
+    rows: list[list[object]] = []
+    bold: list[int] = []
+    for town in towns:
+        rows += [
+            [v["township"], v["village"], *values(v), note(v)]
+            for v in villages
+            if v["township"] == town["township"]
+        ]
+        bold.append(len(rows))
+        rows.append([town["township"], "小计", *values(town), ""])
+    bold.append(len(rows))
+    rows.append(["合计", "", *values(total), ""])
+    heads = ["乡镇", "村(社区)", *[label for _, label, _ in figures], "备注"]
+    formats = {2 + i: fmt for i, (_, _, fmt) in enumerate(figures)}
+    first = _head(ws, data, what, len(heads), legend)
+    widths = [10, 12] + [12] * len(figures) + [26]
+    h = write_table(ws, None, heads, rows, widths=widths, formats=formats, first_row=first)
+    for i in bold:
+        for j in range(1, len(heads) + 1):
+            ws.cell(row=h + 1 + i, column=j).font = font(bold=True)
+    _sign(ws, h + len(rows) + 2, data)
 
 
 def _zero(ws: Any, data: ReportData, mask: Mask) -> None:
@@ -313,6 +401,16 @@ def _notes(ws: Any, data: ReportData) -> None:
         ),
         ("口径: 一人一次", "同一身份证号码只计一次, 计入最新花名册所在村; 日期相同时按乡镇、村名排序在前者"),
         ("口径: 变化", "与上期相比; 比率 (转移就业率等) 的变化以百分点计, 人数的变化以人计"),
+        (
+            "口径: 稳岗率",
+            "统计日前若干个月 (县政策文件 [tenure] retention_months) 转移就业的劳动力中, 统计日仍转移就业者所占比例;"
+            " 统计日已不在册者计为未稳岗",
+        ),
+        (
+            "口径: 务工收入",
+            "本年各月末 (至统计日) 转移就业者所填月收入之和; 转移就业而月收入未填或超过县政策文件的上限,"
+            " 及无花名册记录的月份, 计为收入未知月数",
+        ),
         ("口径: 数据未更新", "村(社区)的最新花名册早于统计日之前最近的月末, 其人数仍按旧花名册计算"),
     ]
     if data.has_targets:

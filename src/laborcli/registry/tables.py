@@ -299,3 +299,78 @@ ledger_reopens = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("reopened_at", sa.DateTime, nullable=False),
 )
+
+# --- jobs (issue 21): employer demand, proposals and the answers brought back.
+# One demand file imported (its content's hash: the same file again is "unchanged").
+demand_files = sa.Table(
+    "demand_files",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("imported_at", sa.DateTime, nullable=False),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("rows_imported", sa.Integer, nullable=False),
+    sa.Column("rows_rejected", sa.Integer, nullable=False),
+    sa.Column("warnings", sa.Integer, nullable=False),
+)
+
+# One demand (a company's job): the latest row that names it (docs/programmes.md: a newer
+# row replaces openings, wage and dates). ``company_key``/``job_key`` are the normalised names.
+demands = sa.Table(
+    "demands",
+    metadata,
+    sa.Column("demand_id", sa.String(24), primary_key=True),
+    sa.Column("company", sa.Text, nullable=False),
+    sa.Column("company_key", sa.Text, nullable=False),
+    sa.Column("credit_code", sa.String(18)),
+    sa.Column("contact", sa.Text),
+    sa.Column("phone", sa.Text),
+    sa.Column("job", sa.Text, nullable=False),
+    sa.Column("job_key", sa.Text, nullable=False),
+    sa.Column("trade", sa.Text),
+    sa.Column("openings", sa.Integer, nullable=False),
+    sa.Column("place", sa.Text, nullable=False),
+    sa.Column("region", sa.Text),
+    sa.Column("wage_min", sa.Float),
+    sa.Column("wage_max", sa.Float),
+    sa.Column("age_min", sa.Integer),
+    sa.Column("age_max", sa.Integer),
+    sa.Column("gender", sa.Text),
+    sa.Column("education", sa.Text),
+    sa.Column("skills", sa.Text),
+    sa.Column("board", sa.Text),
+    sa.Column("registered", sa.Date, nullable=False),
+    sa.Column("until", sa.Date),
+    sa.Column("remarks", sa.Text),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("sheet", sa.Text, nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    sa.Column("file_id", sa.Integer, sa.ForeignKey("demand_files.id"), nullable=False),
+    sa.Index("ix_demands_company", "company_key", "job_key"),
+)
+
+# A proposal delivered (exported to a 送岗到户 list): the demand, the person, the as-of
+# date of the first list that carried it (a later sheet naming the company is a placement).
+proposals = sa.Table(
+    "proposals",
+    metadata,
+    sa.Column("proposal_id", sa.String(24), primary_key=True),
+    sa.Column("demand_id", sa.String(24), nullable=False),
+    sa.Column("person_key", sa.String(64), nullable=False),
+    sa.Column("first_as_of", sa.Date, nullable=False),
+    sa.Index("ix_proposals_demand", "demand_id"),
+)
+
+# The answer brought back for a proposal: 愿意, 不愿意 (never proposed again), 已上岗 (a placement).
+answers = sa.Table(
+    "answers",
+    metadata,
+    sa.Column("proposal_id", sa.String(24), primary_key=True),
+    sa.Column("demand_id", sa.String(24), nullable=False),
+    sa.Column("person_key", sa.String(64), nullable=False),
+    sa.Column("answer", sa.String(8), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.Index("ix_answers_demand", "demand_id"),
+)

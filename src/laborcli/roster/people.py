@@ -1,4 +1,7 @@
-"""The current register, one row per person, as a table for analysts and other systems."""
+"""The current register, one row per person, as a table for analysts and other systems.
+
+Scripts read its CSV back by column: new columns go at the end, none is renamed or moved.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +20,13 @@ from laborcli.registry.engine import Registry
 from laborcli.roster.figures import labour_force_expr
 from laborcli.roster.state import current_rows
 from laborcli.sheets.schema import SheetSchema
+from laborcli.tenure.income import DEFAULT_INCOME_MAX, person_incomes
+from laborcli.tenure.spells import current_spell_months
 
 DERIVED = ["年龄", "是否劳动力", "是否转移就业", "重复登记组", "人员键"]
+# Months of history (tenure): the months lasted of the transferred spell going on at D
+# (blank when not transferred), and the labour income in D's year with its unknown months.
+TENURE = ["连续转移就业月数", "本年务工收入", "本年收入未知月数"]
 
 
 def people_frame(
@@ -29,14 +37,20 @@ def people_frame(
     mask: Mask,
     clusters: list[Cluster],
     township: str | None = None,
+    *,
+    stable_months: int = 3,
+    income_max: float = DEFAULT_INCOME_MAX,
 ) -> pd.DataFrame:
-    """Standard headers plus derived fields, identifiers masked unless asked."""
+    """Standard headers plus derived fields and months of history, identifiers masked
+    unless asked."""
     cur = current_rows(d, conn.dialect.name).subquery("cur")
     q = sa.select(cur, labour_force_expr(cur.c, d, ages).label("_lf"))
     if township:
         q = q.where(cur.c.township == township)
     q = q.order_by(cur.c.township, cur.c.village, cur.c.grp, cur.c.household_id, cur.c.row_number)
     cluster_of = {r.pkey: c.cluster_id for c in clusters if c.decision != "different" for r in c.records}
+    spell_months = current_spell_months(conn, d, stable_months)
+    incomes, year_months = person_incomes(conn, d.year, d, income_max=income_max)
     recs: list[dict[str, Any]] = []
     for r in conn.execute(q):
         m = r._mapping
@@ -57,8 +71,13 @@ def people_frame(
         rec["是否转移就业"] = "是" if (m["_lf"] and m["transferred"]) else "否"
         rec["重复登记组"] = cluster_of.get(m["pkey"])
         rec["人员键"] = mask.key(m["pkey"])
+        rec["连续转移就业月数"] = spell_months.get(m["pkey"])
+        rec["本年务工收入"], rec["本年收入未知月数"] = incomes.get(m["pkey"], (0.0, year_months))
         recs.append(rec)
-    return pd.DataFrame.from_records(recs, columns=[c.header for c in schema.columns] + DERIVED)
+    df = pd.DataFrame.from_records(recs, columns=[c.header for c in schema.columns] + DERIVED + TENURE)
+    # Whole months, blank when not transferred (not 92.0 beside NaN).
+    df["连续转移就业月数"] = df["连续转移就业月数"].astype("Int64")
+    return df
 
 
 def register(
@@ -67,4 +86,14 @@ def register(
     """The current register as of ``d`` with each person's duplicate cluster (`export people`)."""
     with reg.reading() as conn:
         clusters = find_clusters(conn, d, policy.dedup)
-        return people_frame(conn, d, policy.labour_force, schema, mask, clusters, township=township)
+        return people_frame(
+            conn,
+            d,
+            policy.labour_force,
+            schema,
+            mask,
+            clusters,
+            township=township,
+            stable_months=policy.tenure.stable_months,
+            income_max=policy.income.max_monthly_yuan,
+        )

@@ -2,7 +2,8 @@
 
 The workbook itself is written by ``exports.report``; everything it shows is computed
 here: the figures at three levels and over every as-of date, the zero-employment
-households, each village's latest sheet and its quality, and the source files.
+households, each village's latest sheet and its quality, the source files, and the
+retention (稳岗) and labour income (务工收入) of the tenure package.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -31,6 +32,8 @@ from laborcli.roster.submissions import is_stale
 from laborcli.sheets.problems import problem_name
 from laborcli.sheets.schema import SheetSchema, load_schema
 from laborcli.sheets.workers import start_context
+from laborcli.tenure.income import Income, income
+from laborcli.tenure.retention import Retention, retention
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,66 @@ class ReportData:
     # Whether the year's targets are loaded: then the township and village rows (and
     # their totals) carry ``target`` (年度任务) and ``completion`` (完成率).
     has_targets: bool = False
+    # 稳岗 and 务工收入 by township and village (None: not gathered).
+    tenure: TenureFigures | None = None
+
+
+_Res = TypeVar("_Res", Retention, Income)
+
+
+@dataclass(frozen=True, slots=True)
+class TenureFigures:
+    """Retention over the policy's horizon and labour income in D's year, by township and
+    by village; for one township's report only its rows, its total the township's row."""
+
+    retention_by_township: Retention
+    retention_by_village: Retention
+    income_by_township: Income
+    income_by_village: Income
+
+
+def tenure_figures(
+    conn: Connection,
+    d: dt.date,
+    policy: Policy,
+    township: str | None = None,
+    county: TenureFigures | None = None,
+) -> TenureFigures:
+    """What the 稳岗 and 务工收入 sheets show, from ``tenure.retention`` and ``tenure.income``;
+    for one township, taken from ``county`` (the county's figures) when given, so that a
+    split report computes them once."""
+    if county is None:
+        ages, k = policy.labour_force, policy.tenure.retention_months
+        county = TenureFigures(
+            retention(conn, d, k, "township", ages),
+            retention(conn, d, k, "village", ages),
+            income(conn, d.year, d, "township", ages, income_max=policy.income.max_monthly_yuan),
+            income(conn, d.year, d, "village", ages, income_max=policy.income.max_monthly_yuan),
+        )
+    if township is None:
+        return county
+    ret, inc = county.retention_by_township.rows, county.income_by_township.rows
+    return TenureFigures(
+        _of_township(county.retention_by_township, ret, township),
+        _of_township(county.retention_by_village, ret, township),
+        _of_township(county.income_by_township, inc, township),
+        _of_township(county.income_by_village, inc, township),
+    )
+
+
+def _of_township(res: _Res, towns: list[dict[str, Any]], township: str) -> _Res:
+    """``res`` with the rows of one township only and that township's row as its total
+    (zeros, and no rate, when the township has no row)."""
+    row = next((r for r in towns if r["township"] == township), None)
+    if row is None:
+        ratios = ("retention_rate", "average_monthly_income")
+        total = {
+            k: 0 if isinstance(v, int | float) and k not in ratios else None for k, v in res.total.items()
+        }
+    else:
+        total = {k: row.get(k) for k in res.total}
+        total["township"] = None
+    return replace(res, rows=[r for r in res.rows if r["township"] == township], total=total)
 
 
 def as_of_dates(conn: Connection) -> list[dt.date]:
@@ -89,13 +152,15 @@ def gather(
     township: str | None = None,
     clusters: list[Cluster] | Callable[[], list[Cluster]] | None = None,
     schema: SheetSchema | None = None,
+    county_tenure: TenureFigures | None = None,
 ) -> ReportData:
     """Compute the report's figures in the registry.
 
     ``clusters`` (the duplicate review, for the 数据质量 sheet) may be given, or a function
     that gives them once the figures are done (see ``gather_concurrently``). ``schema``
     is the sheet definition in force (the shipped one by default), whose vocabularies
-    the 说明 sheet cites.
+    the 说明 sheet cites. ``county_tenure``: the county's 稳岗 and 务工收入, for a
+    township's report to take its part of.
     """
     ages = policy.labour_force
     dates = [x for x in as_of_dates(conn) if x <= d]
@@ -136,6 +201,7 @@ def gather(
         definitions=definitions(policy, schema or load_schema()),
         info=policy.county,
         has_targets=bool(tg),
+        tenure=tenure_figures(conn, d, policy, township, county_tenure),
     )
 
 
@@ -300,4 +366,9 @@ def township_reports(
         clusters = find_clusters(conn, d, policy.dedup)
         county = gather(conn, d, policy, clusters=clusters, schema=schema)
         for t in [r["township"] for r in county.by_township.rows]:
-            yield t, gather(conn, d, policy, township=t, clusters=clusters, schema=schema)
+            yield (
+                t,
+                gather(
+                    conn, d, policy, township=t, clusters=clusters, schema=schema, county_tenure=county.tenure
+                ),
+            )

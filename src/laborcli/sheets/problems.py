@@ -76,6 +76,18 @@ class ProblemCode(StrEnum):
     LEDGER_DATE_INVALID = "ledger-date-invalid"
     LEDGER_PAID_HELD = "ledger-paid-held"
     LEDGER_CONFLICT = "ledger-conflict"
+    # jobs (issue 21): the demand sheet and the proposals workbook of `match record`
+    DEMAND_OPENINGS_INVALID = "demand-openings-invalid"
+    DEMAND_DATE_INVALID = "demand-date-invalid"
+    DEMAND_CREDIT_CODE = "demand-credit-code"
+    DEMAND_WAGE_INVALID = "demand-wage-invalid"
+    DEMAND_AGE_INVALID = "demand-age-invalid"
+    DEMAND_VALUE_UNKNOWN = "demand-value-unknown"
+    DEMAND_DATES_REVERSED = "demand-dates-reversed"
+    MATCH_COLUMNS_MISSING = "match-columns-missing"
+    MATCH_PROPOSAL_UNKNOWN = "match-proposal-unknown"
+    MATCH_ANSWER_UNKNOWN = "match-answer-unknown"
+    MATCH_ANSWER_CONFLICT = "match-answer-conflict"
 
 
 P = ProblemCode
@@ -538,6 +550,98 @@ _CODES: list[Code] = [
         "the line was recorded with another 发放状态 (or is marked twice, differently, in this workbook)",
         "如需更正, 请用 laborcli subsidy reopen 编号 --reason 原因",
         "correct it with laborcli subsidy reopen LINE_ID --reason …",
+    ),
+    # --- jobs (issue 21): the demand sheet (企业用工需求登记表)
+    Code(
+        P.DEMAND_OPENINGS_INVALID,
+        "error",
+        "需求人数应为不小于 1 的整数",
+        "the openings are not a whole number of at least 1",
+        "请填写招聘人数, 如 5 或 5人",
+        "write the number of openings, such as 5",
+    ),
+    Code(
+        P.DEMAND_DATE_INVALID,
+        "error",
+        "日期无法识别",
+        "the date cannot be read",
+        "请写成 2026-10-01 或 2026年10月1日",
+        "write it as 2026-10-01",
+    ),
+    Code(
+        P.DEMAND_CREDIT_CODE,
+        "warning",
+        "统一社会信用代码不符合 GB 32100 (18位, 校验码不符)",
+        "the unified social credit code fails GB 32100 (18 characters and its check character)",
+        "请对照营业执照核对信用代码",
+        "check the code against the business licence",
+    ),
+    Code(
+        P.DEMAND_WAGE_INVALID,
+        "warning",
+        "月薪无法识别, 已忽略",
+        "the monthly wage cannot be read; ignored",
+        "请写一个数 (4500) 或范围 (4000-6000)",
+        "write a number (4500) or a range (4000-6000)",
+    ),
+    Code(
+        P.DEMAND_AGE_INVALID,
+        "warning",
+        "年龄要求无法识别, 已忽略 (不按年龄筛选)",
+        "the age requirement cannot be read; ignored (no age filter)",
+        "请写成 18-45 或 45周岁以下",
+        "write it as 18-45 or 45周岁以下",
+    ),
+    Code(
+        P.DEMAND_VALUE_UNKNOWN,
+        "warning",
+        "不是该列可选的值, 已忽略",
+        "not one of the column's values; ignored",
+        "请从模板的下拉列表中选择",
+        "choose one of the template's values",
+    ),
+    Code(
+        P.DEMAND_DATES_REVERSED,
+        "error",
+        "有效期至早于登记日期",
+        "the end of validity is before the registration date",
+        "请核对登记日期和有效期至",
+        "check both dates",
+        level="row",
+    ),
+    # --- jobs (issue 21): the proposals workbook of `match record`; any error records nothing
+    Code(
+        P.MATCH_COLUMNS_MISSING,
+        "error",
+        "送岗到户表缺少 编号 或 反馈 列",
+        "the proposals workbook lacks the 编号 or 反馈 column",
+        "请使用 laborcli match --export 导出的表, 保留 编号 和 反馈 列",
+        "use the workbook of laborcli match --export and keep its 编号 and 反馈 columns",
+        level="file",
+    ),
+    Code(
+        P.MATCH_PROPOSAL_UNKNOWN,
+        "error",
+        "编号不是已导出的送岗记录",
+        "the 编号 is no proposal that was exported",
+        "请勿改动 编号 列; 请重新导出 (laborcli match --export)",
+        "leave 编号 as exported, or export again (laborcli match --export)",
+    ),
+    Code(
+        P.MATCH_ANSWER_UNKNOWN,
+        "error",
+        "反馈不是 愿意、不愿意 或 已上岗",
+        "the answer is not 愿意, 不愿意 or 已上岗",
+        "请从下拉列表中选择, 或留空",
+        "choose from the dropdown, or leave it empty",
+    ),
+    Code(
+        P.MATCH_ANSWER_CONFLICT,
+        "error",
+        "同一编号填了两个不同的反馈",
+        "one 编号 has two different answers",
+        "每个编号只保留一个反馈",
+        "keep one answer per 编号",
     ),
 ]
 

@@ -40,7 +40,7 @@ _LEGACY_TYPES: dict[str, tuple[str, ProblemCode | None]] = {
 
 # Rule sets a kind may name in ``[sheet] rules``: cross-column rules and the stored form,
 # in Python. A name, not a module path, so a schema file cannot make laborcli import code.
-RULE_SETS = {"village": "laborcli.roster.rules"}
+RULE_SETS = {"village": "laborcli.roster.rules", "demand": "laborcli.jobs.rules"}
 
 
 class Column(BaseModel):

@@ -10,11 +10,20 @@ from laborcli.tenure.income import (
     household_incomes,
     income,
     person_income,
+    person_incomes,
 )
 from laborcli.tenure.months import add_months, full_months, observation_dates
 from laborcli.tenure.observations import Observations, state_table
 from laborcli.tenure.retention import Retention, retention
-from laborcli.tenure.spells import Observation, PersonSpells, Spell, observations, person_spells, spells_of
+from laborcli.tenure.spells import (
+    Observation,
+    PersonSpells,
+    Spell,
+    current_spell_months,
+    observations,
+    person_spells,
+    spells_of,
+)
 
 __all__ = [
     "DEFAULT_INCOME_MAX",
@@ -27,12 +36,14 @@ __all__ = [
     "Retention",
     "Spell",
     "add_months",
+    "current_spell_months",
     "full_months",
     "household_incomes",
     "income",
     "observation_dates",
     "observations",
     "person_income",
+    "person_incomes",
     "person_spells",
     "retention",
     "spells_of",

@@ -290,6 +290,22 @@ def person_income(
     return PersonIncome(year, as_of, float(inc), n_dates - int(observed) + int(unknown), n_dates)
 
 
+def person_incomes(
+    conn: Connection, year: int, as_of: dt.date, *, income_max: float = DEFAULT_INCOME_MAX
+) -> tuple[dict[str, tuple[float, int]], int]:
+    """Person key -> (labour income in ``year`` as of D, unknown months) of every person
+    observed in the year, and the year's number of months up to D (all of them unknown for
+    a person not observed); for bulk outputs such as `export people`."""
+    check_year(year, as_of)
+    with _per_person(conn, year, as_of, income_max) as (per, n_dates):
+        q = sa.select(per.c.pkey, per.c.income, per.c.observed, per.c.unknown)
+        found = {
+            r.pkey: (float(r.income or 0.0), n_dates - int(r.observed) + int(r.unknown or 0))
+            for r in conn.execute(q)
+        }
+    return found, n_dates
+
+
 @dataclass(slots=True)
 class HouseholdIncome:
     """A household's labour income in the year and per capita (docs/programmes.md)."""

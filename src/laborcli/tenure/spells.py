@@ -260,3 +260,16 @@ def person_spells(
         spells_of(observed, dates, "transferred", stable_months),
         spells_of(observed, dates, "outside", stable_months),
     )
+
+
+def current_spell_months(conn: Connection, as_of: dt.date, stable_months: int) -> dict[str, int]:
+    """Person key -> months lasted of the transferred spell going on at D, for every person
+    transferred at D (a lower bound when its start is unknown); one pass over the
+    observations, for bulk outputs such as `export people`."""
+    dates, people = observations(conn, as_of)
+    out: dict[str, int] = {}
+    for observed in people:
+        for s in spells_of(observed, dates, "transferred", stable_months):
+            if s.ongoing:
+                out[observed[0].pkey] = s.months
+    return out
