@@ -118,8 +118,9 @@ rows = sa.Table(
     # The figures read the current rows from this index alone, grouped by household in its
     # order; it also finds a snapshot's rows (its first column).
     sa.Index("ix_rows_figures", *FIGURE_INDEX),
-    # A person's history, and who is listed more than once, without reading a row.
-    sa.Index("ix_rows_person", "person_key", "as_of", "transferred", "snapshot_id"),
+    # A person's history, and who is listed more than once, without reading a row; with
+    # 月收入, a person's labour income over the months (tenure/income.py) too.
+    sa.Index("ix_rows_person", "person_key", "as_of", "transferred", "snapshot_id", "monthly_income"),
     # An ID that failed its checks, for history by ID (a verified ID is its person key).
     # Only those rows are indexed: every index costs each imported row a B-tree insertion,
     # and a household's rows are found through ix_rows_figures (snapshot, household).

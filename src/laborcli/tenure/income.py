@@ -11,19 +11,20 @@ observations sums each person; the current state at D says where they count.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement
 
 from laborcli.dates import FIRST_YEAR
 from laborcli.errors import UsageError
 from laborcli.i18n import pick
 from laborcli.policy import LabourForceAges
-from laborcli.registry.tables import rows
+from laborcli.registry.tables import rows, snapshots
 from laborcli.roster.figures import LEVEL_COLUMNS, Level
 from laborcli.roster.state import binary
 from laborcli.roster.submissions import mark_stale, sheet_dates
@@ -77,6 +78,86 @@ def _per_person(
         yield per, len(dates)
 
 
+Sums = dict[tuple[object, ...], tuple[float, int, int]]
+
+
+def _observed_sums(
+    conn: Connection,
+    st: sa.Table,
+    year: int,
+    as_of: dt.date,
+    income_max: float,
+    by: Sequence[str],
+    where: ColumnElement[bool],
+) -> tuple[Sums, int]:
+    """(income, observations, unknown transferred observations) over the year's dates up
+    to D of the persons of the state table ``st`` that ``where`` keeps, summed by the
+    columns ``by`` of ``st`` (their place or household at D); and how many dates.
+
+    Each person is summed first, driven from ``st`` in person order into the
+    (person_key, as_of, ...) index, which holds 月收入: person after person, that index is
+    read in its own order and the observations are never sorted. The persons who may have
+    two rows on a date come from ``winners`` instead.
+    """
+    dates = year_dates(year, as_of)
+    out: Sums = {}
+    if not dates:
+        return out, 0
+    with Observations.kept(conn, dates) as obs:
+        lo = conn.execute(
+            sa.select(sa.func.min(snapshots.c.as_of)).where(
+                snapshots.c.id.in_(sa.select(obs.snaps.c.snapshot_id))
+            )
+        ).scalar_one()
+        if lo is None:
+            return out, len(dates)
+        known = sa.and_(rows.c.monthly_income.is_not(None), rows.c.monthly_income <= income_max)
+        tr = rows.c.transferred.is_(True)
+        inc = sa.func.sum(sa.case((sa.and_(tr, known), rows.c.monthly_income), else_=0.0))
+        unk = sa.func.sum(sa.case((sa.and_(tr, sa.not_(known)), 1), else_=0))
+        # A person's columns of ``st`` are the same on each of their observations.
+        keep = [sa.func.max(st.c[c]).label(f"k{i}") for i, c in enumerate(by)]
+        plain = (
+            sa.select(*keep, inc.label("inc"), sa.func.count().label("n"), unk.label("unk"))
+            .select_from(
+                st.join(
+                    rows,
+                    sa.and_(
+                        rows.c.person_key == st.c.pkey,
+                        # The snapshots current on the dates lie in this range: the index
+                        # is read for those months of each person only.
+                        rows.c.as_of >= lo,
+                        rows.c.as_of <= dates[-1],
+                    ),
+                ).join(obs.snaps, obs.snaps.c.snapshot_id == rows.c.snapshot_id)
+            )
+            .where(where, st.c.pkey.not_in(sa.select(obs.several.c.person_key)))
+            .group_by(st.c.pkey)
+        )
+        # Driven from the few winners into ``st`` by its person index.
+        won = (
+            sa.select(*keep, inc.label("inc"), sa.func.count().label("n"), unk.label("unk"))
+            .select_from(
+                obs.winners.join(st, st.c.pkey == obs.winners.c.pkey).join(
+                    rows, rows.c.id == obs.winners.c.rid
+                )
+            )
+            .where(where)
+            .group_by(obs.winners.c.pkey)
+        )
+        for part in (plain, won):
+            pp = part.subquery("per_person")
+            ks = [pp.c[f"k{i}"] for i in range(len(by))]
+            q = sa.select(*ks, sa.func.sum(pp.c.inc), sa.func.sum(pp.c.n), sa.func.sum(pp.c.unk)).group_by(
+                *ks
+            )
+            for r in conn.execute(q):
+                key = tuple(r[: len(by)])
+                i0, n0, u0 = out.get(key, (0.0, 0, 0))
+                out[key] = (i0 + float(r[-3] or 0.0), n0 + int(r[-2] or 0), u0 + int(r[-1] or 0))
+    return out, len(dates)
+
+
 @dataclass(slots=True)
 class Income:
     """Labour income by place at D (docs/json.md#income)."""
@@ -120,7 +201,8 @@ def income(
     """The labour force at D by place: labour income in the year and its unknown months,
     the transferred and those of them with a known 月收入 at D, and its average."""
     check_year(year, as_of)
-    with state_table(conn, as_of, ages) as st, _per_person(conn, year, as_of, income_max) as (per, n_dates):
+    names = list(LEVEL_COLUMNS[by])
+    with state_table(conn, as_of, ages) as st:
         lf = st.c.lf == 1
         tr_known = sa.and_(
             lf,
@@ -128,24 +210,26 @@ def income(
             st.c.monthly_income.is_not(None),
             st.c.monthly_income <= income_max,
         )
-        unknown = n_dates - sa.func.coalesce(per.c.observed, 0) + sa.func.coalesce(per.c.unknown, 0)
-        cols = [st.c[c] for c in LEVEL_COLUMNS[by]]
+        cols = [st.c[c] for c in names]
         q = (
             sa.select(
                 *cols,
-                sa.func.sum(sa.case((lf, sa.func.coalesce(per.c.income, 0.0)), else_=0.0)).label(
-                    "labour_income"
-                ),
-                sa.func.sum(sa.case((lf, unknown), else_=0)).label("unknown_months"),
+                sa.func.sum(sa.case((lf, 1), else_=0)).label("lf"),
                 sa.func.sum(sa.case((sa.and_(lf, st.c.transferred == 1), 1), else_=0)).label("transferred"),
                 sa.func.sum(sa.case((tr_known, 1), else_=0)).label("transferred_with_income"),
                 sa.func.sum(sa.case((tr_known, st.c.monthly_income), else_=0.0)).label("income_at_d"),
             )
-            .select_from(st.outerjoin(per, per.c.pkey == st.c.pkey))
             .group_by(*cols)
             .order_by(*[binary(c, conn.dialect.name) for c in cols])
         )
         raw = [dict(r._mapping) for r in conn.execute(q)]
+        sums, n_dates = _observed_sums(conn, st, year, as_of, income_max, names, lf)
+    for r in raw:
+        income_, observed, unknown = sums.get(tuple(r[c] for c in names), (0.0, 0, 0))
+        r["labour_income"] = income_
+        # A date without an observation is an unknown month, as is a transferred one
+        # without a believable income.
+        r["unknown_months"] = n_dates * int(r["lf"] or 0) - observed + unknown
     out = [_finish(_place(r, by), r) for r in raw]
     total = _finish(
         {"township": None, "village": None, "group": None},
@@ -270,48 +354,52 @@ def household_incomes(
     labour income in the year and its population: the 户主 row's 家庭人口数, else the
     largest 家庭人口数 of its rows, else the number of its members at D."""
     check_year(year, as_of)
-    with state_table(conn, as_of, ages) as st, _per_person(conn, year, as_of, income_max) as (per, n_dates):
+    with state_table(conn, as_of, ages) as st:
         size = sa.case((st.c.household_size > 0, st.c.household_size))
         head = sa.func.max(sa.case((st.c.relation == "户主", size)))
         largest = sa.func.max(size)
-        keys = (st.c.township, st.c.village, st.c.household_id)
+        names = ("township", "village", "household_id")
+        keys = [st.c[c] for c in names]
+        mine = sa.and_(
+            st.c.household_id.is_not(None),
+            *[
+                st.c[col] == value
+                for col, value in zip(names, (township, village, household_id), strict=True)
+                if value is not None
+            ],
+        )
         q = (
             sa.select(
                 *keys,
                 sa.func.count().label("members"),
                 head.label("head"),
                 largest.label("largest"),
-                sa.func.sum(sa.func.coalesce(per.c.income, 0.0)).label("income"),
-                sa.func.sum(
-                    n_dates - sa.func.coalesce(per.c.observed, 0) + sa.func.coalesce(per.c.unknown, 0)
-                ).label("unknown"),
             )
-            .select_from(st.outerjoin(per, per.c.pkey == st.c.pkey))
-            .where(st.c.household_id.is_not(None))
+            .where(mine)
             .group_by(*keys)
             .order_by(*[binary(k, conn.dialect.name) for k in keys])
         )
-        for col, value in (("township", township), ("village", village), ("household_id", household_id)):
-            if value is not None:
-                q = q.where(st.c[col] == value)
-        out: list[HouseholdIncome] = []
-        for r in conn.execute(q):
-            if r.head is not None:
-                pop, src = int(r.head), "head"
-            elif r.largest is not None:
-                pop, src = int(r.largest), "largest"
-            else:
-                pop, src = int(r.members), "members"
-            out.append(
-                HouseholdIncome(
-                    r.township,
-                    r.village,
-                    r.household_id,
-                    int(r.members),
-                    pop,
-                    src,
-                    float(r.income or 0.0),
-                    int(r.unknown or 0),
-                )
+        found = conn.execute(q).all()
+        sums, n_dates = _observed_sums(conn, st, year, as_of, income_max, names, mine)
+    out: list[HouseholdIncome] = []
+    for r in found:
+        if r.head is not None:
+            pop, src = int(r.head), "head"
+        elif r.largest is not None:
+            pop, src = int(r.largest), "largest"
+        else:
+            pop, src = int(r.members), "members"
+        income_, observed, unknown = sums.get((r.township, r.village, r.household_id), (0.0, 0, 0))
+        out.append(
+            HouseholdIncome(
+                r.township,
+                r.village,
+                r.household_id,
+                int(r.members),
+                pop,
+                src,
+                income_,
+                n_dates * int(r.members) - observed + unknown,
             )
+        )
     return out

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -31,6 +31,13 @@ from laborcli.policy import LabourForceAges
 from laborcli.registry.tables import links, rows, snapshots
 from laborcli.roster.figures import labour_force_expr
 from laborcli.roster.state import CurrentState, binary, drop_temporary, person_key_expr
+
+
+def _analyse(conn: Connection, name: str) -> None:
+    """PostgreSQL never analyses a temporary table by itself: without its size the planner
+    takes a state of 800,000 persons for a few hundred rows."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"ANALYZE {name}")
 
 
 def _as_int(e: ColumnElement[bool]) -> ColumnElement[int]:
@@ -79,6 +86,7 @@ class Observations:
                 made.append(name)
                 if index:
                     conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} ({', '.join(index)})")
+                _analyse(conn, name)
                 return into.table
 
             mine = rows.c.person_key.in_(sorted(wanted)) if wanted is not None else sa.true()
@@ -227,9 +235,12 @@ def _winners(
 
 
 @contextmanager
-def state_table(conn: Connection, d: dt.date, ages: LabourForceAges) -> Iterator[sa.Table]:
-    """The current state at ``d`` (one row per person) as a temporary table indexed by
-    person: place, household, status, income, and whether in the labour force at ``d``."""
+def state_table(
+    conn: Connection, d: dt.date, ages: LabourForceAges, index: Sequence[str] = ("pkey",)
+) -> Iterator[sa.Table]:
+    """The current state at ``d`` (one row per person) as a temporary table indexed on
+    ``index`` (by person unless told): place, household, status, income, and whether in
+    the labour force at ``d``."""
     name = f"tmp_state_{uuid.uuid4().hex[:12]}"
     with CurrentState.kept(conn, d) as state:
         q = (
@@ -252,7 +263,8 @@ def state_table(conn: Connection, d: dt.date, ages: LabourForceAges) -> Iterator
         into = q.into(name, temporary=True)
         conn.execute(into)
         try:
-            conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} (pkey)")
+            conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} ({', '.join(index)})")
+            _analyse(conn, name)
             yield into.table
         finally:
             drop_temporary(conn, name)

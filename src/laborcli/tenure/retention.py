@@ -82,7 +82,13 @@ def retention(conn: Connection, as_of: dt.date, months: int, by: Level, ages: La
     the county total. Every place listed at C is a row, with a cohort of 0 if need be."""
     check_months(months)
     cohort_date = add_months(as_of, -months)
-    with state_table(conn, cohort_date, ages) as then, state_table(conn, as_of, ages) as now:
+    # C is read in place order, for the sums by place, and each of its persons is looked up
+    # at D by person: one index each, neither table sorted again.
+    by_place = (*LEVEL_COLUMNS["group"], "lf", "transferred", "pkey")
+    with (
+        state_table(conn, cohort_date, ages, by_place) as then,
+        state_table(conn, as_of, ages) as now,
+    ):
         member = sa.and_(then.c.lf == 1, then.c.transferred == 1)
         cols = [then.c[c] for c in LEVEL_COLUMNS[by]]
         q = (
