@@ -338,3 +338,33 @@ def test_village_option(cli: Cli, tmp_path: Path, village: str) -> None:
     _setup(cli, tmp_path)
     n = len(cli.json("match", "--as-of", D, "--village", village)["proposals"])
     assert n == (0 if village == "二村" else 8)
+
+
+def test_a_candidate_trained_in_the_jobs_trade_gets_its_points_and_reason(cli: Cli, tmp_path: Path) -> None:
+    from tests.sheets import make_id
+    from tests.test_training import _rec, _roster
+
+    _setup(cli, tmp_path)
+    # 己 (喷涂喷焊工: only the same 中类 as 焊工) finished a 焊工 course in October.
+    roster = _roster(
+        tmp_path / "培训花名册.xlsx",
+        [
+            _rec(
+                "己",
+                "职业技能培训",
+                "2026-09-01",
+                "2026-10-15",
+                trade="焊工",
+                id_number=make_id(dt.date(1996, 2, 2), 6),
+            )
+        ],
+    )
+    r = cli("training", "import", str(roster))
+    assert r.exit_code == 0, r.output
+    data = cli.json("match", "--as-of", D)
+    jobs = _by_job(data)
+    # 己: same 中类 1 + trained in the trade 2 + zero-employment household 2 = 5, ahead of 丙's 4.
+    assert jobs["焊工"] == [("甲", 7.0), ("癸", 6.0), ("己", 5.0)]
+    reasons = {(p["job"], p["person"]["name"]): p["reasons"] for p in data["proposals"]}
+    assert any("受过该工种培训" in x for x in reasons[("焊工", "己")])
+    assert not any("受过该工种培训" in x for x in reasons[("焊工", "甲")])

@@ -46,14 +46,15 @@ _TIE = 10**8  # more persons than any county lists
 
 
 def trained_in_trade(conn: Connection, person_keys: list[str], as_of: dt.date) -> dict[str, list[str]]:
-    """The hook of "training in the trade": person key -> the occupation codes of the
-    trades they were trained in (培训工种 of the training records ended by ``as_of``).
+    """The "trained in the trade" reason: person key -> the trades they were trained in (培训工种 of
+    the training records ended by ``as_of``, from the training registry).
 
-    Empty until the training registry (issue 22) exists; it then returns its records'
-    培训工种 read through the same trades vocabulary, and matching gives the policy's
+    Matching reads them through the same trades vocabulary and gives the policy's
     ``trained_in_trade`` points and a reason to a candidate trained in a job's trade.
     """
-    return {}
+    from laborcli.training.payment import trained_trades
+
+    return trained_trades(conn, person_keys, as_of)
 
 
 def proposal_id(demand_id: str, person_key: str) -> str:

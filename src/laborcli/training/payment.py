@@ -133,3 +133,24 @@ def trained_in(
             if r.trade and fold(r.trade) in wanted:
                 out.setdefault(decided.get(r.own_key, r.own_key), []).append(r)
     return out
+
+
+def trained_trades(conn: Connection, person_keys: Collection[str], until: dt.date) -> dict[str, list[str]]:
+    """Person key -> the 培训工种 of their training records ended by ``until``: what `match`
+    reads through its trades vocabulary for the "trained in the job's trade" reason.
+
+    Read in one pass over the records (a county's roster is far smaller than its people),
+    each record counted for its own key or the person a review decided it is.
+    """
+    keys = set(person_keys)
+    out: dict[str, list[str]] = {}
+    if not keys:
+        return out
+    from laborcli.training.linking import decisions
+
+    decided = {own: p for own, ds in decisions(conn).items() for p, d in ds if d == "same"}
+    for r in load_records(conn, until=until):
+        who = decided.get(r.own_key, r.own_key)
+        if r.trade and who in keys:
+            out.setdefault(who, []).append(r.trade)
+    return out
