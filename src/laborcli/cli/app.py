@@ -140,35 +140,36 @@ def main(argv: list[str] | None = None, *, gc_paused: bool = False) -> int:
     except KeyboardInterrupt:
         err.print(pick("[red]已中断[/red]", "[red]interrupted[/red]"))
         return 130
-    except PermissionError as e:
-        # On Windows a workbook open in Excel or WPS cannot be replaced: the user's to fix.
-        if st.debug:
-            raise
-        where = e.filename2 or e.filename or ""
-        err.print(
-            pick(
-                f"laborcli: 无法写入 {where}: 没有权限, 或文件正在 Excel/WPS 中打开 (请关闭后重试)",
-                f"laborcli: cannot write {where}: no permission, or the file is open in Excel/WPS",
-            ),
-            soft_wrap=True,
-            markup=False,
-        )
-        return 2
     except OSError as e:
-        # A full disk while writing the output or an export, or a file the system refuses
-        # (no permission, a read-only disk, a folder where a file should be): the user's to
-        # fix, in one line. (A reader that went away, `| head`, is exit 1 without a word:
-        # click's own rule; an OSError about no file is a bug and keeps its traceback.)
-        if st.debug or (e.errno not in DISK_FULL and not e.filename):
+        line = None if st.debug else _os_error_line(e)
+        if line is None:
             raise
-        where = f" {e.filename}" if e.filename else ""
-        if e.errno in DISK_FULL:
-            line = f"磁盘已满, 未能写完{where} (no space left on the disk)"
-        else:
-            line = pick(f"无法使用{where}: {e.strerror}", f"cannot use{where}: {e.strerror}")
         err.print(f"laborcli: {line}", style="red", soft_wrap=True, markup=False)
         return 2
     return 0
+
+
+def _os_error_line(e: OSError) -> str | None:
+    """The one line for a file the system refuses, or None for an OSError that is a bug.
+
+    A full disk while writing the output or an export, or a file the system refuses (no
+    permission, a read-only disk, a folder where a file should be) is the user's to fix.
+    (A reader that went away, `| head`, is exit 1 without a word: click's own rule; an
+    OSError about no file is a bug and keeps its traceback.)
+    """
+    if isinstance(e, PermissionError):
+        # On Windows a workbook open in Excel or WPS cannot be replaced.
+        where = e.filename2 or e.filename or ""
+        return pick(
+            f"无法写入 {where}: 没有权限, 或文件正在 Excel/WPS 中打开 (请关闭后重试)",
+            f"cannot write {where}: no permission, or the file is open in Excel/WPS",
+        )
+    if e.errno not in DISK_FULL and not e.filename:
+        return None
+    where = f" {e.filename}" if e.filename else ""
+    if e.errno in DISK_FULL:
+        return f"磁盘已满, 未能写完{where} (no space left on the disk)"
+    return pick(f"无法使用{where}: {e.strerror}", f"cannot use{where}: {e.strerror}")
 
 
 def tolerant_streams() -> None:

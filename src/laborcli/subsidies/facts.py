@@ -21,7 +21,7 @@ from laborcli.policy import LabourForceAges
 from laborcli.registry.tables import imports, rows
 from laborcli.subsidies.leaders import organiser_key
 from laborcli.tenure import Observation, Observations, Spell, observation_dates, spells_of
-from laborcli.tenure.spells import first_sheet_date
+from laborcli.tenure.spells import first_sheet_date, observation_of
 
 Household = tuple[str, str, str]  # township, village, 户编号
 
@@ -158,7 +158,7 @@ def gather(
                 if m["poor"] and hh is not None:
                     poor.add((m["d"], hh))
                 wanted = wanted or bool(m["outside"] and m["organised"])
-                observed.append(_observation(m))
+                observed.append(observation_of(m))
                 their[m["d"]] = Row(
                     m["name"],
                     m["id_number"],
@@ -175,24 +175,3 @@ def gather(
 
 def _date(v: object) -> dt.date:
     return v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v))
-
-
-def _observation(m: Any) -> Observation:
-    return Observation(
-        d=m["d"],
-        pkey=m["pkey"],
-        transferred=bool(m["transferred"]),
-        outside=bool(m["outside"]),
-        status=m["employment_status"],
-        work_place=m["work_place"],
-        employer=m["employer"],
-        organiser=m["organiser"],
-        organised=m["organised"],
-        job_start=m["job_start"],
-        monthly_income=m["monthly_income"],
-        township=m["township"],
-        village=m["village"],
-        source=m["file_name"],
-        sheet=m["sheet"],
-        row=m["row_number"],
-    )

@@ -201,12 +201,13 @@ def observations(
                 .order_by(o.c.pkey, o.c.d)
             )
             for _, group in itertools.groupby(conn.execute(q), key=lambda r: r.pkey):
-                yield [_observation(r._mapping) for r in group]
+                yield [observation_of(r._mapping) for r in group]
 
     return dates, stream()
 
 
-def _observation(m: Any) -> Observation:
+def observation_of(m: Any) -> Observation:
+    """An observation from a row of the observations query (its column names)."""
     return Observation(
         d=m["d"],
         pkey=m["pkey"],
