@@ -291,13 +291,13 @@ def table(steps: list[Step], rounds: int) -> str:
     return "\n".join(lines)
 
 
-def write_section(out: Path, text: str) -> None:
-    """Replace this script's section of ``out`` (appended when absent)."""
+def write_section(out: Path, text: str, begin: str = BEGIN, end: str = END) -> None:
+    """Replace the section of ``out`` between ``begin`` and ``end`` (appended when absent)."""
     old = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
-    block = f"{BEGIN}\n{text.rstrip()}\n{END}\n"
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
+    block = f"{begin}\n{text.rstrip()}\n{end}\n"
+    if begin in old and end in old:
+        head, rest = old.split(begin, 1)
+        tail = rest.split(end, 1)[1].lstrip("\n")
         new = head + block + ("\n" + tail if tail else "")
     else:
         new = old.rstrip() + "\n\n" + block

@@ -729,3 +729,31 @@ def test_the_registry_tables_do_not_load_the_postgresql_dialect() -> None:
     # Every command on a SQLite registry, the usual one, would pay for loading it.
     code = "import sys, laborcli.registry.tables; sys.exit('sqlalchemy.dialects.postgresql' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+# ---------------------------------------------------------------- PostgreSQL: planner statistics
+
+
+def test_an_import_into_an_empty_postgresql_registry_leaves_its_rows_analysed(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without statistics the planner takes a lookup of a few hundred person keys for the
+    whole rows table; the import analyses what it wrote (the threshold lowered here)."""
+    if "://" not in cli.db:
+        pytest.skip("SQLite plans without statistics of its own")
+    import laborcli.registry.engine as engine
+
+    monkeypatch.setattr(engine, "_ANALYSE_MIN_ROWS", 3)
+    for v in ("一村", "二村"):
+        cli.json("import", str(write_xlsx(tmp_path / f"甲镇_{v}_2026-11.xlsx", _rows(v, 5))))
+    eng = sa.create_engine(cli.db)
+    with eng.connect() as c:
+        seen = c.execute(sa.text("SELECT reltuples FROM pg_class WHERE oid = 'rows'::regclass")).scalar_one()
+        stats = c.execute(
+            sa.text(
+                "SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() "
+                "AND tablename = 'rows' AND attname = 'person_key'"
+            )
+        ).scalar_one()
+    eng.dispose()
+    assert (seen, stats) == (10, 1)

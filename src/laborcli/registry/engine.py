@@ -23,6 +23,7 @@ from laborcli.registry.migrate import create as create_schema
 from laborcli.registry.migrate import upgrade as upgrade_schema
 
 DEFAULT_DB = "laborcli.db"
+_ANALYSE_MIN_ROWS = 20_000  # below this a sequential scan is as good as any plan
 BUSY_TIMEOUT_MS = 10 * 60 * 1000  # cron jobs wait minutes for each other, not Python's 5 seconds
 
 
@@ -143,6 +144,8 @@ class Registry:
         self.engine = engine
         self.url = url
         self._checkpointing: threading.Thread | None = None
+        self._analysed_rows: float | None = None  # the rows table's size when last analysed
+        self._written_since = 0
 
     @property
     def dialect(self) -> str:
@@ -208,6 +211,38 @@ class Registry:
         self._wait_for_checkpoint()
         self._checkpointing = threading.Thread(target=_checkpoint, args=(path,), name="laborcli-checkpoint")
         self._checkpointing.start()
+
+    def bulk_written(self, rows: int, *, final: bool = False) -> None:
+        """Refresh PostgreSQL's statistics of the tables an import fills, after ``rows``
+        more rows were committed (``final``: the import is over); SQLite needs nothing.
+
+        Autovacuum analyses a table a minute or more after it changed, and never within the
+        import that changes it. Until then the planner has no statistics of ``person_key``:
+        it takes the plausibility lookup of 200 keys per file for the whole table (a
+        sequential scan of every month, per file), and a figure asked right after an import
+        plans on last month's sizes. So the tables are analysed each time the rows have
+        doubled within an import (a handful of times when a first month fills an empty
+        registry), and at its end when it wrote more than a tenth of them (autovacuum's own
+        threshold). ANALYZE reads a sample of fixed size, whatever the months kept.
+        """
+        if self.dialect != "postgresql":
+            return
+        self._written_since += rows
+        with self.errors(), self.engine.connect() as conn:
+            if self._analysed_rows is None:
+                size = conn.exec_driver_sql(
+                    "SELECT reltuples FROM pg_class WHERE oid = 'rows'::regclass"
+                ).scalar()
+                self._analysed_rows = max(float(size or 0.0), 0.0)  # -1: never analysed
+            grown = self._written_since >= max(_ANALYSE_MIN_ROWS, self._analysed_rows)
+            ended = final and self._written_since > 0.1 * self._analysed_rows
+            if not (grown or ended):
+                return
+            conn.exec_driver_sql("ANALYZE rows")
+            conn.exec_driver_sql("ANALYZE snapshots")
+            conn.commit()
+        self._analysed_rows += self._written_since
+        self._written_since = 0
 
     def truncate_log(self) -> None:
         """Copy the whole SQLite write-ahead log into the file and empty it, now (after a

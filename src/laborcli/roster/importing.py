@@ -201,6 +201,7 @@ class _GroupWriter:
     def __exit__(self, kind: object, exc: object, tb: object) -> None:
         if exc is None:
             self.commit()
+            self.reg.bulk_written(0, final=True)
             return
         # On a failure the files written before it are kept, as with a transaction each;
         # if even that commit fails, the first failure is the one to report.
@@ -224,10 +225,11 @@ class _GroupWriter:
 
     def commit(self) -> None:
         """Commit the open group, if any."""
-        stack, self.stack, self.conn, self.rows = self.stack, None, None, 0
+        stack, self.stack, self.conn, rows, self.rows = self.stack, None, None, self.rows, 0
         if stack is not None:
             stack.close()
             self.reg.checkpoint()
+            self.reg.bulk_written(rows)
 
 
 def _already_imported(
