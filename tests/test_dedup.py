@@ -1005,3 +1005,31 @@ def test_a_person_key_says_whether_it_carries_a_verified_id() -> None:
     )
     assert is_person_key(other) and not is_verified(other) and id_of(other) is None
     assert not is_person_key(idn)  # a bare ID is no key: `people purge` looks it up first
+
+
+def test_a_confirmed_person_is_a_new_transfer_by_the_history_of_every_row_tied_to_them(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """赵六 farms in 二村's October and November sheets without an ID; 一村's November sheet
+    lists him with his ID as working outside, without 务工开始时间. Alone, that row has no
+    earlier sheet, so he is no new transfer; once the review says both are one person, his
+    history is both keys' (务农 in October, transferred in November): a new transfer."""
+    b = dt.date(1990, 1, 1)
+    farms = person("赵六", b, seq=6, village="二村", household="E6", status="务农", id_number="")
+    other = person("钱七", b, seq=7, village="二村", household="E7", status="务农")
+    for month in ("2026-10", "2026-11"):
+        cli.json("import", str(write_xlsx(tmp_path / f"甲镇_二村_{month}.xlsx", [farms, other])))
+    away = person("赵六", b, seq=6, household="Y6", status="县外务工")
+    cli.json("import", str(write_xlsx(tmp_path / "甲镇_一村_2026-11.xlsx", [away])))
+
+    def new_transfers() -> int:
+        return int(cli.json("rates", "--as-of", AS_OF)["total"]["new_transfers"])
+
+    assert new_transfers() == 0
+    review = tmp_path / "review.xlsx"
+    assert cli("dedup", "--as-of", AS_OF, "--export", str(review)).exit_code == 0
+    _decide(review, {"赵六": "同一人"})
+    assert cli("dedup", "apply", str(review)).exit_code == 0
+    assert new_transfers() == 1
+    # Counted once, in 一村 (the tie on the sheet date goes to the first village by name).
+    assert _figures(cli, AS_OF) == {"一村": (1, 1), "二村": (1, 0), "县": (2, 1)}

@@ -23,6 +23,7 @@ from laborcli.registry.migrate import create as create_schema
 from laborcli.registry.migrate import upgrade as upgrade_schema
 
 DEFAULT_DB = "laborcli.db"
+_PG_WORK_MEM = "64MB"  # per sort or hash of one statement; a few at once at most
 _ANALYSE_MIN_ROWS = 20_000  # below this a sequential scan is as good as any plan
 BUSY_TIMEOUT_MS = 10 * 60 * 1000  # cron jobs wait minutes for each other, not Python's 5 seconds
 
@@ -130,11 +131,30 @@ def make_engine(url: URL) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
-        return sa.create_engine(url, pool_pre_ping=True)
+        engine = sa.create_engine(url, pool_pre_ping=True)
     except (ArgumentError, ModuleNotFoundError) as e:
         raise UsageError(
             pick(f"不支持的数据库: {display_url(url)}", f"unsupported registry: {display_url(url)}")
         ) from e
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _postgresql_session)
+    return engine
+
+
+def _postgresql_session(dbapi_conn: Any, _record: Any) -> None:
+    """Session settings for a registry's statements (PostgreSQL), whatever the server's.
+
+    JIT compilation is off: the planner counts a correlated lookup (new transfers' history)
+    as if run for every row, so the figures' estimates pass jit_above_cost and the compiler
+    spent seconds on statements that run in a fraction of that. ``work_mem``: the figures
+    sort and hash the labour force household by household; the server's default of 4 MB
+    sent a county's sorts to disk.
+    """
+    cur = dbapi_conn.cursor()
+    cur.execute("SET jit = off")
+    cur.execute(f"SET work_mem = '{_PG_WORK_MEM}'")
+    cur.close()
+    dbapi_conn.commit()
 
 
 class Registry:

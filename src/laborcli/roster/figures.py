@@ -125,14 +125,13 @@ def started_this_year(d: dt.date, year: int) -> ColumnElement[int]:
         return sa.select(verdict).where(keys, h.c.as_of <= d).scalar_subquery()
 
     own = history(h.c.person_key == rows.c.person_key)
-    group = history(
-        sa.or_(
-            h.c.person_key == canon,
-            h.c.person_key.in_(
-                sa.select(lk2.c.person_key).where(lk2.c.canonical == canon).correlate_except(lk2)
-            ),
-        )
+    # The keys as one set, not "= canon OR IN (...)": PostgreSQL reads a set of keys through
+    # the person index, while the OR made it plan (and cost) a scan of every row per row.
+    tied = sa.union(
+        sa.select(canon.label("k")).correlate(rows),
+        sa.select(lk2.c.person_key).where(lk2.c.canonical == canon).correlate(rows),
     )
+    group = history(h.c.person_key.in_(tied))
     return sa.case((linked, group), else_=own)
 
 
@@ -179,70 +178,75 @@ def _household_counts(
         (sa.and_(start >= dt.date(year, 1, 1), start <= d), 1),
         else_=0,
     )
-    if lists_only:
-        new = sa.literal(0)
-    # Grouped in the order of the (snapshot_id, household_id, grp, ...) index: no sort.
+    # Grouped in the order of the (snapshot_id, household_id, grp, ...) index: no sort; each
+    # sheet's village is looked up for the households, not for every row.
     keys = [rows.c.snapshot_id, rows.c.household_id, *([rows.c.grp] if by_group else [])]
+    s = snapshots.alias("ps")
+
+    def named(part: sa.Subquery, *rest: ColumnElement[Any]) -> sa.Select[tuple[object, ...]]:
+        grp = sa.func.coalesce(part.c.grp, "") if by_group else sa.literal("")
+        return sa.select(
+            part.c.snapshot_id,
+            s.c.township,
+            s.c.village,
+            grp.label("grp"),
+            part.c.household_id,
+            *[part.c[k] for k in _PLAIN],
+            part.c.own_poor,
+            part.c.own_poor_transferred,
+            *rest,
+        ).join(s, s.c.id == part.c.snapshot_id)
+
+    if lists_only:
+        # Only the labour force's rows, and no poverty: who is in it and who is transferred.
+        only = (
+            sa.select(
+                *keys,
+                sa.func.count().label("labour_force"),
+                sa.func.sum(_as_int(tr)).label("transferred"),
+                *[sa.literal(0).label(k) for k in _PLAIN[2:]],
+                sa.literal(0).label("own_poor"),
+                sa.literal(0).label("own_poor_transferred"),
+            )
+            .where(scope.current(state), lf)
+            .group_by(*keys)
+            .subquery("part")
+        )
+        return named(only, sa.literal(0).label("poor_household"))
+
+    def of_lf(e: ColumnElement[bool]) -> ColumnElement[int]:
+        return sa.func.sum(_as_int(sa.and_(lf, e)))
+
+    # Every current row of the household is summed, not only the labour force's: poverty
+    # belongs to the household, so a 户主 marked 脱贫户 makes the spouse poor labour too,
+    # whether or not the 户主 is in the labour force. One pass: no second reading of the
+    # rows for poverty, and no join of the households with themselves by village and
+    # 户编号 (which PostgreSQL's planner made a nested loop over every pair).
     part = (
         sa.select(
             *keys,
-            sa.func.count().label("labour_force"),
-            sa.func.sum(_as_int(tr)).label("transferred"),
-            sa.func.sum(_as_int(out)).label("outside_county"),
-            sa.func.sum(_as_int(sa.and_(out, rows.c.organised.is_(True)))).label("organised_outside"),
-            sa.func.sum(new).label("new_transfers"),
-            sa.func.sum(_as_int(rows.c.birth_eff.is_(None))).label("unknown_age"),
-            sa.func.sum(_as_int(rows.c.id_valid.is_(False))).label("unverified"),
-            sa.func.sum(_as_int(poor)).label("own_poor"),
-            sa.func.sum(_as_int(sa.and_(tr, poor))).label("own_poor_transferred"),
+            sa.func.sum(_as_int(lf)).label("labour_force"),
+            of_lf(tr).label("transferred"),
+            of_lf(out).label("outside_county"),
+            of_lf(sa.and_(out, rows.c.organised.is_(True))).label("organised_outside"),
+            sa.func.sum(sa.case((sa.not_(lf), 0), else_=new)).label("new_transfers"),
+            of_lf(rows.c.birth_eff.is_(None)).label("unknown_age"),
+            of_lf(rows.c.id_valid.is_(False)).label("unverified"),
+            of_lf(poor).label("own_poor"),
+            of_lf(sa.and_(tr, poor)).label("own_poor_transferred"),
+            sa.func.max(_as_int(poor)).label("any_poor"),
         )
-        .where(scope.current(state), lf)
+        .where(scope.current(state))
         .group_by(*keys)
         .subquery("part")
     )
-    # Poverty belongs to the household: a 户主 marked 脱贫户 makes the spouse poor labour too,
-    # whether or not the 户主 is in the labour force.
-    # Grouped by sheet in index order (no sort), then named by village for the join.
-    poor_sheet = (
-        sa.select(rows.c.snapshot_id, rows.c.household_id)
-        .where(scope.current(state), poor, rows.c.household_id.is_not(None))
-        .group_by(rows.c.snapshot_id, rows.c.household_id)
-        .subquery("poor_sheet")
-    )
-    poor_hh = (
-        sa.select(snapshots.c.township, snapshots.c.village, poor_sheet.c.household_id)
-        .join(snapshots, snapshots.c.id == poor_sheet.c.snapshot_id)
-        .distinct()
-        .subquery("poor_hh")
-    )
-    s = snapshots.alias("ps")
-    grp = sa.func.coalesce(part.c.grp, "") if by_group else sa.literal("")
-    columns = [
-        part.c.snapshot_id,
-        s.c.township,
-        s.c.village,
-        grp.label("grp"),
-        part.c.household_id,
-        *[part.c[k] for k in _PLAIN],
-        part.c.own_poor,
-        part.c.own_poor_transferred,
-    ]
-    if lists_only:
-        return sa.select(*columns, sa.literal(0).label("poor_household")).join(
-            s, s.c.id == part.c.snapshot_id
-        )
-    return (
-        sa.select(*columns, _as_int(poor_hh.c.household_id.is_not(None)).label("poor_household"))
-        .join(s, s.c.id == part.c.snapshot_id)
-        .outerjoin(
-            poor_hh,
-            sa.and_(
-                poor_hh.c.township == s.c.township,
-                poor_hh.c.village == s.c.village,
-                poor_hh.c.household_id == part.c.household_id,
-            ),
-        )
-    )
+    # A village's household may be listed in its sheet and in an update after it (and, by
+    # group, in two groups): poor when any of its current rows is. Without a 户编号 each
+    # person is a household of their own, with their own poverty marks.
+    whole = sa.func.max(part.c.any_poor).over(partition_by=(s.c.township, s.c.village, part.c.household_id))
+    poor_household = sa.case((part.c.household_id.is_(None), 0), else_=whole)
+    ranked = named(part, poor_household.label("poor_household")).subquery("ranked")
+    return sa.select(*ranked.c).where(ranked.c.labour_force > 0)
 
 
 @dataclass(slots=True)
