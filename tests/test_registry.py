@@ -757,3 +757,52 @@ def test_an_import_into_an_empty_postgresql_registry_leaves_its_rows_analysed(
         ).scalar_one()
     eng.dispose()
     assert (seen, stats) == (10, 1)
+
+
+# ---------------------------------------------------------------- the persons listed more than once
+
+
+def _multi(db: str) -> set[str]:
+    eng = _engine(db)
+    try:
+        with eng.connect() as c:
+            return {r[0] for r in c.execute(sa.text("SELECT person_key FROM multi_keys"))}
+    finally:
+        eng.dispose()
+
+
+def _key_of(db: str, name: str) -> str:
+    return str(_scalar(db, f"SELECT MIN(person_key) FROM rows WHERE name = '{name}'"))
+
+
+def test_the_import_keeps_the_keys_listed_in_two_villages_twice_in_a_sheet_or_in_an_update(
+    cli: Cli, tmp_path: Path
+) -> None:
+    b = dt.date(1990, 1, 1)
+    one = [person("甲", b, seq=1), person("乙", b, seq=2), person("乙", b, seq=2, household="H2")]
+    cli.json("import", str(write_xlsx(tmp_path / "甲镇_一村_2026-10.xlsx", one)))
+    # The same village next month: nobody is listed twice on a date.
+    cli.json("import", str(write_xlsx(tmp_path / "甲镇_一村_2026-11.xlsx", one[:2])))
+    assert _multi(cli.db) == {_key_of(cli.db, "乙")}  # twice in October's sheet
+    two = [person("甲", b, seq=1, village="二村"), person("丙", b, seq=3, village="二村")]
+    cli.json("import", str(write_xlsx(tmp_path / "甲镇_二村_2026-11.xlsx", two)))
+    upd = [person("丁", b, seq=4)]
+    cli.json(
+        "import",
+        str(write_xlsx(tmp_path / "甲镇_一村_周报.xlsx", upd)),
+        "--as-of",
+        "2026-11-20",
+        "--mode",
+        "update",
+    )
+    keys = {_key_of(cli.db, n) for n in ("甲", "乙", "丁")}
+    assert _multi(cli.db) == keys  # 丙 is only in 二村
+    # What the import kept is what an upgraded registry finds in its rows.
+    _alembic(cli.db, "downgrade", "0009")
+    assert cli("db", "upgrade").exit_code == 0
+    assert _multi(cli.db) == keys
+    # A purge takes its person's keys (a verified key holds the ID).
+    ident = str(_scalar(cli.db, "SELECT MIN(id_number) FROM rows WHERE name = '甲'"))
+    gone = _key_of(cli.db, "甲")
+    assert cli("people", "purge", ident, "--yes").exit_code == 0
+    assert _multi(cli.db) == keys - {gone}

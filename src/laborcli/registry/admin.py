@@ -22,6 +22,7 @@ from laborcli.registry.tables import (
     homes,
     imports,
     links,
+    multi_keys,
     problems,
     purges,
     rows,
@@ -131,6 +132,7 @@ def purge_person(conn: Connection, person_key: str, reason: str) -> int:
     conn.execute(decisions.delete().where(sa.or_(decisions.c.key_a.in_(keys), decisions.c.key_b.in_(keys))))
     conn.execute(links.delete().where(sa.or_(links.c.person_key.in_(keys), links.c.canonical.in_(keys))))
     conn.execute(homes.delete().where(homes.c.person_key.in_(keys)))  # a verified key holds the ID
+    conn.execute(multi_keys.delete().where(multi_keys.c.person_key.in_(keys)))
     conn.execute(
         purges.insert().values(
             person_key_hash=uuid.uuid4().hex,  # an entry id, not derived from the person

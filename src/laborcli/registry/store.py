@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from laborcli.registry.tables import imports, problems, rows, snapshots
+from laborcli.registry.tables import imports, multi_keys, problems, rows, snapshots
 from laborcli.roster.rowform import BOOLS, DATES, STORED, Batch
 from laborcli.sheets.problems import Problem
 
@@ -68,6 +68,7 @@ def write_import(
             )
         ).inserted_primary_key[0]  # type: ignore[index]
         bulk_insert_rows(conn, (snap_id, import_id, day), batch.columns)
+        mark_multi_keys(conn, snap_id, (township, village), mode, batch.columns[_KEY])
     if problems:
         conn.execute(
             problems_table_insert(),
@@ -95,6 +96,50 @@ _BOOLS = frozenset(c.name for c in _COLS[3:] if isinstance(c.type, sa.Boolean))
 # The batches are built without the database layer (rowform); they must fit the table.
 if (tuple(_NAMES), _DATES, _BOOLS) != (("snapshot_id", "import_id", "as_of", *STORED), DATES, BOOLS):
     raise RuntimeError("rowform.STORED no longer matches the rows table")
+
+
+_KEY = STORED.index("person_key")
+
+
+def mark_multi_keys(
+    conn: Connection, snap_id: int, place: tuple[str, str], mode: str, keys: list[str]
+) -> None:
+    """Record the keys of a batch just written that may now have two rows on one date
+    (``multi_keys``): all of an update sheet's, those twice in the batch, and those that
+    another village's rows hold, at any date.
+
+    The last is one lookup per key in the person index (which holds the snapshot), as part
+    of writing the batch: proportional to the batch, whatever the months kept.
+    """
+    if mode != "snapshot":
+        found = set(keys)
+    else:
+        seen: set[str] = set()
+        found = {k for k in keys if k in seen or seen.add(k)}  # type: ignore[func-returns-value]
+    other = rows.alias("other")
+    mine = sa.select(snapshots.c.id).where(snapshots.c.township == place[0], snapshots.c.village == place[1])
+    elsewhere = (
+        sa.select(rows.c.person_key)
+        .where(
+            rows.c.snapshot_id == snap_id,
+            sa.exists().where(other.c.person_key == rows.c.person_key, other.c.snapshot_id.not_in(mine)),
+        )
+        .distinct()
+    )
+    found.update(r[0] for r in conn.execute(elsewhere))
+    if found:
+        conn.execute(_insert_new_keys(conn.dialect.name), [{"person_key": k} for k in sorted(found)])
+
+
+def _insert_new_keys(dialect: str) -> sa.Insert:
+    """INSERT of keys into ``multi_keys``, leaving those already there."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(multi_keys).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(multi_keys).on_conflict_do_nothing()
 
 
 def bulk_insert_rows(conn: Connection, head: tuple[Any, ...], columns: list[list[Any]]) -> None:

@@ -193,6 +193,17 @@ homes = sa.Table(
     sa.Column("source", sa.Text, nullable=False),
 )
 
+# Person keys that may have two rows describing them on one date: listed in two villages
+# (at any time), twice in one sheet, or in an update sheet. Kept by the import, so that the
+# current state finds the persons to rank among their rows without scanning every month
+# kept (roster/state.py). A superset does no harm: a key with one current row ranks it
+# first. A purge removes its keys (a verified key holds the ID).
+multi_keys = sa.Table(
+    "multi_keys",
+    metadata,
+    sa.Column("person_key", sa.String(64), primary_key=True),
+)
+
 purges = sa.Table(
     "purges",
     metadata,

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ColumnElement, Select
 
-from laborcli.registry.tables import homes, links, rows, snapshots
+from laborcli.registry.tables import homes, links, multi_keys, rows, snapshots
 
 
 def drop_temporary(conn: Connection, name: str) -> None:
@@ -149,20 +149,14 @@ class CurrentState:
                 drop_temporary(conn, name)
 
     def _several(self) -> sa.CompoundSelect[tuple[object, ...]]:
-        """Keys listed in two villages, twice in one sheet, in a snapshot and an update after
-        it, or tied to others by a confirmed link. Found through the (person_key, ...,
-        snapshot_id) index without reading a row: grouping the candidate rows themselves
-        would read every current row.
+        """Keys that may have two candidate rows at D (listed in two villages, twice in
+        one sheet, or in an update: ``multi_keys``, kept by the import) and keys tied to
+        others by a confirmed link. Read from those small tables: finding them among the
+        rows meant a scan of the person index over every month kept.
         """
-        # "+ 0" keeps the planner off the snapshot index, so that it scans the person index
-        # in key order, which needs no sort to group.
-        dup = (
-            sa.select(rows.c.person_key)
-            .where((rows.c.snapshot_id + 0).in_(sa.select(self.snaps.c.id)))
-            .group_by(rows.c.person_key)
-            .having(sa.func.count() > 1)
+        return sa.union(
+            sa.select(multi_keys.c.person_key), sa.select(links.c.person_key), sa.select(links.c.canonical)
         )
-        return sa.union(dup, sa.select(links.c.person_key), sa.select(links.c.canonical))
 
     def _winners(self) -> Select[tuple[object, ...]]:
         """(rid, pkey): the row counted for each person whose key is in ``several``."""

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from laborcli.policy import LabourForceAges
-from laborcli.registry.tables import links, rows, snapshots
+from laborcli.registry.tables import links, multi_keys, rows, snapshots
 from laborcli.roster.figures import labour_force_expr
 from laborcli.roster.state import CurrentState, binary, drop_temporary, person_key_expr
 
@@ -98,7 +98,7 @@ class Observations:
                     snapshots.c.id.in_(theirs)
                 )
             snaps = keep("snaps", _snaps_at(dates_t, places), "snapshot_id", "d")
-            several = keep("several", _several(snaps, mine), "person_key")
+            several = keep("several", _several(wanted), "person_key")
             winners = keep("winners", _winners(snaps, several, mine, dialect))
             yield Observations(ds, snaps, several, winners, wanted)
         finally:
@@ -187,17 +187,13 @@ def _snaps_at(
     return sa.union_all(sa.select(base.c.d, base.c.id.label("snapshot_id")), later)
 
 
-def _several(snaps: sa.Table, mine: ColumnElement[bool]) -> sa.CompoundSelect[tuple[object, ...]]:
-    """Keys with two candidate rows on one date (more candidate rows than dates covered),
-    and every key a confirmed link ties. Grouped by key in the person index's order."""
-    dup = (
-        sa.select(rows.c.person_key)
-        .select_from(rows.join(snaps, snaps.c.snapshot_id == rows.c.snapshot_id))
-        .where(mine)
-        .group_by(rows.c.person_key)
-        .having(sa.func.count() > sa.func.count(sa.distinct(snaps.c.d)))
-    )
-    return sa.union(dup, sa.select(links.c.person_key), sa.select(links.c.canonical))
+def _several(wanted: frozenset[str] | None) -> sa.CompoundSelect[tuple[object, ...]]:
+    """Keys that may have two candidate rows on one date (``multi_keys``, kept by the
+    import) and every key a confirmed link ties; only ``wanted``'s when given."""
+    keys = sa.select(multi_keys.c.person_key)
+    if wanted is not None:
+        keys = keys.where(multi_keys.c.person_key.in_(sorted(wanted)))
+    return sa.union(keys, sa.select(links.c.person_key), sa.select(links.c.canonical))
 
 
 def _winners(
