@@ -237,6 +237,16 @@ def growth(steps: list[Step]) -> list[str]:
     return out
 
 
+def kept_sections(out: Path) -> str:
+    """The sections other bench scripts wrote between their markers (``<!-- bench/X.py:
+    begin -->`` … ``end -->``): this script writes the rest of the file, not theirs."""
+    import re
+
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    found = re.finditer(r"(<!-- (bench/[\w.]+): begin -->.*?<!-- \2: end -->\n)", old, flags=re.S)
+    return "".join("\n" + m.group(1) for m in found)
+
+
 def main() -> None:
     """Run the suite and write docs/benchmarks.md."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -296,7 +306,7 @@ def main() -> None:
             "",
         ]
     text = "\n".join(parts)
-    Path(args.out).write_text(text, encoding="utf-8")
+    Path(args.out).write_text(text + kept_sections(Path(args.out)), encoding="utf-8")
     print(f"wrote {args.out}")
 
 
