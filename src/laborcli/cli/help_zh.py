@@ -194,8 +194,8 @@ ZH: dict[str, str] = {
     "The backup file to write (must not exist).": "要写入的备份文件 (不能已存在)。",
     # --- export
     "Report workbooks and data exports.": "报表工作簿和数据导出。",
-    "The monthly report: 汇总, 乡镇, 村, 稳岗, 务工收入, 零就业家庭, 脱贫劳动力, 数据质量, 说明.": (
-        "月报: 汇总、乡镇、村、稳岗、务工收入、零就业家庭、脱贫劳动力、数据质量、说明。"
+    "The monthly report: 汇总, 乡镇, 村, 稳岗, 务工收入, 培训, 零就业家庭, 脱贫劳动力, 数据质量, 说明.": (
+        "月报: 汇总、乡镇、村、稳岗、务工收入、培训、零就业家庭、脱贫劳动力、数据质量、说明。"
     ),
     "The .xlsx to write; with --split-by township, a folder or a name with {township}.": (
         "要写入的 .xlsx; 用 --split-by township 时, 为文件夹或含 {township} 的文件名。"
