@@ -12,7 +12,6 @@ import pytest
 from openpyxl import load_workbook
 
 from laborcli.errors import UsageError
-
 from laborcli.jobs.workbook import record_answers
 from laborcli.registry.engine import open_registry
 from tests.conftest import Cli
@@ -105,9 +104,7 @@ def test_the_week_seen_on_its_friday_with_the_answers_recorded_in_it(cli: Cli, t
     assert _counts(rows[None], *OPEN) == (1, 1, 1, 3, 3)
 
 
-def test_a_placement_found_in_a_sheet_counts_in_the_week_of_that_sheet_once(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_a_placement_found_in_a_sheet_counts_in_the_week_of_that_sheet_once(cli: Cli, tmp_path: Path) -> None:
     _setup(cli, tmp_path)
     later = tmp_path / "v3"
     later.mkdir()

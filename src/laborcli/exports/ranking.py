@@ -10,7 +10,6 @@ prints in black and white: bold on white, never dark fills with white text.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from pathlib import Path
 

@@ -35,10 +35,21 @@ TOWN_HEADS = [
     ("willing", "本周反馈愿意"),
     ("refused", "本周反馈不愿意"),
 ]
-JOB_HEADS = ["企业名称", "岗位名称", "工作地点", "岗位区域", "月薪(元)", "需求人数", "已上岗", "尚缺人数", "推荐人数", "推荐到乡镇"]
+JOB_HEADS = [
+    "企业名称",
+    "岗位名称",
+    "工作地点",
+    "岗位区域",
+    "月薪(元)",
+    "需求人数",
+    "已上岗",
+    "尚缺人数",
+    "推荐人数",
+    "推荐到乡镇",
+]
 PLACED_HEADS = ["企业名称", "岗位名称", "乡镇、村(社区)", "姓名", "来源"]
 # One set of widths for the three tables, which share the sheet's columns.
-WIDTHS = [26, 12, 18, 9, 10, 9, 9, 9, 9, 14, 10]
+WIDTHS = [26, 12, 18, 9, 10, 9, 9, 9, 9, 24, 10]
 HOW = {"answer": "反馈", "sheet": "花名册"}
 
 
@@ -47,6 +58,12 @@ def friday_title(friday: dt.date) -> str:
     monday = friday - dt.timedelta(days=4)
     year, week, _ = friday.isocalendar()
     return f"{year}年第{week}周 ({monday.month}月{monday.day}日—{friday.month}月{friday.day}日)"
+
+
+def _lines(text: str, width: int) -> int:
+    """The lines a text takes in a column (a Chinese character is two width units)."""
+    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return max(1, -(-units // max(1, width - 2)))
 
 
 def _line(ws: Worksheet, row: int, text: str, *, size: int = 10, bold: bool = False) -> None:
@@ -66,7 +83,8 @@ def write_supply_sheet(ws: Worksheet, res: SupplyDemand, county: CountyInfo) -> 
     ws.row_dimensions[1].height = 26
     notes = [
         f"{county.office + '    ' if county.office else ''}统计截至 {res.as_of.isoformat()} (周五); "
-        f"本周上岗、本周反馈 = {res.since.isoformat()} 至 {res.as_of.isoformat()} 登记的反馈和该期间的花名册; 来源 “花名册” = 推荐后的花名册就业单位为该企业",
+        f"本周上岗、本周反馈 = {res.since.isoformat()} 至 {res.as_of.isoformat()} 登记的反馈和该期间的花名册",
+        "来源 “反馈” = 送岗到户表反馈 已上岗; “花名册” = 推荐后的村花名册中就业单位为该企业",
         "在招岗位 = 该日在招、已推荐给本乡镇人员的岗位 (一个岗位推荐到几个乡镇, 各乡镇都计; 合计为全县在招岗位, "
         "含无人可推荐的); 尚缺人数 = 需求人数 - 已上岗",
         "推荐人数 = 该日按 laborcli match 推荐的本乡镇人员 (每人只计一次); 推荐人次 = 推荐条数",
@@ -100,9 +118,13 @@ def write_supply_sheet(ws: Worksheet, res: SupplyDemand, county: CountyInfo) -> 
     ]
     jh = write_table(ws, None, JOB_HEADS, jobs, widths=WIDTHS, first_row=r0 + 1)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for n in range(jh + 1, jh + 1 + len(jobs)):
-        for col in (1, 3, 10):
-            ws.cell(row=n, column=col).alignment = wrap
+    for n, line in enumerate(jobs, start=jh + 1):
+        for col in range(1, len(JOB_HEADS) + 1):
+            ws.cell(row=n, column=col).alignment = wrap  # top-aligned, so a taller row reads level
+        # A wrapped cell does not grow its row in every program: give it the lines it needs.
+        need = max(_lines(str(line[col - 1]), WIDTHS[col - 1]) for col in (1, 3, 10))
+        if need > 1:
+            ws.row_dimensions[n].height = 15 * need
 
     r1 = jh + len(jobs) + 2
     _line(ws, r1, f"本周上岗 ({len(res.placed)} 人次)", size=12, bold=True)

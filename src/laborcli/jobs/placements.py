@@ -54,7 +54,9 @@ def placements(conn: Connection, d: dt.date, *, answered_by: dt.date | None = No
     out = Placements()
     q = sa.select(answers.c.demand_id, answers.c.person_key, answers.c.answer)
     if answered_by is not None:
-        q = q.where(answers.c.recorded_at < dt.datetime.combine(answered_by + dt.timedelta(days=1), dt.time()))
+        q = q.where(
+            answers.c.recorded_at < dt.datetime.combine(answered_by + dt.timedelta(days=1), dt.time())
+        )
     for demand, person, answer in conn.execute(q):
         if answer == PLACED:
             out.answered[demand].add(person)

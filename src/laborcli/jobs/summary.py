@@ -167,9 +167,7 @@ def supply_demand(
     out.placed.sort(key=lambda p: (p.township, p.village, p.name, p.demand.demand_id))
 
     towns = {
-        r[0]
-        for r in conn.execute(sa.select(latest_snapshots(fri).c.township).distinct())
-        if r[0] is not None
+        r[0] for r in conn.execute(sa.select(latest_snapshots(fri).c.township).distinct()) if r[0] is not None
     }
     towns |= {p.person.township for p in m.proposals} | {p.township for p in out.placed}
     acc: dict[str | None, dict[str, Any]] = {t: _blank() for t in [*sorted(towns), None]}

@@ -139,7 +139,11 @@ def training_rows(sample: Path, seed: int) -> list[list[SheetCell]]:
     ]
     # Of those, the ones whose September 就业单位 is a company (an order employer's name).
     employed_sep = [
-        p for p in later if p.transferred(sep) and len(p.status[sep][1] or "") >= 6 and (p.status[sep][1] or "").endswith(("公司", "厂"))
+        p
+        for p in later
+        if p.transferred(sep)
+        and len(p.status[sep][1] or "") >= 6
+        and (p.status[sep][1] or "").endswith(("公司", "厂"))
     ]
     taken: set[str] = set()
 
@@ -153,18 +157,58 @@ def training_rows(sample: Path, seed: int) -> list[list[SheetCell]]:
     # whose order employer is another company (placed elsewhere).
     for p in pick(employed_sep, 3):
         out.append(
-            _row(p, "订单培训", "电子设备装接工", CENTRE, "2026-07-06", "2026-07-24", certificate="是", order=p.status[sep][1] or "")
+            _row(
+                p,
+                "订单培训",
+                "电子设备装接工",
+                CENTRE,
+                "2026-07-06",
+                "2026-07-24",
+                certificate="是",
+                order=p.status[sep][1] or "",
+            )
         )
     for p in pick(employed_sep, 1):
-        out.append(_row(p, "岗前培训", "电子设备装接工", CENTRE, "2026-07-06", "2026-07-24", order="浙江宁海汇丰电子有限公司"))
+        out.append(
+            _row(
+                p,
+                "岗前培训",
+                "电子设备装接工",
+                CENTRE,
+                "2026-07-06",
+                "2026-07-24",
+                order="浙江宁海汇丰电子有限公司",
+            )
+        )
     # Skills training, then work within three months (two without an ID, by alias type).
     for i, p in enumerate(pick(later, 6)):
         kind = "技能培训" if i % 3 == 0 else "职业技能培训"
-        out.append(_row(p, kind, "焊工", SCHOOL, "2026-06-15", "2026-07-15", certificate="是" if i % 2 else "否", with_id=i >= 2))
+        out.append(
+            _row(
+                p,
+                kind,
+                "焊工",
+                SCHOOL,
+                "2026-06-15",
+                "2026-07-15",
+                certificate="是" if i % 2 else "否",
+                with_id=i >= 2,
+            )
+        )
     # Trained and still at home; some in the trades of the demand sheet (砌筑工, 钢筋工).
     stay = pick(home, 10)
     for i, p in enumerate(stay[:4]):
-        out.append(_row(p, "特色工种培训", "砌筑工" if i % 2 else "钢筋工", SCHOOL, "2026-08-03", "2026-08-21", certificate="是"))
+        out.append(
+            _row(
+                p,
+                "特色工种培训",
+                "砌筑工" if i % 2 else "钢筋工",
+                SCHOOL,
+                "2026-08-03",
+                "2026-08-21",
+                certificate="是",
+            )
+        )
     for i, p in enumerate(stay[4:8]):
         kind = "实用技术" if i == 0 else "农村实用技术培训"
         out.append(_row(p, kind, "种植", FARM, "2026-06-01", "2026-06-05", with_id=i != 1))

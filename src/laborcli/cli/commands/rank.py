@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -59,13 +59,16 @@ def rank(
         writable_file(path)  # before the work, not after it
     pol = policy(st)
     reg = open_reg(st)
-    ranked = {"top": top or pol.ranking.top, "by": by.value, "metric": metric.value if metric else None}
+    k = top or pol.ranking.top
+    m: Literal["completion", "transfer_rate"] | None = metric.value if metric else None
     supply = None
     with working(st, "计算周排名"), reg.reading() as conn:
         if path is None:
-            res = rank_week(conn, y, w, pol.labour_force, **ranked)
+            res = rank_week(conn, y, w, pol.labour_force, top=k, by=by.value, metric=m)
         else:  # the handout carries the week's 供需对接 too
-            res, supply = friday_handout(conn, y, w, pol.labour_force, pol.matching, **ranked)
+            res, supply = friday_handout(
+                conn, y, w, pol.labour_force, pol.matching, top=k, by=by.value, metric=m
+            )
     if path is not None:
         write_ranking(res, path, pol.county, supply)
         if not st.quiet:

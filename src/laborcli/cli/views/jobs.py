@@ -186,7 +186,9 @@ def show_summary(res: SupplyDemand, fmt: Format) -> None:
         return
     if fmt is Format.csv:
         lines = [*data["rows"], {**data["total"], "township": "合计"}]
-        print_csv(["week", "township", *KEYS], [[data["week"], r["township"], *(r[k] for k in KEYS)] for r in lines])
+        print_csv(
+            ["week", "township", *KEYS], [[data["week"], r["township"], *(r[k] for k in KEYS)] for r in lines]
+        )
         return
     body = [[r["township"], *(r[k] for k, _ in SUMMARY_HEADS)] for r in data["rows"]]
     body.append(["[bold]合计[/bold]", *(data["total"][k] for k, _ in SUMMARY_HEADS)])
@@ -204,7 +206,15 @@ def show_summary(res: SupplyDemand, fmt: Format) -> None:
                 "在招岗位",
                 ["企业名称", "岗位", "工作地点", "区域", "需求人数", "尚缺", "推荐人数"],
                 [
-                    [j["company"], j["job"], j["place"], j["region"] or "—", j["openings"], j["unfilled"], j["candidates"]]
+                    [
+                        j["company"],
+                        j["job"],
+                        j["place"],
+                        j["region"] or "—",
+                        j["openings"],
+                        j["unfilled"],
+                        j["candidates"],
+                    ]
                     for j in data["jobs"]
                 ],
                 right=(4, 5, 6),
@@ -216,6 +226,9 @@ def show_summary(res: SupplyDemand, fmt: Format) -> None:
             table(
                 "本周上岗",
                 ["乡镇", "村(社区)", "姓名", "企业名称", "岗位", "来源"],
-                [[p["township"], p["village"], p["name"], p["company"], p["job"], how[p["how"]]] for p in data["placed"]],
+                [
+                    [p["township"], p["village"], p["name"], p["company"], p["job"], how[p["how"]]]
+                    for p in data["placed"]
+                ],
             )
         )
