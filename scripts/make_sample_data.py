@@ -21,6 +21,8 @@ from pathlib import Path
 from laborcli.sample import DUPLICATES, ERRORS, WARNINGS, CountySummary, generate_county
 from laborcli.sample.demand import NAME as DEMAND_SHEET
 from laborcli.sample.demand import write_demand_sheet
+from laborcli.sample.training import NAME as TRAINING_ROSTER
+from laborcli.sample.training import write_training_roster
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "sample_data"
@@ -34,6 +36,11 @@ def generate(out: Path) -> CountySummary:
     return generate_county(
         out, PERSONS, MONTHS, seed=SEED, messy=True, targets=True, townships=3, villages=12, workers=1
     )
+
+
+def add_training(work: Path) -> str:
+    """The training roster, of persons of the sheets just written in ``work``."""
+    return write_training_roster(work, SEED)
 
 
 def missing_kinds(s: CountySummary) -> list[str]:
@@ -67,11 +74,21 @@ def readme(s: CountySummary) -> str:
         "laborcli dedup --as-of 2026-11-30",
         f"laborcli demand import sample_data/{DEMAND_SHEET}",
         "laborcli match --as-of 2026-11-30 --export 送岗到户/",
+        "laborcli match summary --week 2026-W49",
+        f"laborcli training import sample_data/{TRAINING_ROSTER}",
+        "laborcli training --as-of 2026-11-30 --by type",
         "```",
         "",
         f"`{DEMAND_SHEET}`: the employers' openings (企业用工需求登记表): title row, alias headers "
         "(用工单位, 招聘人数), ranges as typed (6000~8000元, 45周岁以下, 18-55岁), one 统一社会信用代码 "
         "with a wrong check character (a warning), and two rows rejected (需求人数 0, 登记日期 2026年13月5日).",
+        "",
+        f"`{TRAINING_ROSTER}`: the training roster (培训花名册) of persons of the county: trainees "
+        "employed within three months after their course and trainees who stayed home, order training "
+        "placed with the order employer and one placed elsewhere, a person trained twice, three records "
+        "without an ID (linked by name, birth date and village), types given by alias (技能培训, 实用技术, "
+        "订单培训, 岗前军训式培训), courses still inside their window on 2026-11-30, and one row rejected "
+        "(结束日期 before 开始日期).",
         "",
         "The sheets are messy on purpose: title rows, alias headers, totals and signature rows, "
         "blank rows, full-width and spaced IDs, lower-case x, 15-digit IDs, dates in many forms, "
@@ -110,6 +127,7 @@ def main() -> int:
         work = Path(tmp) / "sample_data"
         summary = generate(work)
         write_demand_sheet(work)
+        add_training(work)
         lacking = missing_kinds(summary)
         if lacking:
             print(f"seed {SEED} gives no {', '.join(lacking)}; choose another seed", file=sys.stderr)
@@ -119,7 +137,7 @@ def main() -> int:
             shutil.rmtree(OUT)
         shutil.copytree(work, OUT)
     size = sum(f.stat().st_size for f in OUT.rglob("*") if f.is_file())
-    print(f"→ {OUT} ({len(summary.files) + 3} files, {size / 1024:.0f} KB)")
+    print(f"→ {OUT} ({len(summary.files) + 4} files, {size / 1024:.0f} KB)")
     return 0
 
 

@@ -436,3 +436,58 @@ def test_training_payment_through_the_subsidy_lines_paid_once(cli: Cli, county: 
     lines = {ln["line_id"]: ln for ln in after["lines"]}
     assert len(lines) == 3 and lines[zg["line_id"]]["status"] == "paid"
     assert (after["totals"]["paid"], after["totals"]["due"], after["totals"]["amount_due"]) == (1, 2, 1600)
+
+
+def test_the_report_workbook_has_a_training_sheet_by_type_and_township(
+    cli: Cli, county: Path, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    # One more record, of 乙镇, of nobody in the registry: unlinked, never employed.
+    extra = _roster(
+        tmp_path / "乙镇培训.xlsx",
+        [_rec("钱小小", "特色工种", "2026-01-05", "2026-01-31", township="乙镇", village="二村")],
+    )
+    assert cli("training", "import", str(extra)).exit_code == 0
+    out = tmp_path / "月报.xlsx"
+    r = cli("export", "report", "-o", str(out), "--as-of", AS_OF)
+    assert r.exit_code == 0, r.output
+    wb = load_workbook(out)
+    assert wb.sheetnames.index("培训") == wb.sheetnames.index("务工收入") + 1
+    ws = wb["培训"]
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    heads = [i for i, r in enumerate(cells) if r[1] == "培训人数"]
+    assert len(heads) == 2 and cells[heads[0]][0] == "培训类别" and cells[heads[1]][0] == "乡镇"
+    by_type = {r[0]: r[1:10] for r in cells[heads[0] + 1 : heads[1] - 1]}
+    # The figures of test_training_by_type_hand_computed, and 钱小小 in 特色工种培训.
+    assert list(by_type) == ["特色工种培训", "职业技能培训", "农村实用技术培训", "岗前培训", "合计"]
+    assert by_type["特色工种培训"] == [3, 3, 0, 0, 0, 0.0, 0, 0, None]
+    assert by_type["职业技能培训"] == [5, 5, 1, 0, 3, 0.6, 0, 0, None]
+    assert by_type["岗前培训"] == [3, 3, 1, 1, 2, 1.0, 2, 1, 0.5]
+    # D once over two person-times; 5 employed of the 11 records whose window closed.
+    assert by_type["合计"][:5] == [11, 12, 2, 1, 5] and by_type["合计"][5] == pytest.approx(5 / 11)
+    by_town = {r[0]: r[1:10] for r in cells[heads[1] + 1 :] if r[0] in ("甲镇", "乙镇", "合计")}
+    assert by_town["甲镇"][:6] == [10, 11, 2, 1, 5, 0.5]
+    assert by_town["乙镇"][:6] == [1, 1, 0, 0, 0, 0.0]
+    assert by_town["合计"][:2] == [11, 12]
+    assert ws.cell(row=heads[0] + 2, column=7).number_format == "0.0%"
+    assert any("未能对应到劳动力台账的记录 (3 条)" in str(r[0]) for r in cells[:8])
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == f"$1:${heads[0] + 1}"
+    assert any(str(r[0]).startswith("审核人") for r in cells)
+    # A township's own report: its records only.
+    split = tmp_path / "split"
+    r = cli("export", "report", "-o", str(split), "--as-of", AS_OF, "--split-by", "township")
+    assert r.exit_code == 0, r.output
+    (book,) = [p for p in split.iterdir() if "甲镇" in p.name]
+    cells = [[c.value for c in row] for row in load_workbook(book)["培训"].iter_rows()]
+    total = [r for r in cells if r[0] == "合计"]
+    assert [r[1:3] for r in total] == [[10, 11], [10, 11]]
+
+
+def test_a_report_without_training_records_has_no_training_sheet(cli: Cli, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    _villages(cli, tmp_path)
+    out = tmp_path / "月报.xlsx"
+    assert cli("export", "report", "-o", str(out), "--as-of", AS_OF).exit_code == 0
+    assert "培训" not in load_workbook(out).sheetnames

@@ -194,8 +194,8 @@ ZH: dict[str, str] = {
     "The backup file to write (must not exist).": "要写入的备份文件 (不能已存在)。",
     # --- export
     "Report workbooks and data exports.": "报表工作簿和数据导出。",
-    "The monthly report: 汇总, 乡镇, 村, 稳岗, 务工收入, 零就业家庭, 脱贫劳动力, 数据质量, 说明.": (
-        "月报: 汇总、乡镇、村、稳岗、务工收入、零就业家庭、脱贫劳动力、数据质量、说明。"
+    "The monthly report: 汇总, 乡镇, 村, 稳岗, 务工收入, 培训, 零就业家庭, 脱贫劳动力, 数据质量, 说明.": (
+        "月报: 汇总、乡镇、村、稳岗、务工收入、培训、零就业家庭、脱贫劳动力、数据质量、说明。"
     ),
     "The .xlsx to write; with --split-by township, a folder or a name with {township}.": (
         "要写入的 .xlsx; 用 --split-by township 时, 为文件夹或含 {township} 的文件名。"
@@ -241,6 +241,14 @@ ZH: dict[str, str] = {
         "登记交回的送岗到户表中的反馈: 每个文件全部登记, 有任何错误则不登记。"
     ),
     "送岗到户 workbooks with 反馈 filled in.": "已填写反馈的送岗到户表。",
+    "The Friday supply-demand session (逢五供需对接): per township the open jobs, the\n"
+    "candidates proposed and the placements of the week, as of the week's Friday.": (
+        "逢五供需对接: 按乡镇列出在招岗位、推荐人数和本周上岗人数, 截至该周周五。"
+    ),
+    "ISO week 2026-W49, 'this' or 'last' (default: the week of the reference date).": (
+        "ISO 周 2026-W49、this (本周) 或 last (上周); 默认为基准日期所在的周。"
+    ),
+    "YYYY-Www": "年-W周",
     "VILLAGE": "村",
     "ID": "身份证号码",
     "FILE_OR_FOLDER": "文件或文件夹",

@@ -10,7 +10,6 @@ prints in black and white: bold on white, never dark fills with white text.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from pathlib import Path
 
@@ -25,6 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from laborcli.dates import last_month_end
+from laborcli.exports.supply import friday_title, write_supply_sheet
+from laborcli.jobs.summary import SupplyDemand
 from laborcli.policy import CountyInfo
 from laborcli.ranking.weekly import Ranking, RankRow, order_rule
 from laborcli.roster.submissions import STALE_LABEL
@@ -43,11 +44,7 @@ ROW_CM = 0.53
 
 def week_title(res: Ranking) -> str:
     """2026年第48周 (11月23日—11月27日): the ISO week from its Monday to its Friday."""
-    friday = res.as_of
-    monday = friday - dt.timedelta(days=4)
-    _, week, _ = friday.isocalendar()
-    year = friday.isocalendar()[0]
-    return f"{year}年第{week}周 ({monday.month}月{monday.day}日—{friday.month}月{friday.day}日)"
+    return friday_title(res.as_of)
 
 
 def sheets_line(res: Ranking) -> str:
@@ -91,8 +88,11 @@ def _rows(rows: list[RankRow]) -> list[list[object]]:
     ]
 
 
-def write_ranking(res: Ranking, path: Path, county: CountyInfo | None = None) -> None:
-    """排名 (the handout page), 红榜, 黑榜 and 未排名 sheets."""
+def write_ranking(
+    res: Ranking, path: Path, county: CountyInfo | None = None, supply: SupplyDemand | None = None
+) -> None:
+    """排名 (the handout page), 红榜, 黑榜 and 未排名 sheets; with ``supply`` (the week's
+    逢五供需对接, when the county keeps employer demand) a 供需对接 sheet after 排名."""
     county = county or CountyInfo()
     label = "完成率" if res.metric == "completion" else "转移率"
     heads = [label if h == "完成率" else h for h in HEADERS]
@@ -121,6 +121,8 @@ def write_ranking(res: Ranking, path: Path, county: CountyInfo | None = None) ->
     if res.rows:
         _chart(ws, res, h, label, len(heads))
     _one_page(ws, h, len(res.rows), len(heads))
+    if supply is not None:
+        write_supply_sheet(wb.create_sheet("供需对接"), supply, county)
     for name, part in (("红榜", res.red), ("黑榜", res.black)):
         s = wb.create_sheet(name)
         hh = write_table(s, f"{title} {name}", heads, _rows(part), widths=WIDTHS, formats=fmts)

@@ -3,7 +3,8 @@
 Sheets: 汇总 (county figures, month-on-month change, a line chart of the transfer rate
 over every as-of), 乡镇, 村 (coloured against the county rate, 年度任务 and 完成率 when
 targets are loaded, stale villages marked), 稳岗 and 务工收入 (each township's villages,
-then its 小计, then the 合计), 零就业家庭, 脱贫劳动力, 数据质量 (which
+then its 小计, then the 合计), 培训 (by course type and by township, when training
+rosters are kept), 零就业家庭, 脱贫劳动力, 数据质量 (which
 village sheets are stale or dirty, problems by their Chinese names) and 说明 (sources,
 definitions). Each sheet heads with the county and 填报单位, says what its colours mean,
 and the sheets that go upward end with 审核人/制表人/填报日期 (the policy's ``[county]``,
@@ -28,7 +29,7 @@ from laborcli.policy import LabourForceAges
 from laborcli.roster import catalogue
 from laborcli.roster.catalogue import INT, PCT
 from laborcli.roster.figures import Rates
-from laborcli.roster.report_data import Definitions, ReportData, TenureFigures
+from laborcli.roster.report_data import Definitions, ReportData, TenureFigures, TrainingReport
 from laborcli.roster.submissions import STALE_LABEL
 from laborcli.sheets.safe import set_cell, whole_file
 from laborcli.sheets.workbook import font, new_workbook, print_setup, write_table
@@ -69,6 +70,8 @@ def write_report(data: ReportData, path: Path, mask: Mask) -> None:
     if data.tenure is not None:
         _retention(wb.create_sheet("稳岗"), data, data.tenure)
         _income(wb.create_sheet("务工收入"), data, data.tenure)
+    if data.training is not None:
+        _training(wb.create_sheet("培训"), data, data.training)
     _zero(wb.create_sheet("零就业家庭"), data, mask)
     _poor(wb.create_sheet("脱贫劳动力"), data)
     _quality_sheet(wb.create_sheet("数据质量"), data)
@@ -270,6 +273,54 @@ def _tenure_table(
     _sign(ws, h + len(rows) + 2, data)
 
 
+TRAINING = [
+    ("persons", "培训人数", INT),
+    ("person_times", "培训人次", INT),
+    ("certificates", "取得证书", INT),
+    ("in_window", "观察期内", INT),
+    ("employed_after", "培训后就业", INT),
+    ("employed_after_rate", "培训后就业率", PCT),
+    ("order_records", "订单培训", INT),
+    ("placed_with_order_employer", "订单企业就业", INT),
+    ("placed_with_order_employer_rate", "订单就业率", PCT),
+]
+
+
+def _training(ws: Any, data: ReportData, t: TrainingReport) -> None:
+    """By course type, then by township, each with its 合计 (persons counted once)."""
+    legend = [
+        f"培训人数、人次 = 结束日期在{t.year}年 (至统计日) 的培训记录的人数 (每人只计一次, 合计亦然) 和条数",
+        f"培训后就业 = 结业后 {t.months} 个月内某月末转移就业的记录; 观察期内 = 结业未满 {t.months} 个月的记录, "
+        "不计入就业率的分母; 培训后就业率 = 培训后就业 / (培训人次 - 观察期内)",
+        "订单企业就业 = 订单培训 (写明订单企业) 的记录中, 观察期内就业单位为订单企业者; 订单就业率的分母为观察期已满的订单培训",
+        f"按乡镇: 按培训花名册所填乡镇; 未能对应到劳动力台账的记录 ({t.not_linked} 条) 计为未就业",
+    ]
+    width = 1 + len(TRAINING)
+    heads = ["培训类别", *[label for _, label, _ in TRAINING]]
+    formats = {1 + i: fmt for i, (_, _, fmt) in enumerate(TRAINING)}
+    widths = [18] + [11] * len(TRAINING)
+
+    def lines(rows: list[dict[str, Any]]) -> list[list[object]]:
+        body: list[list[object]] = [[r["key"], *(r.get(k) for k, _, _ in TRAINING)] for r in rows]
+        body.append(["合计", *(t.total.get(k) for k, _, _ in TRAINING)])
+        return body
+
+    first = _head(ws, data, f"{t.year}年培训及培训后就业情况", width, legend)
+    by_type = lines(t.by_type)
+    h = write_table(ws, None, heads, by_type, widths=widths, formats=formats, first_row=first)
+    for j in range(1, width + 1):
+        ws.cell(row=h + len(by_type), column=j).font = font(bold=True)
+    r0 = h + len(by_type) + 2
+    by_town = lines(t.by_township)
+    h2 = write_table(ws, None, ["乡镇", *heads[1:]], by_town, widths=widths, formats=formats, first_row=r0)
+    for j in range(1, width + 1):
+        ws.cell(row=h2 + len(by_town), column=j).font = font(bold=True)
+    _sign(ws, h2 + len(by_town) + 2, data)
+    # The first table's header is the sheet's: frozen, and repeated on every printed page.
+    ws.freeze_panes = ws.cell(row=h + 1, column=1)
+    print_setup(ws, h)
+
+
 def _zero(ws: Any, data: ReportData, mask: Mask) -> None:
     rows = [
         [
@@ -413,6 +464,14 @@ def _notes(ws: Any, data: ReportData) -> None:
         ),
         ("口径: 数据未更新", "村(社区)的最新花名册早于统计日之前最近的月末, 其人数仍按旧花名册计算"),
     ]
+    if data.training is not None:
+        lines.append(
+            (
+                "口径: 培训后就业",
+                f"培训记录结业后 {data.training.months} 个月内 (县政策文件 [training] window_months) 某月末转移就业;"
+                " 无有效身份证号码的记录按姓名、出生日期、电话、村与劳动力台账对应, 未能对应的计为未就业",
+            )
+        )
     if data.has_targets:
         lines.append(
             (

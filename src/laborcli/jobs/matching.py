@@ -446,10 +446,13 @@ def match(
     *,
     village: tuple[str | None, str] | None = None,
     person: str | None = None,
+    placed: Placements | None = None,
 ) -> Match:
     """The proposals at D (those of one village's people with ``village``); with ``person``
-    (an ID or person key) the answer for that person, job by job."""
-    placed = placements(conn, d)
+    (an ID or person key) the answer for that person, job by job. ``placed``: the
+    placements to match against (default: every answer recorded, the sheets at D)."""
+    if placed is None:
+        placed = placements(conn, d)
     all_rows = demand_rows(conn, placed)
     open_rows = [r for r in all_rows if r.is_open(d)]
     trades = trades_for(pol)

@@ -44,12 +44,20 @@ class Placements:
         return set().union(*self.answered.values()) if self.answered else set()
 
 
-def placements(conn: Connection, d: dt.date) -> Placements:
-    """The answers recorded, and the placements the sheets current at ``d`` show."""
+def placements(conn: Connection, d: dt.date, *, answered_by: dt.date | None = None) -> Placements:
+    """The answers recorded, and the placements the sheets current at ``d`` show.
+
+    ``answered_by``: only the answers recorded on or before that day (the Friday
+    session's view of a week, as it stood then); by default every answer recorded,
+    since an answer is a fact the office knows now whatever date it asks about.
+    """
     out = Placements()
-    for demand, person, answer in conn.execute(
-        sa.select(answers.c.demand_id, answers.c.person_key, answers.c.answer)
-    ):
+    q = sa.select(answers.c.demand_id, answers.c.person_key, answers.c.answer)
+    if answered_by is not None:
+        q = q.where(
+            answers.c.recorded_at < dt.datetime.combine(answered_by + dt.timedelta(days=1), dt.time())
+        )
+    for demand, person, answer in conn.execute(q):
         if answer == PLACED:
             out.answered[demand].add(person)
         elif answer == REFUSED:

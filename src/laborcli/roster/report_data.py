@@ -3,7 +3,8 @@
 The workbook itself is written by ``exports.report``; everything it shows is computed
 here: the figures at three levels and over every as-of date, the zero-employment
 households, each village's latest sheet and its quality, the source files, and the
-retention (稳岗) and labour income (务工收入) of the tenure package.
+retention (稳岗) and labour income (务工收入) of the tenure package, and the training
+records with what they led to (培训).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from laborcli.policy import CountyInfo, DedupPolicy, LabourForceAges, Policy
 from laborcli.ranking.targets import load_targets
 from laborcli.registry.engine import Registry
 from laborcli.registry.store import registry_stamp
-from laborcli.registry.tables import imports, problems
+from laborcli.registry.tables import imports, problems, training_records
 from laborcli.roster.figures import Rates, figure_table, rates, rates_of_table, unverified_by_village
 from laborcli.roster.households import Household, collect
 from laborcli.roster.state import current_row_count, latest_snapshots
@@ -34,6 +35,8 @@ from laborcli.sheets.schema import SheetSchema, load_schema
 from laborcli.sheets.workers import start_context
 from laborcli.tenure.income import Income, income
 from laborcli.tenure.retention import Retention, retention
+from laborcli.training.figures import COURSE_TYPES, Outcome, figures_of, group_key, outcomes
+from laborcli.training.records import load_records
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,8 @@ class ReportData:
     has_targets: bool = False
     # 稳岗 and 务工收入 by township and village (None: not gathered).
     tenure: TenureFigures | None = None
+    # 培训 by course type and township (None: no training roster was ever imported).
+    training: TrainingReport | None = None
 
 
 _Res = TypeVar("_Res", Retention, Income)
@@ -140,6 +145,60 @@ def _of_township(res: _Res, towns: list[dict[str, Any]], township: str) -> _Res:
     return replace(res, rows=[r for r in res.rows if r["township"] == township], total=total)
 
 
+@dataclass(frozen=True, slots=True)
+class TrainingReport:
+    """The 培训 sheet: the training records ending in D's year (by D), by course type and by
+    the roster's township, with the totals (persons counted once), as `laborcli training`
+    counts them; ``outcomes`` are the records judged, for a township's report to take its
+    part of without linking the county's records again."""
+
+    year: int
+    months: int
+    by_type: list[dict[str, Any]]
+    by_township: list[dict[str, Any]]
+    total: dict[str, Any]
+    not_linked: int  # records left for review or unlinked: never counted as employed
+    outcomes: tuple[Outcome, ...] = ()
+
+
+def training_report(
+    conn: Connection,
+    d: dt.date,
+    policy: Policy,
+    township: str | None = None,
+    county: TrainingReport | None = None,
+) -> TrainingReport | None:
+    """What the 培训 sheet shows; None when the registry holds no training record at all (a
+    county that keeps no roster gets no empty sheet). For one township, its records only."""
+    if county is None:
+        if conn.execute(sa.select(training_records.c.id).limit(1)).first() is None:
+            return None
+        records = load_records(conn, year=d.year, until=d)
+        outs: tuple[Outcome, ...] = tuple(outcomes(conn, records, d, policy.dedup, policy.training))
+    else:
+        outs = county.outcomes
+    if township is not None:
+        outs = tuple(o for o in outs if group_key(o, "township") == township)
+
+    def rows_by(by: str) -> list[dict[str, Any]]:
+        groups: dict[str, list[Outcome]] = defaultdict(list)
+        for o in outs:
+            groups[group_key(o, by)].append(o)
+        order = {t: i for i, t in enumerate(COURSE_TYPES)} if by == "type" else {}
+        keys = sorted(groups, key=lambda k: (order.get(k, len(order)), k))
+        return [{"key": k, **figures_of(groups[k])} for k in keys]
+
+    return TrainingReport(
+        year=d.year,
+        months=policy.training.window_months,
+        by_type=rows_by("type"),
+        by_township=rows_by("township"),
+        total=figures_of(outs),
+        not_linked=sum(1 for o in outs if o.link.how in ("review", "unlinked")),
+        outcomes=outs,
+    )
+
+
 def as_of_dates(conn: Connection) -> list[dt.date]:
     """Every as-of date in the registry, oldest first."""
     return [r[0] for r in conn.execute(sa.select(imports.c.as_of).distinct().order_by(imports.c.as_of))]
@@ -153,14 +212,15 @@ def gather(
     clusters: list[Cluster] | Callable[[], list[Cluster]] | None = None,
     schema: SheetSchema | None = None,
     county_tenure: TenureFigures | None = None,
+    county_training: TrainingReport | None = None,
 ) -> ReportData:
     """Compute the report's figures in the registry.
 
     ``clusters`` (the duplicate review, for the 数据质量 sheet) may be given, or a function
     that gives them once the figures are done (see ``gather_concurrently``). ``schema``
     is the sheet definition in force (the shipped one by default), whose vocabularies
-    the 说明 sheet cites. ``county_tenure``: the county's 稳岗 and 务工收入, for a
-    township's report to take its part of.
+    the 说明 sheet cites. ``county_tenure``, ``county_training``: the county's 稳岗 and
+    务工收入, and its 培训, for a township's report to take its part of.
     """
     ages = policy.labour_force
     dates = [x for x in as_of_dates(conn) if x <= d]
@@ -202,6 +262,7 @@ def gather(
         info=policy.county,
         has_targets=bool(tg),
         tenure=tenure_figures(conn, d, policy, township, county_tenure),
+        training=training_report(conn, d, policy, township, county_training),
     )
 
 
@@ -369,6 +430,13 @@ def township_reports(
             yield (
                 t,
                 gather(
-                    conn, d, policy, township=t, clusters=clusters, schema=schema, county_tenure=county.tenure
+                    conn,
+                    d,
+                    policy,
+                    township=t,
+                    clusters=clusters,
+                    schema=schema,
+                    county_tenure=county.tenure,
+                    county_training=county.training,
                 ),
             )

@@ -36,7 +36,7 @@ def report(
     split_by: Annotated[SplitBy | None, typer.Option("--split-by", help="One workbook per township.")] = None,
     show_pii: ShowPii = False,
 ) -> None:
-    """The monthly report: 汇总, 乡镇, 村, 稳岗, 务工收入, 零就业家庭, 脱贫劳动力, 数据质量, 说明."""
+    """The monthly report: 汇总, 乡镇, 村, 稳岗, 务工收入, 培训, 零就业家庭, 脱贫劳动力, 数据质量, 说明."""
     from laborcli.cli.context import open_reg, policy, reference_date, sheet_schema
     from laborcli.exports.report import write_report
     from laborcli.exports.split import write_township_reports

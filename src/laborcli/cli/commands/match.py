@@ -96,3 +96,38 @@ def record(
     show_recorded(done, fmt, quiet=st.quiet)
     if any(a.errors for a in done):
         raise typer.Exit(1)
+
+
+@app.command("summary")
+def summary(
+    ctx: typer.Context,
+    week: Annotated[
+        str | None,
+        typer.Option(
+            "--week",
+            metavar="YYYY-Www",
+            help="ISO week 2026-W49, 'this' or 'last' (default: the week of the reference date).",
+        ),
+    ] = None,
+    as_of: AsOf = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The Friday supply-demand session (逢五供需对接): per township the open jobs, the
+    candidates proposed and the placements of the week, as of the week's Friday."""
+    import datetime as dt
+
+    from laborcli.cli.context import open_reg, policy, reference_date
+    from laborcli.cli.views.jobs import show_summary
+    from laborcli.dates import parse_week
+    from laborcli.jobs.summary import supply_demand
+
+    st = state(ctx)
+    pol = policy(st)
+    reg = open_reg(st)
+    if week is None:
+        y, w = parse_week("this", reference_date(st, reg, as_of))
+    else:
+        y, w = parse_week(week, dt.date.today())
+    with working(st, "供需对接"), reg.reading() as conn:
+        res = supply_demand(conn, y, w, pol.labour_force, pol.matching)
+    show_summary(res, fmt)

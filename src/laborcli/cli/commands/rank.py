@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -49,6 +49,7 @@ def rank(
     from laborcli.cli.listing import TableOptions
     from laborcli.cli.views.rank import show_ranking
     from laborcli.exports.ranking import write_ranking
+    from laborcli.ranking.handout import friday_handout
     from laborcli.ranking.weekly import rank_week
 
     st = state(ctx)
@@ -58,18 +59,18 @@ def rank(
         writable_file(path)  # before the work, not after it
     pol = policy(st)
     reg = open_reg(st)
+    k = top or pol.ranking.top
+    m: Literal["completion", "transfer_rate"] | None = metric.value if metric else None
+    supply = None
     with working(st, "计算周排名"), reg.reading() as conn:
-        res = rank_week(
-            conn,
-            y,
-            w,
-            pol.labour_force,
-            top=top or pol.ranking.top,
-            by=by.value,
-            metric=metric.value if metric else None,
-        )
+        if path is None:
+            res = rank_week(conn, y, w, pol.labour_force, top=k, by=by.value, metric=m)
+        else:  # the handout carries the week's 供需对接 too
+            res, supply = friday_handout(
+                conn, y, w, pol.labour_force, pol.matching, top=k, by=by.value, metric=m
+            )
     if path is not None:
-        write_ranking(res, path, pol.county)
+        write_ranking(res, path, pol.county, supply)
         if not st.quiet:
             err.print(f"→ {path}")
     # Beside a handout, the table is for a person watching, not for a cron log.

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from laborcli.identity.privacy import Mask
     from laborcli.jobs.demand import DemandList
     from laborcli.jobs.matching import Match
+    from laborcli.jobs.summary import SupplyDemand
 
 DEMAND_KEYS = ["demand_id", "company", "job", "place", "region", "openings", "placed", "fill_rate", "open"]
 MATCH_KEYS = [
@@ -159,3 +160,75 @@ def show_recorded(done: list[Applied], fmt: Format, *, quiet: bool) -> None:
             out.print(escape(f"{a.file}: 记录 {a.recorded} 条反馈, {a.unchanged} 条未变"))
         for p in a.problems:
             err.print(escape(f"{a.file}, 第{p.row}行: {p.message} [{p.value or ''}]"), markup=False)
+
+
+SUMMARY_HEADS = (
+    ("open_demands", "在招岗位"),
+    ("openings", "需求人数"),
+    ("unfilled", "尚缺人数"),
+    ("candidates", "推荐人数"),
+    ("proposals", "推荐人次"),
+    ("placements", "本周上岗"),
+    ("placed_answered", "其中反馈"),
+    ("placed_from_sheet", "其中花名册"),
+    ("willing", "本周愿意"),
+    ("refused", "本周不愿意"),
+)
+
+
+def show_summary(res: SupplyDemand, fmt: Format) -> None:
+    """The week's session: per township and the county, the open jobs, the week's placements."""
+    from laborcli.jobs.summary import KEYS
+
+    data = res.as_json()
+    if fmt is Format.json:
+        print_json(data)
+        return
+    if fmt is Format.csv:
+        lines = [*data["rows"], {**data["total"], "township": "合计"}]
+        print_csv(
+            ["week", "township", *KEYS], [[data["week"], r["township"], *(r[k] for k in KEYS)] for r in lines]
+        )
+        return
+    body = [[r["township"], *(r[k] for k, _ in SUMMARY_HEADS)] for r in data["rows"]]
+    body.append(["[bold]合计[/bold]", *(data["total"][k] for k, _ in SUMMARY_HEADS)])
+    out.print(
+        table(
+            f"{data['week']} 供需对接 (截至 {data['as_of']} 周五; 本周上岗 {data['from']} 至 {data['as_of']})",
+            ["乡镇", *(h for _, h in SUMMARY_HEADS)],
+            body,
+            right=tuple(range(1, len(SUMMARY_HEADS) + 1)),
+        )
+    )
+    if data["jobs"]:
+        out.print(
+            table(
+                "在招岗位",
+                ["企业名称", "岗位", "工作地点", "区域", "需求人数", "尚缺", "推荐人数"],
+                [
+                    [
+                        j["company"],
+                        j["job"],
+                        j["place"],
+                        j["region"] or "—",
+                        j["openings"],
+                        j["unfilled"],
+                        j["candidates"],
+                    ]
+                    for j in data["jobs"]
+                ],
+                right=(4, 5, 6),
+            )
+        )
+    if data["placed"]:
+        how = {"answer": "反馈已上岗", "sheet": "花名册"}
+        out.print(
+            table(
+                "本周上岗",
+                ["乡镇", "村(社区)", "姓名", "企业名称", "岗位", "来源"],
+                [
+                    [p["township"], p["village"], p["name"], p["company"], p["job"], how[p["how"]]]
+                    for p in data["placed"]
+                ],
+            )
+        )
