@@ -806,3 +806,33 @@ def test_the_import_keeps_the_keys_listed_in_two_villages_twice_in_a_sheet_or_in
     gone = _key_of(cli.db, "甲")
     assert cli("people", "purge", ident, "--yes").exit_code == 0
     assert _multi(cli.db) == keys - {gone}
+
+
+def test_registries_in_two_schemas_of_one_database_write_at_the_same_time(
+    pg_schema: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One county's import holds its registry's write lock, not the database's: another
+    county's registry in the same database is written meanwhile; the same one waits."""
+    from laborcli.errors import RegistryError
+    from laborcli.registry import open_registry
+
+    other = "t_" + uuid.uuid4().hex[:12]
+    eng = sa.create_engine(PG_URL)
+    with eng.begin() as c:
+        c.execute(sa.text(f"CREATE SCHEMA {other}"))
+    monkeypatch.setenv("LABORCLI_LOCK_TIMEOUT", "1")
+    first, second = open_registry(_pg_schema_url(pg_schema)), open_registry(_pg_schema_url(other))
+    again = open_registry(_pg_schema_url(pg_schema))
+    try:
+        with first.writing() as held:
+            held.exec_driver_sql("SELECT 1")
+            with second.writing() as meanwhile:  # not kept waiting
+                meanwhile.exec_driver_sql("SELECT 1")
+            with pytest.raises(RegistryError), again.writing():
+                pass
+    finally:
+        for reg in (first, second, again):
+            reg.close()
+        with eng.begin() as c:
+            c.execute(sa.text(f"DROP SCHEMA {other} CASCADE"))
+        eng.dispose()

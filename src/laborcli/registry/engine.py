@@ -205,9 +205,11 @@ class Registry:
             with _foreign_keys_off(conn, bulk and self.dialect == "sqlite"), conn.begin():
                 if self.dialect == "postgresql":
                     # Imports and decisions are serialised registry-wide; readers are not blocked.
-                    # The wait is bounded like SQLite's, so a stuck job ends with exit 3.
+                    # The wait is bounded like SQLite's, so a stuck job ends with exit 3. The
+                    # lock is the registry's schema's: counties kept as schemas of one shared
+                    # database (docs/registry.md) import at the same time.
                     conn.exec_driver_sql(f"SET LOCAL lock_timeout = {lock_wait_ms()}")
-                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7401)")
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7401, hashtext(current_schema()))")
                 yield conn
 
     def checkpoint(self) -> None:
