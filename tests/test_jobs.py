@@ -294,6 +294,53 @@ def test_export_record_and_memory(cli: Cli, tmp_path: Path) -> None:
     assert (listed["焊工"]["placed"], listed["焊工"]["fill_rate"], listed["焊工"]["open"]) == (1, 1.0, False)
 
 
+# Points of printed width a column unit takes at 100 % in the house font's 11 pt, in
+# LibreOffice (measured on a render; Excel's and WPS's 等线 unit is narrower, so prints larger).
+UNIT_PT = 7.0
+
+
+def _hidden(ws: Any, column: int) -> bool:
+    """Whether a column is hidden (openpyxl files a run of like columns under its first)."""
+    return any(d.hidden for d in ws.column_dimensions.values() if d.min <= column <= d.max)
+
+
+def test_the_printed_list_is_landscape_fitted_to_width_in_nine_point_type_and_top_aligned(
+    cli: Cli, tmp_path: Path
+) -> None:
+    _setup(cli, tmp_path)
+    book = tmp_path / "送岗.xlsx"
+    assert cli("match", "--as-of", D, "--export", str(book)).exit_code == 0
+    ws = load_workbook(book).worksheets[0]
+    ps = ws.page_setup
+    assert (ps.orientation, int(ps.paperSize), int(ps.fitToWidth), int(ps.fitToHeight)) == (
+        "landscape",
+        9,
+        1,
+        0,
+    )
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$2"
+    col = {c.value: c.column for c in ws[2]}
+    # The columns `match record` reads and the officer checks are in the workbook; the
+    # proposal id is hidden (not on paper), the person, the job and 反馈 are printed.
+    assert _hidden(ws, col["编号"])
+    for name in ("姓名", "身份证号码", "企业名称", "岗位名称", "推荐理由", "反馈"):
+        assert not _hidden(ws, col[name]), name
+    # Fitted to the page's width, the 11-pt body prints at 9 pt or more.
+    units = sum(ws.column_dimensions[c.column_letter].width for c in ws[2] if not _hidden(ws, c.column))
+    printable = (297 / 25.4 - ws.page_margins.left - ws.page_margins.right) * 72
+    body = [row for row in ws.iter_rows(min_row=3) if row[0].value]
+    assert len(body) == 8
+    size = min(c.font.sz for row in body for c in row)
+    assert size >= 11 and size * min(1.0, printable / (units * UNIT_PT)) >= 9
+    # Every cell of a row stands at its top, and the row is as tall as its longest cell's lines.
+    assert {c.alignment.vertical for row in body for c in row} == {"top"}
+    for row in body:
+        lines = max(str(c.value).count("\n") + 1 for c in row if c.alignment.wrap_text)
+        assert (ws.row_dimensions[row[0].row].height or 15) >= 15 * lines
+    jobs = {row[col["岗位名称"] - 1].value: row[col["地点、待遇、联系人"] - 1].value for row in body}
+    assert "月薪" in jobs["焊工"] and jobs["焊工"].count("\n") >= 1
+
+
 def test_record_errors_record_nothing(cli: Cli, tmp_path: Path) -> None:
     _setup(cli, tmp_path)
     book = tmp_path / "送岗.xlsx"
@@ -305,8 +352,9 @@ def test_record_errors_record_nothing(cli: Cli, tmp_path: Path) -> None:
     assert data["recorded"] == 0 and [p["code"] for p in data["problems"]] == ["match-answer-unknown"]
     wb = load_workbook(book)
     ws = wb.worksheets[0]
-    ws.cell(row=3, column=1, value="P00000000000")
-    ws.cell(row=3, column=19, value="愿意")
+    col = {c.value: c.column for c in ws[2]}
+    ws.cell(row=3, column=col["编号"], value="P00000000000")
+    ws.cell(row=3, column=col["反馈"], value="愿意")
     wb.save(tmp_path / "forged.xlsx")
     data = cli.json("match", "record", str(tmp_path / "forged.xlsx"))
     assert [p["code"] for p in data["problems"]] == ["match-proposal-unknown"] and data["recorded"] == 0

@@ -31,32 +31,48 @@ from laborcli.sheets.cells import clean_text, fold, is_blank
 from laborcli.sheets.problems import ProblemCode, make_problem
 from laborcli.sheets.reading import column_letter, read_book
 from laborcli.sheets.safe import whole_file
-from laborcli.sheets.workbook import font, new_workbook, write_table
+from laborcli.sheets.workbook import font, new_workbook, text_lines, write_table
 
 SHEET = "送岗到户"
-COLUMNS: list[tuple[str, int]] = [
-    ("编号", 14),
-    ("乡镇(街道)", 10),
-    ("村(社区)", 10),
-    ("户编号", 14),
-    ("姓名", 8),
-    ("身份证号码", 20),
-    ("联系电话", 13),
-    ("企业名称", 26),
-    ("岗位名称", 12),
-    ("工作地点", 18),
-    ("岗位区域", 6),
-    ("月薪(元)", 10),
-    ("包吃住", 6),
-    ("性别要求", 6),
-    ("企业联系人", 8),
-    ("企业电话", 12),
-    ("得分", 6),
-    ("推荐理由", 46),
-    ("反馈", 8),
+DETAILS = "地点、待遇、联系人"
+# (header, width, hidden). The paper list is what an officer carries from door to door:
+# the household, the person, the job (its place, wage and contact stacked under one
+# header) and why it was proposed, then room for the answer. 编号 is what `match record`
+# reads back, with 反馈; it and the job's details one per column (for sorting and
+# filtering on screen) are hidden, so they are in the workbook but not on paper.
+COLUMNS: list[tuple[str, int, bool]] = [
+    ("编号", 14, True),
+    ("乡镇(街道)", 10, True),
+    ("村(社区)", 8, False),
+    ("户编号", 10, False),
+    ("姓名", 7, False),
+    ("身份证号码", 17, False),
+    ("联系电话", 12, False),
+    ("企业名称", 15, False),
+    ("岗位名称", 9, False),
+    (DETAILS, 21, False),
+    ("推荐理由", 26, False),
+    ("反馈", 8, False),
+    ("工作地点", 18, True),
+    ("岗位区域", 6, True),
+    ("月薪(元)", 10, True),
+    ("包吃住", 6, True),
+    ("性别要求", 6, True),
+    ("企业联系人", 8, True),
+    ("企业电话", 12, True),
+    ("得分", 6, True),
 ]
-HEADERS = [h for h, _ in COLUMNS]
+HEADERS = [h for h, _, _ in COLUMNS]
+WIDTHS = [w for _, w, _ in COLUMNS]
 COL = {h: i for i, h in enumerate(HEADERS)}
+# Columns whose text wraps within its width (and so may make its row taller).
+WRAPPED = ("村(社区)", "姓名", "企业名称", "岗位名称", DETAILS, "推荐理由")
+# Points a line of the body's 11-pt text takes in a row (Excel's 14.25, LibreOffice's CJK
+# face nearer 16), and the row's padding: a wrapped cell's last line is not cut off.
+LINE_HEIGHT = 16
+ROW_PADDING = 2
+# Narrow side margins, like the handout's: the width goes to the text rather than to paper.
+SIDE_MARGIN = 0.4
 
 
 def _order(p: Proposal) -> tuple[str, str, str, str, int, str]:
@@ -68,6 +84,25 @@ def _order(p: Proposal) -> tuple[str, str, str, str, int, str]:
         -int(p.score * 100),
         p.demand.demand_id,
     )
+
+
+def _details(p: Proposal, mask: Mask) -> str:
+    """The job's place, pay, board and contact as short lines of one cell, read beside the
+    company: a line each, so none wraps in its column."""
+    d = p.demand
+    terms = [d.region or ""]
+    terms += {"是": ["包吃住"], "否": ["不包吃住"]}.get(
+        d.board or "", [f"包吃住 {d.board}"] if d.board else []
+    )
+    if d.gender:
+        terms.append(f"限{d.gender}性" if d.gender in ("男", "女") else f"性别 {d.gender}")
+    lines = [
+        d.place,
+        f"月薪 {d.wage} 元" if d.wage else "",
+        "、".join(t for t in terms if t),
+        " ".join(x for x in (d.contact or "", mask.phone(d.phone) or "") if x),
+    ]
+    return "\n".join(x for x in lines if x)
 
 
 def _line(p: Proposal, mask: Mask) -> list[object]:
@@ -82,6 +117,10 @@ def _line(p: Proposal, mask: Mask) -> list[object]:
         mask.phone(who.phone) or "",
         d.company,
         d.job,
+        _details(p, mask),
+        # One reason a line: on paper the officer reads them out one by one.
+        "\n".join(p.reasons),
+        "",
         d.place,
         d.region or "",
         d.wage,
@@ -90,40 +129,39 @@ def _line(p: Proposal, mask: Mask) -> list[object]:
         d.contact or "",
         mask.phone(d.phone) or "",
         p.score,
-        "; ".join(p.reasons),
-        "",
     ]
 
 
 def write_proposals(m: Match, path: Path, mask: Mask) -> None:
     """One workbook of these proposals: grouped by village and household, a page break
-    before each village, the 反馈 dropdown."""
+    before each village, the 反馈 dropdown; printed on A4 landscape pages in a type an
+    officer reads at arm's length, every cell top-aligned so a row's cells read level."""
     props = sorted(m.proposals, key=_order)
+    lines = [_line(p, mask) for p in props]
     wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = SHEET
+    top = Alignment(vertical="top")
+    wrap = Alignment(vertical="top", wrap_text=True)
+    wrapped = [COL[name] for name in WRAPPED]
     h = write_table(
         ws,
         f"送岗到户推荐表 (截至 {m.as_of.isoformat()}): 请入户告知岗位, 在“反馈”列选择 愿意、不愿意 或 已上岗, "
         "然后运行 laborcli match record",
         HEADERS,
-        [_line(p, mask) for p in props],
-        widths=[w for _, w in COLUMNS],
+        lines,
+        widths=WIDTHS,
+        aligns={j: wrap if j in wrapped else top for j in range(len(HEADERS))},
     )
-    # Reasons and names wrap within their columns: a printed list is read on paper.
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for name in ("推荐理由", "企业名称", "工作地点"):
-        for (cell,) in ws.iter_rows(min_row=h + 1, min_col=COL[name] + 1, max_col=COL[name] + 1):
-            cell.alignment = wrap
-    width = dict(COLUMNS)["推荐理由"]
-    for n, p in enumerate(props, start=h + 1):
-        # A Chinese character is two width units, a Latin one; the row grows to the reasons' lines.
-        text = "; ".join(p.reasons)
-        units = sum(1 if ch.isascii() else 2 for ch in text)
-        lines = max(1, -(-units // (width - 2)))
-        if lines > 1:
-            ws.row_dimensions[n].height = 15 * lines
+    for j, (_, _, hidden) in enumerate(COLUMNS):
+        if hidden:
+            ws.column_dimensions[column_letter(j)].hidden = True
+    for n, line in enumerate(lines, start=h + 1):
+        # Not every program grows a row to its wrapped cells: the row gets the lines they need.
+        need = max(text_lines(str(line[j]), WIDTHS[j]) for j in wrapped)
+        if need > 1:
+            ws.row_dimensions[n].height = LINE_HEIGHT * need + ROW_PADDING
     last_village: tuple[str, str] | None = None
     for n, p in enumerate(props):
         place = (p.person.township, p.person.village)
@@ -134,6 +172,8 @@ def write_proposals(m: Match, path: Path, mask: Mask) -> None:
     dv.add(f"{column_letter(COL['反馈'])}{h + 1}:{column_letter(COL['反馈'])}{h + max(1, len(props))}")
     ws.add_data_validation(dv)
     ws.cell(row=h, column=COL["反馈"] + 1).font = font(bold=True, color="FFC00000")
+    ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
+    ws.oddFooter.center.text = "第 &P 页, 共 &N 页"
     with whole_file(path) as tmp:
         wb.save(tmp)
 

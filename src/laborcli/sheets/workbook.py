@@ -70,11 +70,13 @@ def write_table(
     formats: dict[int, str] | None = None,
     *,
     first_row: int = 1,
+    aligns: dict[int, Alignment] | None = None,
 ) -> int:
     """A titled table with a styled header row; returns the header's row number.
 
     The title (if any) is on ``first_row``, the header under it; rows above are the
-    caller's (a legend, the lines of a report's head).
+    caller's (a legend, the lines of a report's head). ``aligns`` gives a column (0-based)
+    of the body its alignment, set once per column like its border.
     """
     r0 = first_row
     if title:
@@ -93,6 +95,7 @@ def write_table(
     # Border per cell hashes it each time, and a county's lists run to millions of cells.
     styled: dict[int, object] = {}
     fmts = formats or {}
+    alns = aligns or {}
     for i, row in enumerate(rows, start=r0 + 1):
         for j, v in enumerate(row, start=1):
             c = ws.cell(row=i, column=j)
@@ -101,6 +104,8 @@ def write_table(
             if style is None:
                 if j - 1 in fmts:
                     c.number_format = fmts[j - 1]
+                if j - 1 in alns:
+                    c.alignment = alns[j - 1]
                 c.border = BORDER
                 # Also in a workbook of someone else's (an annotated copy) the table is ours.
                 c.font = BODY_FONT
@@ -118,6 +123,17 @@ def write_table(
     ws.freeze_panes = ws.cell(row=r0 + 1, column=1)
     print_setup(ws, r0)
     return r0
+
+
+def text_lines(text: str, width: float) -> int:
+    """The lines a wrapped text takes in a column ``width`` units wide: a Chinese character
+    is two units, a Latin one; each of its own lines wraps on its own. An estimate (fonts
+    differ between Excel, WPS and LibreOffice), for the row heights a wrapped cell needs:
+    not every program grows a row to its wrapped text."""
+    room = max(1, int(width) - 1)
+    return sum(
+        max(1, -(-sum(2 if ord(ch) > 0x2E80 else 1 for ch in part) // room)) for part in text.split("\n")
+    )
 
 
 def print_setup(ws: Worksheet, header_row: int | None) -> None:
