@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from laborcli.jobs.summary import SupplyDemand
 from laborcli.policy import CountyInfo
 from laborcli.sheets.safe import set_cell
-from laborcli.sheets.workbook import font, print_setup, write_table
+from laborcli.sheets.workbook import font, print_setup, text_lines, write_table
 
 TOWN_HEADS = [
     ("township", "乡镇"),
@@ -58,12 +58,6 @@ def friday_title(friday: dt.date) -> str:
     monday = friday - dt.timedelta(days=4)
     year, week, _ = friday.isocalendar()
     return f"{year}年第{week}周 ({monday.month}月{monday.day}日—{friday.month}月{friday.day}日)"
-
-
-def _lines(text: str, width: int) -> int:
-    """The lines a text takes in a column (a Chinese character is two width units)."""
-    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    return max(1, -(-units // max(1, width - 2)))
 
 
 def _line(ws: Worksheet, row: int, text: str, *, size: int = 10, bold: bool = False) -> None:
@@ -122,7 +116,8 @@ def write_supply_sheet(ws: Worksheet, res: SupplyDemand, county: CountyInfo) -> 
         for col in range(1, len(JOB_HEADS) + 1):
             ws.cell(row=n, column=col).alignment = wrap  # top-aligned, so a taller row reads level
         # A wrapped cell does not grow its row in every program: give it the lines it needs.
-        need = max(_lines(str(line[col - 1]), WIDTHS[col - 1]) for col in (1, 3, 10))
+        # A unit narrower: the estimate this sheet was rendered and checked with.
+        need = max(text_lines(str(line[col - 1]), WIDTHS[col - 1] - 1) for col in (1, 3, 10))
         if need > 1:
             ws.row_dimensions[n].height = 15 * need
 
