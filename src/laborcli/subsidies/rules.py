@@ -28,6 +28,7 @@ from laborcli.registry.tables import imports, ledger, meta, rows
 from laborcli.subsidies.facts import Facts, PersonFacts, gather, organised_by, organiser_named
 from laborcli.subsidies.leaders import Leader, registered
 from laborcli.tenure import household_incomes, state_table
+from laborcli.tenure.income import POPULATION_FROM
 from laborcli.tenure.spells import Spell
 
 RULE_NAMES = ("organised_placement", "household_income_award", "leader_award", "training_payment")
@@ -346,11 +347,6 @@ def household_check(ctx: Context, household: tuple[str, str, str] | None = None)
     )
     out: list[Line] = []
     why = "该户在 D 时不在花名册中"
-    pop_from = {
-        "head": "户主行的家庭人口数",
-        "largest": "各成员行中最大的家庭人口数",
-        "members": "在册成员数",
-    }
     for inc in incomes:
         key = (inc.township, inc.village, inc.household_id)
         h = homes.get(key)
@@ -358,7 +354,7 @@ def household_check(ctx: Context, household: tuple[str, str, str] | None = None)
             continue
         facts = (
             f"户 {inc.household_id} ({inc.township}{inc.village}): {ctx.year} 年截至 {ctx.as_of} 务工收入合计 "
-            f"{inc.labour_income:.0f} 元, 家庭人口 {inc.population} 人 ({pop_from[inc.population_from]}), "
+            f"{inc.labour_income:.0f} 元, 家庭人口 {inc.population} 人 ({POPULATION_FROM[inc.population_from]}), "
             f"人均 {inc.per_capita:.2f} 元; 未知收入的月份 {inc.unknown_months} 个, 按 0 计"
         )
         if not h["poor"]:
