@@ -31,7 +31,15 @@ from laborcli.sheets.cells import ValueProblem, clean_text, fold, parse_date, pa
 from laborcli.sheets.problems import Problem, ProblemCode, make_problem
 from laborcli.sheets.safe import whole_file
 from laborcli.sheets.workbook import new_workbook, write_table
-from laborcli.subsidies.rules import RULE_NAMES, RULE_TITLES, Line, SubsidyResult
+from laborcli.subsidies.rules import (
+    PURGED,
+    RULE_NAMES,
+    RULE_TITLES,
+    Line,
+    SubsidyResult,
+    line_id,
+    registry_secret,
+)
 
 PAID, REFUSED = "已发放", "不予发放"
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -298,3 +306,63 @@ def reopen(reg: Registry, line_id: str, reason: str) -> dict[str, Any]:
         )
         conn.execute(ledger.delete().where(ledger.c.line_id == line_id))
     return {"line_id": line_id, "was": r.status, "amount": r.amount, "reason": reason.strip()}
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    """What `people purge` did to the ledger: the recorded lines about the person kept
+    with their name and ID masked out (paid: financial records; refused: the office's
+    decision), and the exported lines masked likewise."""
+
+    kept: int = 0
+    paid: int = 0
+    exported: int = 0
+
+
+def forget_person(
+    conn: Connection,
+    keys: set[str],
+    idents: set[str],
+    places: set[tuple[str | None, str | None, str | None]],
+    names: set[str],
+) -> Forgotten:
+    """Take a person out of the ledger (``people purge``, before their rows go).
+
+    The lines about them are those of their organised placements (the line id of each of
+    their ``keys`` and year), and those whose person's ID is one of ``idents``, or, for a
+    line without an ID, whose name and place (name, township, village) is one of
+    ``places``. Each keeps its rule, year, amount, date and reason, with the name and ID
+    replaced by a mark (the payee too when it is the person: the 户主 of a household
+    award). An exported line that was never recorded is kept masked as well: finance may
+    still pay it from the workbook it has, and that payment must be recordable. A
+    leader's award is about the leaders' registry, not the person's rows: left as it is.
+    """
+    secret = registry_secret(conn)
+    exported = list(conn.execute(sa.select(subsidy_lines)))
+    recorded = {r.line_id: r for r in conn.execute(sa.select(ledger))}
+    years = {r.year for r in exported} | {r.year for r in recorded.values()}
+    placements = {line_id(secret, "organised_placement", str(y), k) for y in years for k in keys}
+
+    def about(lid: str, rule: str, id_number: str | None, place: tuple[str | None, ...] | None) -> bool:
+        if rule == "leader_award":
+            return False
+        if lid in placements or (id_number and id_number in idents):
+            return True
+        return not id_number and place is not None and place in places
+
+    lines = {
+        r.line_id: r.payee
+        for r in exported
+        if about(r.line_id, r.rule, r.id_number, (r.person_name, r.township, r.village))
+    }
+    lines |= {lid: r.payee for lid, r in recorded.items() if about(lid, r.rule, r.id_number, None)}
+    for lid, payee in sorted(lines.items()):
+        masked = {"person_name": PURGED, "id_number": None, "payee": PURGED if payee in names else payee}
+        conn.execute(ledger.update().where(ledger.c.line_id == lid).values(**masked))
+        conn.execute(
+            subsidy_lines.update()
+            .where(subsidy_lines.c.line_id == lid)
+            .values(**masked, explanation="本人已申请删除个人信息 (people purge), 说明已删除")
+        )
+    kept = [recorded[lid] for lid in lines if lid in recorded]
+    return Forgotten(len(kept), sum(1 for r in kept if r.status == "paid"), len(lines) - len(kept))
