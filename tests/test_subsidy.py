@@ -367,3 +367,36 @@ def test_people_purge_keeps_paid_ledger_lines_with_the_person_masked_and_says_so
     # The same returned workbook recorded again changes nothing.
     again = cli.json("subsidy", "record", str(tmp_path / "r.xlsx"))
     assert (again["recorded"], again["unchanged"], again["problems"]) == (0, 1, [])
+
+
+def test_an_implausible_monthly_income_is_unknown_for_the_household_income_award(
+    cli: Cli, tmp_path: Path
+) -> None:
+    # Two poor households of one, at 1,250 a month but 150,000 typed for March. 一村 is
+    # imported under the default policy, whose plausible maximum is 100,000: March is
+    # unknown (a warning, not a rejected row) and counts as 0, so the year is 3 x 1,250 =
+    # 3,750 per capita, short of 5,000. 二村 is imported and computed under a county policy
+    # that believes up to 200,000: March makes 153,750 and the award is due.
+    pol = tmp_path / "county.toml"
+    pol.write_text("[income]\nmax_monthly_yuan = 200000\n", encoding="utf-8")
+    for m, end in MONTHS.items():
+        income = 150000 if m == "03" else 1250
+        one = write_xlsx(
+            tmp_path / f"甲镇_一村_2026-{m}.xlsx", [_row("甲", 1, m, job_start="2026-01-10", income=income)]
+        )
+        r = cli.json("import", str(one), "--as-of", end)
+        assert r["files"][0]["rows_rejected"] == 0
+        assert any(p["code"] == "income-implausible" for p in r["files"][0]["problems"]) == (m == "03")
+        row = _row("乙", 2, m, village="二村", job_start="2026-01-10", income=income)
+        two = write_xlsx(tmp_path / f"甲镇_二村_2026-{m}.xlsx", [row])
+        assert cli.json("--policy", str(pol), "import", str(two), "--as-of", end)["files"][0]["warnings"] == 0
+    doc = cli.json("subsidy", "--year", "2026", "--as-of", D, "--rule", "household_income_award")
+    assert doc["lines"] == []  # 二村's 150,000 is above the default maximum when computed, too
+    why = cli.json("subsidy", "--person", make_id(BORN, 1), "--as-of", D, "--year", "2026")
+    award = {r["rule"]: r for r in why["rules"]}["household_income_award"]
+    assert not award["applies"]
+    assert "3750" in award["why"] and "未知收入的月份 1 个" in award["why"], award["why"]
+    doc = cli.json("--policy", str(pol), "subsidy", "--year", "2026", "--as-of", D)
+    lines = [ln for ln in doc["lines"] if ln["rule"] == "household_income_award"]
+    assert [(ln["village"], ln["status"], ln["amount"]) for ln in lines] == [("二村", "due", 1000)]
+    assert "153750" in lines[0]["explanation"] and "未知收入的月份 0 个" in lines[0]["explanation"]
