@@ -3,7 +3,8 @@
     python scripts/make_sample_data.py
 
 Three townships, twelve villages, 2,000 persons, the sheets of six months (2026-06 to
-2026-11: enough history for `retention` and `income`) and the 2026 targets, written by
+2026-11: enough history for `retention` and `income`), the 2026 targets, the employers'
+demand and the leaders' registry (``add_leaders``), written by
 ``laborcli.sample.generate_county`` with a fixed seed, so running this again gives the
 same bytes. The seed is one under which every kind of fault and of
 duplicate occurs at least once; the script refuses to write a county that lacks one
@@ -19,8 +20,11 @@ import tempfile
 from pathlib import Path
 
 from laborcli.sample import DUPLICATES, ERRORS, WARNINGS, CountySummary, generate_county
+from laborcli.sample.county import prepare_county
 from laborcli.sample.demand import NAME as DEMAND_SHEET
 from laborcli.sample.demand import write_demand_sheet
+from laborcli.sample.leaders import NAME as LEADERS_SHEET
+from laborcli.sample.leaders import write_leaders_sheet
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "sample_data"
@@ -34,6 +38,16 @@ def generate(out: Path) -> CountySummary:
     return generate_county(
         out, PERSONS, MONTHS, seed=SEED, messy=True, targets=True, townships=3, villages=12, workers=1
     )
+
+
+def add_leaders(out: Path) -> str:
+    """The leaders' registry (带头能人数据库) of the organisers that the county's sheets name,
+    for `laborcli leaders import` and the subsidy steps of the README: with it, organised
+    placements of poor labourers are due (``sample.leaders`` says which stay held)."""
+    run = prepare_county(
+        out, PERSONS, MONTHS, seed=SEED, messy=True, targets=True, townships=3, villages=12, workers=1
+    )
+    return write_leaders_sheet(out, run)
 
 
 def missing_kinds(s: CountySummary) -> list[str]:
@@ -65,6 +79,9 @@ def readme(s: CountySummary) -> str:
         "laborcli rank --week 2026-W48",
         "laborcli households --as-of 2026-11-30 --zero-employment",
         "laborcli dedup --as-of 2026-11-30",
+        f"laborcli leaders import sample_data/{LEADERS_SHEET}",
+        "laborcli subsidy --as-of 2026-11-30",
+        "laborcli honours --as-of 2026-11-30",
         f"laborcli demand import sample_data/{DEMAND_SHEET}",
         "laborcli match --as-of 2026-11-30 --export 送岗到户/",
         "```",
@@ -72,6 +89,12 @@ def readme(s: CountySummary) -> str:
         f"`{DEMAND_SHEET}`: the employers' openings (企业用工需求登记表): title row, alias headers "
         "(用工单位, 招聘人数), ranges as typed (6000~8000元, 45周岁以下, 18-55岁), one 统一社会信用代码 "
         "with a wrong check character (a warning), and two rows rejected (需求人数 0, 登记日期 2026年13月5日).",
+        "",
+        f"`{LEADERS_SHEET}`: the leaders' registry (带头能人数据库) of the organisers the sheets name: "
+        "title row, 名称 as the name header, companies without an ID, one name typed with a space "
+        "(matched after normalisation), one personal leader without an ID (their lines are held), "
+        "a row without a name (rejected), and two of the last township's organisers left out "
+        "(`leaders` lists them as unregistered; their people's lines are held).",
         "",
         "The sheets are messy on purpose: title rows, alias headers, totals and signature rows, "
         "blank rows, full-width and spaced IDs, lower-case x, 15-digit IDs, dates in many forms, "
@@ -110,6 +133,7 @@ def main() -> int:
         work = Path(tmp) / "sample_data"
         summary = generate(work)
         write_demand_sheet(work)
+        add_leaders(work)
         lacking = missing_kinds(summary)
         if lacking:
             print(f"seed {SEED} gives no {', '.join(lacking)}; choose another seed", file=sys.stderr)
@@ -119,7 +143,7 @@ def main() -> int:
             shutil.rmtree(OUT)
         shutil.copytree(work, OUT)
     size = sum(f.stat().st_size for f in OUT.rglob("*") if f.is_file())
-    print(f"→ {OUT} ({len(summary.files) + 3} files, {size / 1024:.0f} KB)")
+    print(f"→ {OUT} ({len(summary.files) + 4} files, {size / 1024:.0f} KB)")
     return 0
 
 

@@ -42,18 +42,22 @@ def show_honours(res: Honours, fmt: Format, mask: Mask, table_too: bool = True) 
             escape(r.head or "—"),
             r.stable_members,
             f"{r.income.per_capita:,.2f}",
-            escape(r.facts),
+            escape("、".join(m.name for m in r.members)),
         ]
         for r in res.rows
     ]
     out.print(
         table(
             f"{res.year} 年两比两看光荣户 (截至 {res.as_of})",
-            ["名次", "乡镇", "村", "户编号", "户主", "稳定就业", "人均务工收入", "事迹"],
+            ["名次", "乡镇", "村", "户编号", "户主", "稳定就业", "人均务工收入", "稳定就业成员"],
             body,
             right=(0, 5, 6),
         )
     )
     out.print(escape(order_rule(res.top, res.stable_months, res.year)))
-    if not res.rows:
+    if res.rows:
+        out.print(
+            "每户的事实 (何时起在何处务工、收入、家庭人口): --format json 的 explanation, 或 --export 公示表。"
+        )
+    else:
         out.print("没有家中有成员稳定就业的户。")
