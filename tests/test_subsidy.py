@@ -400,3 +400,35 @@ def test_an_implausible_monthly_income_is_unknown_for_the_household_income_award
     lines = [ln for ln in doc["lines"] if ln["rule"] == "household_income_award"]
     assert [(ln["village"], ln["status"], ln["amount"]) for ln in lines] == [("二村", "due", 1000)]
     assert "153750" in lines[0]["explanation"] and "未知收入的月份 0 个" in lines[0]["explanation"]
+
+
+def test_the_payment_workbook_is_grouped_by_rule_print_ready_with_no_dropdown_on_held_lines(
+    cli: Cli, tmp_path: Path
+) -> None:
+    _county(cli, tmp_path)
+    export = tmp_path / "补贴发放表.xlsx"
+    assert cli("subsidy", "--year", "2026", "--as-of", D, "--export", str(export)).exit_code == 0
+    ws = load_workbook(export).worksheets[0]
+    head = next(i for i, r in enumerate(ws.iter_rows(values_only=True), start=1) if r[0] == "编号")
+    headers = [c.value for c in ws[head]]
+    body = list(ws.iter_rows(min_row=head + 1, values_only=True))
+    rules = [r[headers.index("补贴类别")] for r in body]
+    # 6 placements (甲 丙 due; 丁 戊 己 辛 held), then 甲's household award; a page break between.
+    assert rules == ["组织跟踪服务补贴"] * 6 + ["劳务收入奖励"]
+    assert [b.id for b in ws.row_breaks.brk] == [head + 6]
+    (dv,) = ws.data_validations.dataValidation
+    assert dv.formula1 == '"已发放,不予发放"'
+    status = headers.index("核定状态")
+    letter = ws.cell(row=head, column=headers.index("发放状态") + 1).column_letter
+    held = {f"{letter}{head + 1 + k}" for k, r in enumerate(body) if r[status] == "暂缓"}
+    rows = {f"{letter}{head + 1 + k}" for k in range(len(body))}
+    offered = {c for c in rows if c in dv.sqref}
+    assert len(held) == 4 and not held & offered and len(offered) == 3
+    # Print-ready: A4 landscape, one page wide, the head on every page, the 说明 wrapped and
+    # each row as tall as its explanation needs.
+    ps = ws.page_setup
+    assert ps.orientation == "landscape" and int(ps.fitToWidth) == 1 and int(ps.fitToHeight) == 0
+    assert ws.print_title_rows == f"$1:${head}"
+    say = headers.index("说明") + 1
+    assert all(ws.cell(row=head + 1 + k, column=say).alignment.wrap_text for k in range(len(body)))
+    assert all(ws.row_dimensions[head + 1 + k].height >= 36 for k in range(len(body)))
