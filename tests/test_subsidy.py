@@ -281,6 +281,7 @@ def _subsidy_sheet(path: Path) -> dict[tuple[str, str], tuple[object, ...]]:
         "其中待复核 笔数",
         "暂缓 笔数",
         "暂缓 金额(元)",
+        "不予发放 笔数",
     ]
     body = ws.iter_rows(min_row=head + 1, values_only=True)
     return {(r[0], r[1]): tuple(r[2:]) for r in body if r[0] and not str(r[0]).startswith("审核人")}
@@ -293,25 +294,28 @@ def test_the_report_has_a_subsidy_sheet_of_due_paid_and_held_by_rule_and_townshi
     got = _lines(cli)
     export = tmp_path / "补贴发放表.xlsx"
     assert cli("subsidy", "--year", "2026", "--as-of", D, "--export", str(export)).exit_code == 0
-    paid = {got["organised_placement:甲"]["line_id"]: ("已发放", dt.date(2026, 5, 8))}
-    assert cli.json("subsidy", "record", str(_returned(export, tmp_path / "r.xlsx", paid)))["recorded"] == 1
+    paid = {
+        got["organised_placement:甲"]["line_id"]: ("已发放", dt.date(2026, 5, 8)),
+        got["organised_placement:丙"]["line_id"]: ("不予发放", None),
+    }
+    assert cli.json("subsidy", "record", str(_returned(export, tmp_path / "r.xlsx", paid)))["recorded"] == 2
     out = tmp_path / "月报.xlsx"
     assert cli("export", "report", "--as-of", D, "-o", str(out)).exit_code == 0
-    # 组织跟踪服务补贴: 丙 due, 甲 paid, 丁 戊 己 辛 held (4 x 200); 劳务收入奖励: 甲's household
+    # 组织跟踪服务补贴: 甲 paid, 丙 refused, 丁 戊 己 辛 held (4 x 200); 劳务收入奖励: 甲's household
     # due; no leader reaches 30 people, and the row is there with zeros.
     assert _subsidy_sheet(out) == {
-        ("组织跟踪服务补贴", "甲镇"): (1, 200, 1, 200, 0, 4, 800),
-        ("组织跟踪服务补贴", "小计"): (1, 200, 1, 200, 0, 4, 800),
-        ("劳务收入奖励", "甲镇"): (1, 1000, 0, 0, 0, 0, 0),
-        ("劳务收入奖励", "小计"): (1, 1000, 0, 0, 0, 0, 0),
-        ("带头人奖励", "甲镇"): (0, 0, 0, 0, 0, 0, 0),
-        ("带头人奖励", "小计"): (0, 0, 0, 0, 0, 0, 0),
-        ("合计", None): (2, 1200, 1, 200, 0, 4, 800),
+        ("组织跟踪服务补贴", "甲镇"): (0, 0, 1, 200, 0, 4, 800, 1),
+        ("组织跟踪服务补贴", "小计"): (0, 0, 1, 200, 0, 4, 800, 1),
+        ("劳务收入奖励", "甲镇"): (1, 1000, 0, 0, 0, 0, 0, 0),
+        ("劳务收入奖励", "小计"): (1, 1000, 0, 0, 0, 0, 0, 0),
+        ("带头人奖励", "甲镇"): (0, 0, 0, 0, 0, 0, 0, 0),
+        ("带头人奖励", "小计"): (0, 0, 0, 0, 0, 0, 0, 0),
+        ("合计", None): (1, 1000, 1, 200, 0, 4, 800, 1),
     }
     # One township's report shows its own rows; a county with no rule on has no sheet.
     split = tmp_path / "split"
     assert cli("export", "report", "--as-of", D, "--split-by", "township", "-o", str(split)).exit_code == 0
-    assert _subsidy_sheet(split / "月报_甲镇.xlsx")[("合计", None)] == (2, 1200, 1, 200, 0, 4, 800)
+    assert _subsidy_sheet(split / "月报_甲镇.xlsx")[("合计", None)] == (1, 1000, 1, 200, 0, 4, 800, 1)
     pol = tmp_path / "off.toml"
     pol.write_text(
         "".join(f"[subsidies.{r}]\nenabled = false\n" for r in RULES),

@@ -283,6 +283,7 @@ SUBSIDY_HEADS = [
     "其中待复核 笔数",
     "暂缓 笔数",
     "暂缓 金额(元)",
+    "不予发放 笔数",
 ]
 
 
@@ -296,6 +297,7 @@ def _subsidy_values(r: dict[str, Any]) -> list[object]:
         r["review"],
         r["held"],
         r["amount_held"],
+        r["refused"],
     ]
 
 
@@ -305,11 +307,11 @@ def _subsidies(ws: Any, data: ReportData, f: SubsidyFigures) -> None:
 
     rows: list[list[object]] = []
     bold: list[int] = []
-    total = [0] * 7
+    total = [0] * 8
     for rule in f.rules:
         title = RULE_TITLES.get(rule, rule)
         mine = [r for r in f.rows if r["rule"] == rule]
-        sub = [0] * 7
+        sub = [0] * 8
         for r in mine:
             v = _subsidy_values(r)
             rows.append([title, r["township"], *v])
@@ -322,7 +324,8 @@ def _subsidies(ws: Any, data: ReportData, f: SubsidyFigures) -> None:
     legend = [
         f"{f.year}年各项补贴 (至统计日), 按县政策文件开启的补贴项目; 按领取对象所在乡镇计 (带头人按其登记的乡镇)",
         "待发放 = 符合条件、尚未发放; 已发放 = 财务已登记发放 (按登记金额), 其中待复核 = 已发放但按最新数据不再符合条件",
-        "暂缓 = 符合条件但暂不能发放 (身份证号码未核验、组织者未登记或未填写、务工开始时间未知、户无户主等)",
+        "暂缓 = 符合条件但暂不能发放 (身份证号码未核验、组织者未登记或未填写、务工开始时间未知、户无户主等);"
+        " 不予发放 = 财务登记不予发放",
     ]
     first = _head(ws, data, f"{f.year}年补贴发放情况", len(SUBSIDY_HEADS), legend)
     formats = {i: (YUAN if "金额" in h else INT) for i, h in enumerate(SUBSIDY_HEADS) if i >= 2}
@@ -331,7 +334,7 @@ def _subsidies(ws: Any, data: ReportData, f: SubsidyFigures) -> None:
         None,
         SUBSIDY_HEADS,
         rows,
-        widths=[18, 12, 10, 14, 10, 14, 12, 10, 14],
+        widths=[18, 12, 10, 14, 10, 14, 12, 10, 14, 12],
         formats=formats,
         first_row=first,
     )

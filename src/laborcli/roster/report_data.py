@@ -111,8 +111,9 @@ class SubsidyFigures:
 
 
 # Per status: lines and yuan. "paid" and "review" are both paid out (review: no longer
-# qualifying since); "held" qualifies but waits (unverified, unregistered organiser).
-SUBSIDY_COUNTS = ("due", "paid", "review", "held")
+# qualifying since); "held" qualifies but waits (unverified, unregistered organiser);
+# "refused" was marked 不予发放 by finance.
+SUBSIDY_COUNTS = ("due", "paid", "review", "held", "refused")
 UNPLACED = "(未填乡镇)"  # lines of no township: a leader registered without one
 
 
