@@ -1,4 +1,4 @@
-"""The honour list (两比两看; docs/programmes.md "Subsidies and awards", docs/json.md#honours),
+"""The honour list (两比两看; docs/rules.md#honours-and-the-payment-ledger, docs/json.md#honours),
 hand-computed at the policy's defaults (stable employment: 3 months; top 10 per township),
 through the CLI, on SQLite and PostgreSQL.
 

@@ -1,4 +1,4 @@
-"""The honour list (两比两看, 劳务输出光荣户; docs/programmes.md "Subsidies and awards"):
+"""The honour list (两比两看, 劳务输出光荣户; docs/rules.md#honours-and-the-payment-ledger):
 households ranked on their members' stable employment (比稳定) and labour income (看收入).
 
 A household (its 户编号 within township and village) is a candidate when at least one of
