@@ -3,7 +3,8 @@
     python scripts/make_sample_data.py
 
 Three townships, twelve villages, 2,000 persons, the sheets of six months (2026-06 to
-2026-11: enough history for `retention` and `income`) and the 2026 targets, written by
+2026-11: enough history for `retention` and `income`), the 2026 targets, the employers'
+demand and the leaders' registry (``add_leaders``), written by
 ``laborcli.sample.generate_county`` with a fixed seed, so running this again gives the
 same bytes. The seed is one under which every kind of fault and of
 duplicate occurs at least once; the script refuses to write a county that lacks one
@@ -19,10 +20,13 @@ import tempfile
 from pathlib import Path
 
 from laborcli.sample import DUPLICATES, ERRORS, WARNINGS, CountySummary, generate_county
+from laborcli.sample.county import prepare_county
 from laborcli.sample.demand import NAME as DEMAND_SHEET
 from laborcli.sample.demand import write_demand_sheet
 from laborcli.sample.training import NAME as TRAINING_ROSTER
 from laborcli.sample.training import write_training_roster
+from laborcli.sample.leaders import NAME as LEADERS_SHEET
+from laborcli.sample.leaders import write_leaders_sheet
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "sample_data"
@@ -41,6 +45,16 @@ def generate(out: Path) -> CountySummary:
 def add_training(work: Path) -> str:
     """The training roster, of persons of the sheets just written in ``work``."""
     return write_training_roster(work, SEED)
+
+
+def add_leaders(out: Path) -> str:
+    """The leaders' registry (带头能人数据库) of the organisers that the county's sheets name,
+    for `laborcli leaders import` and the subsidy steps of the README: with it, organised
+    placements of poor labourers are due (``sample.leaders`` says which stay held)."""
+    run = prepare_county(
+        out, PERSONS, MONTHS, seed=SEED, messy=True, targets=True, townships=3, villages=12, workers=1
+    )
+    return write_leaders_sheet(out, run)
 
 
 def missing_kinds(s: CountySummary) -> list[str]:
@@ -72,6 +86,9 @@ def readme(s: CountySummary) -> str:
         "laborcli rank --week 2026-W48",
         "laborcli households --as-of 2026-11-30 --zero-employment",
         "laborcli dedup --as-of 2026-11-30",
+        f"laborcli leaders import sample_data/{LEADERS_SHEET}",
+        "laborcli subsidy --as-of 2026-11-30",
+        "laborcli honours --as-of 2026-11-30",
         f"laborcli demand import sample_data/{DEMAND_SHEET}",
         "laborcli match --as-of 2026-11-30 --export 送岗到户/",
         "laborcli match summary --week 2026-W49",
@@ -89,6 +106,11 @@ def readme(s: CountySummary) -> str:
         "without an ID (linked by name, birth date and village), types given by alias (技能培训, 实用技术, "
         "订单培训, 岗前军训式培训), courses still inside their window on 2026-11-30, and one row rejected "
         "(结束日期 before 开始日期).",
+        f"`{LEADERS_SHEET}`: the leaders' registry (带头能人数据库) of the organisers the sheets name: "
+        "title row, 名称 as the name header, companies without an ID, one name typed with a space "
+        "(matched after normalisation), one personal leader without an ID (their lines are held), "
+        "a row without a name (rejected), and two of the last township's organisers left out "
+        "(`leaders` lists them as unregistered; their people's lines are held).",
         "",
         "The sheets are messy on purpose: title rows, alias headers, totals and signature rows, "
         "blank rows, full-width and spaced IDs, lower-case x, 15-digit IDs, dates in many forms, "
@@ -128,6 +150,7 @@ def main() -> int:
         summary = generate(work)
         write_demand_sheet(work)
         add_training(work)
+        add_leaders(work)
         lacking = missing_kinds(summary)
         if lacking:
             print(f"seed {SEED} gives no {', '.join(lacking)}; choose another seed", file=sys.stderr)
@@ -137,7 +160,7 @@ def main() -> int:
             shutil.rmtree(OUT)
         shutil.copytree(work, OUT)
     size = sum(f.stat().st_size for f in OUT.rglob("*") if f.is_file())
-    print(f"→ {OUT} ({len(summary.files) + 4} files, {size / 1024:.0f} KB)")
+    print(f"→ {OUT} ({sum(1 for f in OUT.rglob('*') if f.is_file())} files, {size / 1024:.0f} KB)")
     return 0
 
 

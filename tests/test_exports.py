@@ -42,7 +42,7 @@ from tests.sheets import make_id, person, write_csv, write_xlsx
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "laborcli"
 OCT, NOV = "2026-10-31", "2026-11-30"
-SHEETS = ["汇总", "乡镇", "村", "稳岗", "务工收入", "零就业家庭", "脱贫劳动力", "数据质量", "说明"]
+SHEETS = ["汇总", "乡镇", "村", "稳岗", "务工收入", "补贴", "零就业家庭", "脱贫劳动力", "数据质量", "说明"]
 PCT, INT = "0.0%", "#,##0"
 # Column label in the workbook -> key of `rates --format json`, in the workbook's order.
 FIGURES = {
@@ -239,7 +239,7 @@ def header_row(ws: Worksheet) -> int:
     """The row number of the table header (under the title, the 填报单位 line and the legend's
     lines)."""
     for r in range(1, 10):
-        if ws.cell(row=r, column=1).value in ("指标", "乡镇", "项目"):
+        if ws.cell(row=r, column=1).value in ("指标", "乡镇", "项目", "补贴类别"):
             return r
     raise AssertionError(f"no header row in {ws.title}")
 

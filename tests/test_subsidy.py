@@ -25,11 +25,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
+from laborcli.cli.app import main
+from laborcli.registry import tables
 from tests.conftest import Cli
 from tests.sheets import HEADER, make_id, person, write_xlsx
 
+RULES = ("organised_placement", "household_income_award", "leader_award")
 BORN = dt.date(1990, 5, 1)
 MONTHS = {"01": "2026-01-31", "02": "2026-02-28", "03": "2026-03-31", "04": "2026-04-30"}
 D = "2026-04-30"
@@ -264,3 +268,171 @@ def test_template_of_the_leaders_kind(cli: Cli, tmp_path: Path, kind: str) -> No
     assert cli("template", "--kind", kind, "-o", str(out)).exit_code == 0
     ws = load_workbook(out).worksheets[0]
     assert "姓名" in [c.value for row in ws.iter_rows(max_row=3) for c in row]
+
+
+def _subsidy_sheet(path: Path) -> dict[tuple[str, str], tuple[object, ...]]:
+    ws = load_workbook(path)["补贴"]
+    head = next(i for i, r in enumerate(ws.iter_rows(values_only=True), start=1) if r[0] == "补贴类别")
+    assert [c.value for c in ws[head]][2:] == [
+        "待发放 笔数",
+        "待发放 金额(元)",
+        "已发放 笔数",
+        "已发放 金额(元)",
+        "其中待复核 笔数",
+        "暂缓 笔数",
+        "暂缓 金额(元)",
+        "不予发放 笔数",
+    ]
+    body = ws.iter_rows(min_row=head + 1, values_only=True)
+    return {(r[0], r[1]): tuple(r[2:]) for r in body if r[0] and not str(r[0]).startswith("审核人")}
+
+
+def test_the_report_has_a_subsidy_sheet_of_due_paid_and_held_by_rule_and_township(
+    cli: Cli, tmp_path: Path
+) -> None:
+    _county(cli, tmp_path)
+    got = _lines(cli)
+    export = tmp_path / "补贴发放表.xlsx"
+    assert cli("subsidy", "--year", "2026", "--as-of", D, "--export", str(export)).exit_code == 0
+    paid = {
+        got["organised_placement:甲"]["line_id"]: ("已发放", dt.date(2026, 5, 8)),
+        got["organised_placement:丙"]["line_id"]: ("不予发放", None),
+    }
+    assert cli.json("subsidy", "record", str(_returned(export, tmp_path / "r.xlsx", paid)))["recorded"] == 2
+    out = tmp_path / "月报.xlsx"
+    assert cli("export", "report", "--as-of", D, "-o", str(out)).exit_code == 0
+    # 组织跟踪服务补贴: 甲 paid, 丙 refused, 丁 戊 己 辛 held (4 x 200); 劳务收入奖励: 甲's household
+    # due; no leader reaches 30 people, and the row is there with zeros.
+    assert _subsidy_sheet(out) == {
+        ("组织跟踪服务补贴", "甲镇"): (0, 0, 1, 200, 0, 4, 800, 1),
+        ("组织跟踪服务补贴", "小计"): (0, 0, 1, 200, 0, 4, 800, 1),
+        ("劳务收入奖励", "甲镇"): (1, 1000, 0, 0, 0, 0, 0, 0),
+        ("劳务收入奖励", "小计"): (1, 1000, 0, 0, 0, 0, 0, 0),
+        ("带头人奖励", "甲镇"): (0, 0, 0, 0, 0, 0, 0, 0),
+        ("带头人奖励", "小计"): (0, 0, 0, 0, 0, 0, 0, 0),
+        ("合计", None): (1, 1000, 1, 200, 0, 4, 800, 1),
+    }
+    # One township's report shows its own rows; a county with no rule on has no sheet.
+    split = tmp_path / "split"
+    assert cli("export", "report", "--as-of", D, "--split-by", "township", "-o", str(split)).exit_code == 0
+    assert _subsidy_sheet(split / "月报_甲镇.xlsx")[("合计", None)] == (1, 1000, 1, 200, 0, 4, 800, 1)
+    pol = tmp_path / "off.toml"
+    pol.write_text(
+        "".join(f"[subsidies.{r}]\nenabled = false\n" for r in RULES),
+        encoding="utf-8",
+    )
+    off = tmp_path / "off.xlsx"
+    assert cli("--policy", str(pol), "export", "report", "--as-of", D, "-o", str(off)).exit_code == 0
+    assert "补贴" not in load_workbook(off).sheetnames
+
+
+def test_people_purge_keeps_paid_ledger_lines_with_the_person_masked_and_says_so(
+    cli: Cli, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _county(cli, tmp_path)
+    got = _lines(cli)
+    placed, award = got["organised_placement:甲"], got["household_income_award:甲"]
+    export = tmp_path / "补贴发放表.xlsx"
+    assert cli("subsidy", "--year", "2026", "--as-of", D, "--export", str(export)).exit_code == 0
+    paid = {placed["line_id"]: ("已发放", dt.date(2026, 5, 8))}
+    assert cli.json("subsidy", "record", str(_returned(export, tmp_path / "r.xlsx", paid)))["recorded"] == 1
+    capsys.readouterr()
+    assert main(["--db", cli.db, "people", "purge", make_id(BORN, 1), "--yes"]) == 0
+    said = capsys.readouterr().err
+    assert "已删除 4 行" in said and "补贴台账保留 1 笔" in said and "已发放 1 笔" in said, said
+    doc = cli.json("subsidy", "--year", "2026", "--as-of", D)
+    mine = [ln for ln in doc["lines"] if ln["line_id"] == placed["line_id"]]
+    # Still paid (never offered again), 200 yuan, its date; the person masked out.
+    assert [(ln["status"], ln["amount"], ln["person"]) for ln in mine] == [
+        ("paid", 200, {"name": "(已删除)", "id_number": ""})
+    ]
+    assert "people purge" in mine[0]["explanation"] and "2026-05-08" in mine[0]["explanation"]
+    assert doc["totals"]["paid"] == 1 and doc["totals"]["review"] == 0
+    assert award["line_id"] not in {ln["line_id"] for ln in doc["lines"]}  # no longer computed
+    # Nothing of him is left in the ledger's tables: not his ID, not his name.
+    eng = sa.create_engine(cli.db if "://" in cli.db else f"sqlite:///{cli.db}")
+    with eng.connect() as c:
+        for t in (tables.ledger, tables.subsidy_lines):
+            for r in c.execute(sa.select(t)):
+                text = " ".join(str(v) for v in r)
+                assert make_id(BORN, 1) not in text and "甲 " not in text, (t.name, text)
+        kept = c.execute(sa.select(tables.ledger)).one()
+        exported = {r.line_id for r in c.execute(sa.select(tables.subsidy_lines.c.line_id))}
+    eng.dispose()
+    assert (kept.line_id, kept.person_name, kept.id_number, kept.paid_on) == (
+        placed["line_id"],
+        "(已删除)",
+        None,
+        dt.date(2026, 5, 8),
+    )
+    # The award of his household (he was its 户主) stays exported, masked: finance may still
+    # pay it from the workbook it holds, and that must be recordable.
+    assert {award["line_id"], got["organised_placement:丙"]["line_id"]} <= exported
+    # The same returned workbook recorded again changes nothing.
+    again = cli.json("subsidy", "record", str(tmp_path / "r.xlsx"))
+    assert (again["recorded"], again["unchanged"], again["problems"]) == (0, 1, [])
+
+
+def test_an_implausible_monthly_income_is_unknown_for_the_household_income_award(
+    cli: Cli, tmp_path: Path
+) -> None:
+    # Two poor households of one, at 1,250 a month but 150,000 typed for March. 一村 is
+    # imported under the default policy, whose plausible maximum is 100,000: March is
+    # unknown (a warning, not a rejected row) and counts as 0, so the year is 3 x 1,250 =
+    # 3,750 per capita, short of 5,000. 二村 is imported and computed under a county policy
+    # that believes up to 200,000: March makes 153,750 and the award is due.
+    pol = tmp_path / "county.toml"
+    pol.write_text("[income]\nmax_monthly_yuan = 200000\n", encoding="utf-8")
+    for m, end in MONTHS.items():
+        income = 150000 if m == "03" else 1250
+        one = write_xlsx(
+            tmp_path / f"甲镇_一村_2026-{m}.xlsx", [_row("甲", 1, m, job_start="2026-01-10", income=income)]
+        )
+        r = cli.json("import", str(one), "--as-of", end)
+        assert r["files"][0]["rows_rejected"] == 0
+        assert any(p["code"] == "income-implausible" for p in r["files"][0]["problems"]) == (m == "03")
+        row = _row("乙", 2, m, village="二村", job_start="2026-01-10", income=income)
+        two = write_xlsx(tmp_path / f"甲镇_二村_2026-{m}.xlsx", [row])
+        assert cli.json("--policy", str(pol), "import", str(two), "--as-of", end)["files"][0]["warnings"] == 0
+    doc = cli.json("subsidy", "--year", "2026", "--as-of", D, "--rule", "household_income_award")
+    assert doc["lines"] == []  # 二村's 150,000 is above the default maximum when computed, too
+    why = cli.json("subsidy", "--person", make_id(BORN, 1), "--as-of", D, "--year", "2026")
+    award = {r["rule"]: r for r in why["rules"]}["household_income_award"]
+    assert not award["applies"]
+    assert "3750" in award["why"] and "未知收入的月份 1 个" in award["why"], award["why"]
+    doc = cli.json("--policy", str(pol), "subsidy", "--year", "2026", "--as-of", D)
+    lines = [ln for ln in doc["lines"] if ln["rule"] == "household_income_award"]
+    assert [(ln["village"], ln["status"], ln["amount"]) for ln in lines] == [("二村", "due", 1000)]
+    assert "153750" in lines[0]["explanation"] and "未知收入的月份 0 个" in lines[0]["explanation"]
+
+
+def test_the_payment_workbook_is_grouped_by_rule_print_ready_with_no_dropdown_on_held_lines(
+    cli: Cli, tmp_path: Path
+) -> None:
+    _county(cli, tmp_path)
+    export = tmp_path / "补贴发放表.xlsx"
+    assert cli("subsidy", "--year", "2026", "--as-of", D, "--export", str(export)).exit_code == 0
+    ws = load_workbook(export).worksheets[0]
+    head = next(i for i, r in enumerate(ws.iter_rows(values_only=True), start=1) if r[0] == "编号")
+    headers = [c.value for c in ws[head]]
+    body = list(ws.iter_rows(min_row=head + 1, values_only=True))
+    rules = [r[headers.index("补贴类别")] for r in body]
+    # 6 placements (甲 丙 due; 丁 戊 己 辛 held), then 甲's household award; a page break between.
+    assert rules == ["组织跟踪服务补贴"] * 6 + ["劳务收入奖励"]
+    assert [b.id for b in ws.row_breaks.brk] == [head + 6]
+    (dv,) = ws.data_validations.dataValidation
+    assert dv.formula1 == '"已发放,不予发放"'
+    status = headers.index("核定状态")
+    letter = ws.cell(row=head, column=headers.index("发放状态") + 1).column_letter
+    held = {f"{letter}{head + 1 + k}" for k, r in enumerate(body) if r[status] == "暂缓"}
+    rows = {f"{letter}{head + 1 + k}" for k in range(len(body))}
+    offered = {c for c in rows if c in dv.sqref}
+    assert len(held) == 4 and not held & offered and len(offered) == 3
+    # Print-ready: A4 landscape, one page wide, the head on every page, the 说明 wrapped and
+    # each row as tall as its explanation needs.
+    ps = ws.page_setup
+    assert ps.orientation == "landscape" and int(ps.fitToWidth) == 1 and int(ps.fitToHeight) == 0
+    assert ws.print_title_rows == f"$1:${head}"
+    say = headers.index("说明") + 1
+    assert all(ws.cell(row=head + 1 + k, column=say).alignment.wrap_text for k in range(len(body)))
+    assert all(ws.row_dimensions[head + 1 + k].height >= 36 for k in range(len(body)))

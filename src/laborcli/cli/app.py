@@ -19,6 +19,7 @@ from laborcli.cli.commands import (
     demand,
     export,
     history,
+    honours,
     households,
     imports,
     income,
@@ -107,6 +108,7 @@ for module in (template, validate, imports, rates, households, rank, submissions
     app.add_typer(module.app)
 app.add_typer(retention.app)
 app.add_typer(income.app)
+app.add_typer(honours.app)
 app.add_typer(targets.app, name="targets")
 app.add_typer(dedup.app, name="dedup")
 app.add_typer(db.app, name="db")

@@ -139,6 +139,13 @@ ZH: dict[str, str] = {
     ),
     "Why the recorded line is corrected.": "更正此明细的原因。",
     "Write the payment workbook (补贴发放表.xlsx) for finance.": "生成交财务的补贴发放表 (.xlsx)。",
+    # --- honours
+    "Households ranked per township on members in stable employment, then per-capita income.": (
+        "两比两看: 各乡镇按家中稳定就业人数、再按人均务工收入给各户排名 (光荣户)。"
+    ),
+    "Write the notice for the board (两比两看.xlsx): one page per township, no IDs.": (
+        "生成张贴公示用的光荣户名单 (两比两看.xlsx): 每个乡镇一页, 不含身份证号码。"
+    ),
     # --- sample
     "Write <乡镇>_<村>_<YYYY-MM> sheets for every village and month, ready for `laborcli import`.": (
         "为每个村每个月生成 <乡镇>_<村>_<YYYY-MM> 村表, 可直接 laborcli import。"

@@ -4,7 +4,8 @@ Sheets: 汇总 (county figures, month-on-month change, a line chart of the trans
 over every as-of), 乡镇, 村 (coloured against the county rate, 年度任务 and 完成率 when
 targets are loaded, stale villages marked), 稳岗 and 务工收入 (each township's villages,
 then its 小计, then the 合计), 培训 (by course type and by township, when training
-rosters are kept), 零就业家庭, 脱贫劳动力, 数据质量 (which
+rosters are kept), 补贴 (due, paid and held lines of D's year by rule and township, when
+the policy turns a subsidy rule on), 零就业家庭, 脱贫劳动力, 数据质量 (which
 village sheets are stale or dirty, problems by their Chinese names) and 说明 (sources,
 definitions). Each sheet heads with the county and 填报单位, says what its colours mean,
 and the sheets that go upward end with 审核人/制表人/填报日期 (the policy's ``[county]``,
@@ -29,7 +30,13 @@ from laborcli.policy import LabourForceAges
 from laborcli.roster import catalogue
 from laborcli.roster.catalogue import INT, PCT
 from laborcli.roster.figures import Rates
-from laborcli.roster.report_data import Definitions, ReportData, TenureFigures, TrainingReport
+from laborcli.roster.report_data import (
+    Definitions,
+    ReportData,
+    SubsidyFigures,
+    TenureFigures,
+    TrainingReport,
+)
 from laborcli.roster.submissions import STALE_LABEL
 from laborcli.sheets.safe import set_cell, whole_file
 from laborcli.sheets.workbook import font, new_workbook, print_setup, write_table
@@ -72,6 +79,8 @@ def write_report(data: ReportData, path: Path, mask: Mask) -> None:
         _income(wb.create_sheet("务工收入"), data, data.tenure)
     if data.training is not None:
         _training(wb.create_sheet("培训"), data, data.training)
+    if data.subsidies is not None:
+        _subsidies(wb.create_sheet("补贴"), data, data.subsidies)
     _zero(wb.create_sheet("零就业家庭"), data, mask)
     _poor(wb.create_sheet("脱贫劳动力"), data)
     _quality_sheet(wb.create_sheet("数据质量"), data)
@@ -319,6 +328,75 @@ def _training(ws: Any, data: ReportData, t: TrainingReport) -> None:
     # The first table's header is the sheet's: frozen, and repeated on every printed page.
     ws.freeze_panes = ws.cell(row=h + 1, column=1)
     print_setup(ws, h)
+SUBSIDY_HEADS = [
+    "补贴类别",
+    "乡镇",
+    "待发放 笔数",
+    "待发放 金额(元)",
+    "已发放 笔数",
+    "已发放 金额(元)",
+    "其中待复核 笔数",
+    "暂缓 笔数",
+    "暂缓 金额(元)",
+    "不予发放 笔数",
+]
+
+
+def _subsidy_values(r: dict[str, Any]) -> list[object]:
+    """The counts of one row: paid includes the lines paid that are now under review."""
+    return [
+        r["due"],
+        r["amount_due"],
+        r["paid"] + r["review"],
+        r["amount_paid"] + r["amount_review"],
+        r["review"],
+        r["held"],
+        r["amount_held"],
+        r["refused"],
+    ]
+
+
+def _subsidies(ws: Any, data: ReportData, f: SubsidyFigures) -> None:
+    """Each rule's townships, then its 小计, then the 合计 of every rule."""
+    from laborcli.subsidies.rules import RULE_TITLES
+
+    rows: list[list[object]] = []
+    bold: list[int] = []
+    total = [0] * 8
+    for rule in f.rules:
+        title = RULE_TITLES.get(rule, rule)
+        mine = [r for r in f.rows if r["rule"] == rule]
+        sub = [0] * 8
+        for r in mine:
+            v = _subsidy_values(r)
+            rows.append([title, r["township"], *v])
+            sub = [a + int(str(b)) for a, b in zip(sub, v, strict=True)]
+        bold.append(len(rows))
+        rows.append([title, "小计", *sub])
+        total = [a + b for a, b in zip(total, sub, strict=True)]
+    bold.append(len(rows))
+    rows.append(["合计", "", *total])
+    legend = [
+        f"{f.year}年各项补贴 (至统计日), 按县政策文件开启的补贴项目; 按领取对象所在乡镇计 (带头人按其登记的乡镇)",
+        "待发放 = 符合条件、尚未发放; 已发放 = 财务已登记发放 (按登记金额), 其中待复核 = 已发放但按最新数据不再符合条件",
+        "暂缓 = 符合条件但暂不能发放 (身份证号码未核验、组织者未登记或未填写、务工开始时间未知、户无户主等);"
+        " 不予发放 = 财务登记不予发放",
+    ]
+    first = _head(ws, data, f"{f.year}年补贴发放情况", len(SUBSIDY_HEADS), legend)
+    formats = {i: (YUAN if "金额" in h else INT) for i, h in enumerate(SUBSIDY_HEADS) if i >= 2}
+    h = write_table(
+        ws,
+        None,
+        SUBSIDY_HEADS,
+        rows,
+        widths=[18, 12, 10, 14, 10, 14, 12, 10, 14, 12],
+        formats=formats,
+        first_row=first,
+    )
+    for i in bold:
+        for j in range(1, len(SUBSIDY_HEADS) + 1):
+            ws.cell(row=h + 1 + i, column=j).font = font(bold=True)
+    _sign(ws, h + len(rows) + 2, data)
 
 
 def _zero(ws: Any, data: ReportData, mask: Mask) -> None:
@@ -470,6 +548,12 @@ def _notes(ws: Any, data: ReportData) -> None:
                 "口径: 培训后就业",
                 f"培训记录结业后 {data.training.months} 个月内 (县政策文件 [training] window_months) 某月末转移就业;"
                 " 无有效身份证号码的记录按姓名、出生日期、电话、村与劳动力台账对应, 未能对应的计为未就业",
+    if data.subsidies is not None:
+        lines.append(
+            (
+                "口径: 补贴",
+                "按县政策文件 [subsidies] 的补贴项目和标准, 统计日所在年度的补贴明细 (laborcli subsidy);"
+                " 已发放按财务退回的发放表登记 (laborcli subsidy record)",
             )
         )
     if data.has_targets:

@@ -16,6 +16,7 @@ from laborcli.sheets.idcard import convert_15_to_18, normalise_id
 
 if TYPE_CHECKING:
     from laborcli.registry import Registry
+    from laborcli.subsidies.ledger import Forgotten
 
 TRACKED = (
     "township",
@@ -132,6 +133,7 @@ class Purged:
 
     rows: int
     reclaim: str | None
+    ledger: Forgotten | None = None  # the ledger lines kept with the person masked out
 
 
 def purge(reg: Registry, ident: str, reason: str) -> Purged:
@@ -143,10 +145,27 @@ def purge(reg: Registry, ident: str, reason: str) -> Purged:
     """
     from laborcli.registry.admin import purge_person, reclaim_advice
 
+    # The payment ledger is the subsidy layer's; it is told before the rows go.
+    from laborcli.subsidies.ledger import Forgotten, forget_person
+
     with reg.writing() as conn:
         keys = sorted(person_keys(conn, ident))
+        theirs = conn.execute(
+            sa.select(rows.c.name, rows.c.township, rows.c.village, rows.c.id_number, rows.c.id_raw).where(
+                rows.c.person_key.in_(keys)
+            )
+        ).all()
+        ledger = Forgotten()
+        if theirs:
+            ledger = forget_person(
+                conn,
+                set(keys),
+                {v for r in theirs for v in (r.id_number, r.id_raw) if v},
+                {(r.name, r.township, r.village) for r in theirs},
+                {r.name for r in theirs if r.name},
+            )
         n = sum(purge_person(conn, k, reason) for k in keys if is_person_key(k))
     if n == 0:
         raise NotFound(pick("没有找到此人, 未删除任何记录", "no such person: nothing was deleted"))
     reg.truncate_log()
-    return Purged(n, reclaim_advice(reg))
+    return Purged(n, reclaim_advice(reg), ledger)

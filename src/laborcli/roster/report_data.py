@@ -85,6 +85,8 @@ class ReportData:
     tenure: TenureFigures | None = None
     # 培训 by course type and township (None: no training roster was ever imported).
     training: TrainingReport | None = None
+    # 补贴: due and paid by rule and township (None: no subsidy rule is on in the policy).
+    subsidies: SubsidyFigures | None = None
 
 
 _Res = TypeVar("_Res", Retention, Income)
@@ -99,6 +101,60 @@ class TenureFigures:
     retention_by_village: Retention
     income_by_township: Income
     income_by_village: Income
+
+
+@dataclass(frozen=True, slots=True)
+class SubsidyFigures:
+    """The 补贴 sheet: the lines of D's year as of D (``subsidies.rules.subsidy_lines``),
+    counted and added up by rule and township, for every rule the policy turns on and
+    every township of the report, zeros included: the sheet has the same rows each month,
+    and a zero reads as "nothing due" rather than as a row gone missing."""
+
+    year: int
+    rules: tuple[str, ...]  # the rules on, in their order
+    rows: tuple[dict[str, Any], ...]  # rule, township, and the counts of SUBSIDY_COUNTS
+
+
+# Per status: lines and yuan. "paid" and "review" are both paid out (review: no longer
+# qualifying since); "held" qualifies but waits (unverified, unregistered organiser);
+# "refused" was marked 不予发放 by finance.
+SUBSIDY_COUNTS = ("due", "paid", "review", "held", "refused")
+UNPLACED = "(未填乡镇)"  # lines of no township: a leader registered without one
+
+
+def subsidy_figures(
+    conn: Connection,
+    d: dt.date,
+    policy: Policy,
+    townships: list[str],
+    township: str | None = None,
+    county: SubsidyFigures | None = None,
+) -> SubsidyFigures | None:
+    """What the 补贴 sheet shows, or None when the policy turns no rule on (the county does
+    not run the programme: a sheet of zeros would say it does). For one township, taken
+    from ``county`` when given, so that a split report computes the lines once."""
+    from laborcli.subsidies.rules import RULES, subsidy_lines
+
+    if county is None:
+        on = tuple(r.name for r in RULES.values() if r.enabled(policy))
+        if not on:
+            return None
+        acc: dict[tuple[str, str], dict[str, Any]] = {}
+        for ln in subsidy_lines(conn, d.year, d, policy).lines:
+            a = acc.setdefault((ln.rule, ln.township or UNPLACED), _zeros())
+            if ln.status in SUBSIDY_COUNTS:
+                a[ln.status] += 1
+                a[f"amount_{ln.status}"] += ln.amount
+        places = list(townships) + sorted({t for _, t in acc} - set(townships))
+        rows = tuple({"rule": r, "township": t, **acc.get((r, t), _zeros())} for r in on for t in places)
+        county = SubsidyFigures(d.year, on, rows)
+    if township is None:
+        return county
+    return replace(county, rows=tuple(r for r in county.rows if r["township"] == township))
+
+
+def _zeros() -> dict[str, Any]:
+    return {k: 0 for s in SUBSIDY_COUNTS for k in (s, f"amount_{s}")}
 
 
 def tenure_figures(
@@ -213,14 +269,16 @@ def gather(
     schema: SheetSchema | None = None,
     county_tenure: TenureFigures | None = None,
     county_training: TrainingReport | None = None,
+    county_subsidies: SubsidyFigures | None = None,
 ) -> ReportData:
     """Compute the report's figures in the registry.
 
     ``clusters`` (the duplicate review, for the 数据质量 sheet) may be given, or a function
     that gives them once the figures are done (see ``gather_concurrently``). ``schema``
     is the sheet definition in force (the shipped one by default), whose vocabularies
-    the 说明 sheet cites. ``county_tenure``, ``county_training``: the county's 稳岗 and
-    务工收入, and its 培训, for a township's report to take its part of.
+    the 说明 sheet cites. ``county_tenure``, ``county_training``, ``county_subsidies``:
+    the county's 稳岗 and 务工收入, its 培训 and its 补贴, for a township's report to take
+    its part of.
     """
     ages = policy.labour_force
     dates = [x for x in as_of_dates(conn) if x <= d]
@@ -263,6 +321,9 @@ def gather(
         has_targets=bool(tg),
         tenure=tenure_figures(conn, d, policy, township, county_tenure),
         training=training_report(conn, d, policy, township, county_training),
+        subsidies=subsidy_figures(
+            conn, d, policy, [r["township"] for r in now["township"].rows], township, county_subsidies
+        ),
     )
 
 
@@ -438,5 +499,6 @@ def township_reports(
                     schema=schema,
                     county_tenure=county.tenure,
                     county_training=county.training,
+                    county_subsidies=county.subsidies,
                 ),
             )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,11 +31,20 @@ from laborcli.registry.tables import ledger, ledger_recordings, ledger_reopens, 
 from laborcli.sheets.cells import ValueProblem, clean_text, fold, parse_date, parse_int
 from laborcli.sheets.problems import Problem, ProblemCode, make_problem
 from laborcli.sheets.safe import whole_file
-from laborcli.sheets.workbook import new_workbook, write_table
-from laborcli.subsidies.rules import RULE_NAMES, RULE_TITLES, Line, SubsidyResult
+from laborcli.sheets.workbook import font, new_workbook, write_table
+from laborcli.subsidies.rules import (
+    PURGED,
+    RULE_NAMES,
+    RULE_TITLES,
+    Line,
+    SubsidyResult,
+    line_id,
+    registry_secret,
+)
 
 PAID, REFUSED = "已发放", "不予发放"
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 STATUS_LABEL = {"due": "待发放", "held": "暂缓", "paid": "已发放", "refused": "不予发放", "review": "待复核"}
 HEADERS = [
     "编号",
@@ -53,7 +63,11 @@ HEADERS = [
     "发放日期",
     "原因",
 ]
-WIDTHS = [24, 16, 6, 10, 10, 14, 10, 21, 22, 9, 9, 60, 10, 12, 20]
+# Narrow enough that A4 landscape prints at about three quarters of the size: the long
+# columns (类别, 领取人, 说明) wrap, and each row is given the lines its text needs.
+WIDTHS = [21, 9, 5, 10, 9, 11, 7, 20, 13, 7, 8, 40, 9, 11, 10]
+WRAPPED = ("补贴类别", "领取人", "说明")
+EXPLANATION_FONT = 9
 
 
 def export_lines(conn: Connection, result: SubsidyResult, path: Path, mask: Mask) -> int:
@@ -107,15 +121,42 @@ def export_lines(conn: Connection, result: SubsidyResult, path: Path, mask: Mask
     dv.error = "请从下拉列表中选择 已发放 或 不予发放, 或留空"
     ws.add_data_validation(dv)
     letter = ws.cell(row=head, column=status_col).column_letter
+    _wrap_and_heights(ws, head, body)
     for i, ln in enumerate(lines, start=head + 1):
         if ln.status != "held":
             dv.add(f"{letter}{i}")
-        ws.cell(row=i, column=HEADERS.index("说明") + 1).alignment = WRAP
         if i > head + 1 and lines[i - head - 2].rule != ln.rule:
             ws.row_breaks.append(Break(id=i - 1))
+    ws.page_margins.left = ws.page_margins.right = 0.4
     with whole_file(path) as tmp:
         wb.save(tmp)
     return len(lines)
+
+
+def _wrap_and_heights(ws: Any, head: int, body: list[list[Any]]) -> None:
+    """Every cell top-aligned, the long columns wrapped (说明 a size smaller), and each row
+    given the lines its text needs: a row does not grow with wrapped text in every
+    program. One style per column, copied down (styling each cell anew costs a lookup)."""
+    small = font(size=EXPLANATION_FONT)
+    for j in range(len(HEADERS)):
+        first = ws.cell(row=head + 1, column=j + 1)
+        if HEADERS[j] in WRAPPED:
+            first.alignment = WRAP
+            if HEADERS[j] == "说明":
+                first.font = small
+        else:
+            first.alignment = TOP
+        style = copy(first._style)
+        for i in range(head + 2, head + 1 + len(body)):
+            ws.cell(row=i, column=j + 1)._style = copy(style)
+    for i, values in enumerate(body, start=head + 1):
+        need = 15.0
+        for name in WRAPPED:
+            j = HEADERS.index(name)
+            scale, line = (EXPLANATION_FONT / 11, 12) if name == "说明" else (1.0, 15)
+            units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(values[j])) * scale
+            need = max(need, -(-units // max(1, WIDTHS[j] - 2)) * line)
+        ws.row_dimensions[i].height = need
 
 
 def _kept(ln: Line, now: dt.datetime) -> dict[str, Any]:
@@ -298,3 +339,63 @@ def reopen(reg: Registry, line_id: str, reason: str) -> dict[str, Any]:
         )
         conn.execute(ledger.delete().where(ledger.c.line_id == line_id))
     return {"line_id": line_id, "was": r.status, "amount": r.amount, "reason": reason.strip()}
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    """What `people purge` did to the ledger: the recorded lines about the person kept
+    with their name and ID masked out (paid: financial records; refused: the office's
+    decision), and the exported lines masked likewise."""
+
+    kept: int = 0
+    paid: int = 0
+    exported: int = 0
+
+
+def forget_person(
+    conn: Connection,
+    keys: set[str],
+    idents: set[str],
+    places: set[tuple[str | None, str | None, str | None]],
+    names: set[str],
+) -> Forgotten:
+    """Take a person out of the ledger (``people purge``, before their rows go).
+
+    The lines about them are those of their organised placements (the line id of each of
+    their ``keys`` and year), and those whose person's ID is one of ``idents``, or, for a
+    line without an ID, whose name and place (name, township, village) is one of
+    ``places``. Each keeps its rule, year, amount, date and reason, with the name and ID
+    replaced by a mark (the payee too when it is the person: the 户主 of a household
+    award). An exported line that was never recorded is kept masked as well: finance may
+    still pay it from the workbook it has, and that payment must be recordable. A
+    leader's award is about the leaders' registry, not the person's rows: left as it is.
+    """
+    secret = registry_secret(conn)
+    exported = list(conn.execute(sa.select(subsidy_lines)))
+    recorded = {r.line_id: r for r in conn.execute(sa.select(ledger))}
+    years = {r.year for r in exported} | {r.year for r in recorded.values()}
+    placements = {line_id(secret, "organised_placement", str(y), k) for y in years for k in keys}
+
+    def about(lid: str, rule: str, id_number: str | None, place: tuple[str | None, ...] | None) -> bool:
+        if rule == "leader_award":
+            return False
+        if lid in placements or (id_number and id_number in idents):
+            return True
+        return not id_number and place is not None and place in places
+
+    lines = {
+        r.line_id: r.payee
+        for r in exported
+        if about(r.line_id, r.rule, r.id_number, (r.person_name, r.township, r.village))
+    }
+    lines |= {lid: r.payee for lid, r in recorded.items() if about(lid, r.rule, r.id_number, None)}
+    for lid, payee in sorted(lines.items()):
+        masked = {"person_name": PURGED, "id_number": None, "payee": PURGED if payee in names else payee}
+        conn.execute(ledger.update().where(ledger.c.line_id == lid).values(**masked))
+        conn.execute(
+            subsidy_lines.update()
+            .where(subsidy_lines.c.line_id == lid)
+            .values(**masked, explanation="本人已申请删除个人信息 (people purge), 说明已删除")
+        )
+    kept = [recorded[lid] for lid in lines if lid in recorded]
+    return Forgotten(len(kept), sum(1 for r in kept if r.status == "paid"), len(lines) - len(kept))

@@ -28,8 +28,11 @@ from laborcli.registry.tables import imports, ledger, meta, rows
 from laborcli.subsidies.facts import Facts, PersonFacts, gather, organised_by, organiser_named
 from laborcli.subsidies.leaders import Leader, registered
 from laborcli.tenure import household_incomes, state_table
+from laborcli.tenure.income import POPULATION_FROM
 from laborcli.tenure.spells import Spell
 
+# What a purged person's name and ID become on the ledger lines kept (`people purge`).
+PURGED = "(已删除)"
 RULE_NAMES = ("organised_placement", "household_income_award", "leader_award", "training_payment")
 _PREFIX = {
     "organised_placement": "ZZ",
@@ -98,10 +101,15 @@ class Context:
     secret: bytes
 
     def line_id(self, rule: str, period: str, subject: str) -> str:
-        """Stable for (rule, period, subject) in this registry; a keyed digest, so that it
-        never shows, or lets anyone recover, an ID number or a phone."""
-        digest = hmac.new(self.secret, f"{rule}|{period}|{subject}".encode(), hashlib.sha256).hexdigest()
-        return f"{_PREFIX[rule]}-{period}-{digest[:12]}"
+        """The line's stable identifier (``line_id``)."""
+        return line_id(self.secret, rule, period, subject)
+
+
+def line_id(secret: bytes, rule: str, period: str, subject: str) -> str:
+    """Stable for (rule, period, subject) in this registry; a keyed digest, so that it
+    never shows, or lets anyone recover, an ID number or a phone."""
+    digest = hmac.new(secret, f"{rule}|{period}|{subject}".encode(), hashlib.sha256).hexdigest()
+    return f"{_PREFIX[rule]}-{period}-{digest[:12]}"
 
 
 def registry_secret(conn: Connection) -> bytes:
@@ -346,11 +354,6 @@ def household_check(ctx: Context, household: tuple[str, str, str] | None = None)
     )
     out: list[Line] = []
     why = "该户在 D 时不在花名册中"
-    pop_from = {
-        "head": "户主行的家庭人口数",
-        "largest": "各成员行中最大的家庭人口数",
-        "members": "在册成员数",
-    }
     for inc in incomes:
         key = (inc.township, inc.village, inc.household_id)
         h = homes.get(key)
@@ -358,7 +361,7 @@ def household_check(ctx: Context, household: tuple[str, str, str] | None = None)
             continue
         facts = (
             f"户 {inc.household_id} ({inc.township}{inc.village}): {ctx.year} 年截至 {ctx.as_of} 务工收入合计 "
-            f"{inc.labour_income:.0f} 元, 家庭人口 {inc.population} 人 ({pop_from[inc.population_from]}), "
+            f"{inc.labour_income:.0f} 元, 家庭人口 {inc.population} 人 ({POPULATION_FROM[inc.population_from]}), "
             f"人均 {inc.per_capita:.2f} 元; 未知收入的月份 {inc.unknown_months} 个, 按 0 计"
         )
         if not h["poor"]:
@@ -622,6 +625,26 @@ def with_ledger(ctx: Context, lines: list[Line], rule: str | None) -> list[Line]
             continue
         if lid.rsplit("-", 1)[0] in seen:
             continue  # a top-up of a leader line shown above
+        if rec.person_name == PURGED:
+            # The person asked for their data to be deleted (`people purge`): the line no
+            # longer qualifies because their rows are gone, not because the facts changed.
+            said = f"已于 {rec.paid_on} 发放 {rec.amount} 元" if rec.status == "paid" else "已登记为不予发放"
+            out.append(
+                Line(
+                    lid,
+                    rec.rule,
+                    rec.year,
+                    rec.payee,
+                    rec.amount,
+                    rec.status,
+                    {"name": PURGED, "id_number": None},
+                    None,
+                    None,
+                    None,
+                    f"{said}; 本人已申请删除个人信息 (people purge), 登记记录保留, 姓名和身份证号码已删除",
+                )
+            )
+            continue
         out.append(
             Line(
                 lid,

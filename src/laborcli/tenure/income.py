@@ -306,6 +306,15 @@ def person_incomes(
     return found, n_dates
 
 
+# Where a household's population comes from (``HouseholdIncome.population_from``), as the
+# explanations of the subsidy and honours lines say it.
+POPULATION_FROM = {
+    "head": "户主行的家庭人口数",
+    "largest": "各成员行中最大的家庭人口数",
+    "members": "在册成员数",
+}
+
+
 @dataclass(slots=True)
 class HouseholdIncome:
     """A household's labour income in the year and per capita (docs/programmes.md)."""

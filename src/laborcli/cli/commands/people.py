@@ -35,5 +35,16 @@ def purge(
     if not st.quiet:
         n = done.rows
         err.print(pick(f"已删除 {n} 行, 并记入删除日志", f"deleted {n} rows, recorded in the purge log"))
+    kept = done.ledger
+    if kept is not None and kept.kept:  # even with --quiet: the officer must know what stays
+        err.print(
+            pick(
+                f"补贴台账保留 {kept.kept} 笔已登记的记录 (其中已发放 {kept.paid} 笔, 属财务凭证), "
+                "姓名和身份证号码已替换为 “(已删除)”",
+                f"the payment ledger keeps {kept.kept} recorded lines ({kept.paid} paid: financial "
+                "records) with the name and ID replaced by “(已删除)”",
+            ),
+            markup=False,
+        )
     if done.reclaim:  # even with --quiet: until it is run, the data are still on the disk
         err.print(done.reclaim, markup=False)

@@ -67,6 +67,7 @@ def show_lines(res: SubsidyResult, fmt: Format, mask: Mask, exported: tuple[Path
     summary = (
         f"待发放 {t['due']} 笔 {t['amount_due']} 元; 已发放 {t['paid']} 笔 {t['amount_paid']} 元; "
         f"暂缓 {t['held']} 笔 {t['amount_held']} 元; 待复核 {t['review']} 笔 {t['amount_review']} 元"
+        + (f"; 不予发放 {t['refused']} 笔" if t["refused"] else "")
     )
     if exported is not None:  # the lines are in the workbook: only what it holds here
         out.print(f"→ {escape(str(exported[0]))} ({exported[1]} 行); {summary}")
