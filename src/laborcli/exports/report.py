@@ -328,6 +328,8 @@ def _training(ws: Any, data: ReportData, t: TrainingReport) -> None:
     # The first table's header is the sheet's: frozen, and repeated on every printed page.
     ws.freeze_panes = ws.cell(row=h + 1, column=1)
     print_setup(ws, h)
+
+
 SUBSIDY_HEADS = [
     "补贴类别",
     "乡镇",
@@ -548,6 +550,8 @@ def _notes(ws: Any, data: ReportData) -> None:
                 "口径: 培训后就业",
                 f"培训记录结业后 {data.training.months} 个月内 (县政策文件 [training] window_months) 某月末转移就业;"
                 " 无有效身份证号码的记录按姓名、出生日期、电话、村与劳动力台账对应, 未能对应的计为未就业",
+            )
+        )
     if data.subsidies is not None:
         lines.append(
             (
