@@ -95,6 +95,13 @@ ZH: dict[str, str] = {
     "Write the meeting handout (.xlsx); {week} in the name becomes the week.": (
         "生成会议用的红黑榜 (.xlsx); 文件名中的 {week} 换成周次。"
     ),
+    "Also draw the lists as a picture for a phone (.png); {week} in the name becomes the week.": (
+        "同时生成适合手机查看的红黑榜图片 (.png); 文件名中的 {week} 换成周次。"
+    ),
+    "The Chinese font for --png (default: one found on this machine).": (
+        "--png 所用的中文字体文件 (默认: 在本机查找)。"
+    ),
+    "FILE.png": "文件.png",
     # --- person, household
     "Every imported row about one person: which file, which row, what changed; then their\n"
     "job spells and labour income in the year as of --as-of.": (
