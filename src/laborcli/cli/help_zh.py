@@ -208,6 +208,12 @@ ZH: dict[str, str] = {
         "要写入的 .xlsx; 用 --split-by township 时, 为文件夹或含 {township} 的文件名。"
     ),
     "One workbook per township.": "每个乡镇一个工作簿。",
+    "The dashboard: static HTML pages that open offline by double-click (DIR/index.html).": (
+        "数据看板: 静态网页, 无需联网, 双击 DIR/index.html 即可打开。"
+    ),
+    "The folder to write the dashboard into.": "看板写入的文件夹。",
+    "Also one page per township.": "另外为每个乡镇生成一页。",
+    "DIR": "文件夹",
     "The current register, one row per person, with age, labour force, transfer and duplicate cluster.": (
         "当前名册, 每人一行, 含年龄、是否劳动力、转移就业和重复登记组。"
     ),
