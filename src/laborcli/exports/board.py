@@ -96,8 +96,7 @@ class _Painter:
 
 
 def _wrap(text: str, measure: Callable[[str], float], room: float) -> Iterator[str]:
-    """Lines of ``text`` no wider than ``room``: Chinese breaks between any two characters,
-    a run of Latin letters or digits is kept whole where it fits."""
+    """Lines of ``text`` no wider than ``room``, broken where ``_tokens`` allows."""
     line = ""
     for token in _tokens(text):
         if line and measure(line + token) > room:
@@ -109,18 +108,39 @@ def _wrap(text: str, measure: Callable[[str], float], room: float) -> Iterator[s
         yield line
 
 
+_KEEP, _END = "\x02", "\x03"  # around what must stay on one line: a place and its sheet's date
+_NO_START = set("、，。；：,.;:)）%")
+_NO_END = set("(（")
+
+
+def _kept(text: str) -> str:
+    """``text`` never broken across lines by ``wrapped``."""
+    return f"{_KEEP}{text}{_END}"
+
+
 def _tokens(text: str) -> Iterator[str]:
-    word = ""
-    for ch in text:
-        if ch.isascii() and (ch.isalnum() or ch in ".-%/:()"):
-            word += ch
-            continue
-        if word:
-            yield word
-            word = ""
-        yield ch
-    if word:
-        yield word
+    """Pieces between which a line may break: after a space, and before or after a Chinese
+    character, but never inside a ``_kept`` span, before closing or after opening punctuation."""
+    atoms: list[str] = []
+    for i, part in enumerate(text.replace(_END, _KEEP).split(_KEEP)):
+        if i % 2:  # inside a kept span: one atom
+            atoms.append(part)
+        else:
+            atoms.extend(part)
+    piece = ""
+    for atom in atoms:
+        if piece and atom and _may_break(piece[-1], atom[0]):
+            yield piece
+            piece = ""
+        piece += atom
+    if piece:
+        yield piece
+
+
+def _may_break(a: str, b: str) -> bool:
+    if b in _NO_START or a in _NO_END:
+        return False
+    return a == " " or ord(a) > 0x2E80 or ord(b) > 0x2E80
 
 
 def _pct(v: float | None) -> str:
@@ -226,7 +246,7 @@ def _notes(p: _Painter, res: Ranking) -> None:
     stale = [r for r in res.rows if r.stale]
     if stale:
         names = "、".join(
-            f"{r.township}{r.village or ''} ({r.sheet_as_of.isoformat() if r.sheet_as_of else '无花名册'})"
+            _kept(f"{r.township}{r.village or ''} ({r.sheet_as_of.isoformat() if r.sheet_as_of else '无花名册'})")
             for r in stale
         )
         p.wrapped(f"⚠ {STALE}: 尚无 {due.year}年{due.month}月 的花名册, 按旧表排名: {names}", 30, RED)
@@ -238,7 +258,7 @@ def _notes(p: _Painter, res: Ranking) -> None:
         )
     if res.unranked:
         names = "、".join(
-            f"{u['township']}{u['village'] or ''} ({REASONS.get(str(u['reason']), str(u['reason']))})"
+            _kept(f"{u['township']}{u['village'] or ''} ({REASONS.get(str(u['reason']), str(u['reason']))})")
             for u in res.unranked
         )
         p.wrapped(f"未排名: {names}", 28, GREY)
@@ -265,6 +285,13 @@ def _paint(p: _Painter, res: Ranking, county: CountyInfo) -> None:
     _list(p, res, res.black, False)
     _notes(p, res)
     _footer(p, res, county)
+
+
+def board_text(res: Ranking, font: CjkFont, county: CountyInfo | None = None) -> list[str]:
+    """The texts the board carries, top to bottom: what a reader of the picture reads."""
+    measure = _Painter(font)
+    _paint(measure, res, county or CountyInfo())
+    return measure.texts
 
 
 def draw_board(res: Ranking, font: CjkFont, county: CountyInfo | None = None) -> Image.Image:
