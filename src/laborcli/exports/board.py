@@ -246,7 +246,9 @@ def _notes(p: _Painter, res: Ranking) -> None:
     stale = [r for r in res.rows if r.stale]
     if stale:
         names = "、".join(
-            _kept(f"{r.township}{r.village or ''} ({r.sheet_as_of.isoformat() if r.sheet_as_of else '无花名册'})")
+            _kept(
+                f"{r.township}{r.village or ''} ({r.sheet_as_of.isoformat() if r.sheet_as_of else '无花名册'})"
+            )
             for r in stale
         )
         p.wrapped(f"⚠ {STALE}: 尚无 {due.year}年{due.month}月 的花名册, 按旧表排名: {names}", 30, RED)

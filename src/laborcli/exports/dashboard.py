@@ -66,7 +66,7 @@ def _yuan(v: object) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Col:
-    """A column: its key in the row, its head, and how it shows (int, pct, yuan, text)."""
+    """A column: its key in the row, its head, and how it shows (int, pct, yuan, text, long)."""
 
     key: str
     head: str
@@ -76,6 +76,8 @@ class Col:
 def _cell(v: object, kind: str) -> str:
     if kind == "text":
         return f"<td>{_e(v)}</td>"
+    if kind == "long":  # a long text (a household's members): wrapped, not one wide line
+        return f'<td class="wrap">{_e(v)}</td>'
     shown = {"int": _int, "pct": _pct, "yuan": _yuan}[kind](v)
     sort = "" if v is None else f' data-v="{float(v)}"'  # type: ignore[arg-type]
     return f'<td class="n"{sort}>{shown}</td>'
@@ -90,8 +92,9 @@ def table(
     raw: Sequence[str] = (),
     row_class: Sequence[str] = (),
     filter_hint: str = "筛选…",
+    filtered: bool = True,
 ) -> str:
-    """A table that sorts and filters; ``raw`` names columns already HTML (links)."""
+    """A table that sorts and (``filtered``) filters; ``raw`` names columns already HTML (links)."""
     body = []
     for i, r in enumerate(rows):
         cls = f' class="{row_class[i]}"' if i < len(row_class) and row_class[i] else ""
@@ -103,13 +106,17 @@ def table(
     foot = ""
     if total is not None:
         cells = "".join(
-            f"<td>{_e(total.get(c.key) or '')}</td>" if c.kind == "text" else _cell(total.get(c.key), c.kind)
+            f"<td>{_e(total.get(c.key) or '')}</td>"
+            if c.kind in ("text", "long")
+            else _cell(total.get(c.key), c.kind)
             for c in cols
         )
         foot = f"<tfoot><tr>{cells}</tr></tfoot>"
     n = len(body)
     tools = (
-        f'<div class="tools"><input type="search" data-filter="{tid}" placeholder="{_e(filter_hint)}" '
+        ""
+        if not filtered
+        else f'<div class="tools"><input type="search" data-filter="{tid}" placeholder="{_e(filter_hint)}" '
         f'aria-label="筛选"> <span class="count" data-count="{tid}">{n} 行</span></div>'
     )
     empty = "" if body else '<p class="empty">无</p>'
@@ -191,11 +198,12 @@ def _summary(db: Dashboard) -> str:
             )
         )
         i = db.tenure.income_by_township.total
+        income = i.get("labour_income")
         cards.append(
             _card(
                 "人均月收入",
                 _yuan(i.get("average_monthly_income")) + " 元",
-                f"本年务工收入 {_yuan(i.get('labour_income'))} 元",
+                f"本年务工收入 {float(income) / 10_000:,.1f} 万元" if income is not None else "",
             )
         )
     return f'<section id="summary"><h2>概况</h2><div class="cards">{"".join(cards)}</div></section>'
@@ -252,7 +260,7 @@ def _trend(db: Dashboard) -> str:
     ]
     return (
         f'<section id="trend"><h2>转移就业率走势 ({len(labels)} 个月)</h2>{chart("trend", cfg)}'
-        f"<details><summary>逐月数字</summary>{table('trend-table', cols, rows)}</details></section>"
+        f"<details><summary>逐月数字</summary>{table('trend-table', cols, rows, filtered=False)}</details></section>"
     )
 
 
@@ -287,6 +295,7 @@ def _townships(db: Dashboard, links: dict[str, str]) -> str:
                     "label": "转移就业率",
                     "data": [_ratio(r.get("transfer_rate")) for r in db.townships],
                     "backgroundColor": BLUE,
+                    "maxBarThickness": 90,
                 }
             ],
         },
@@ -352,6 +361,7 @@ def _ranking(db: Dashboard) -> str:
     ]
     if res.by == "township":
         cols = [c for c in cols if c.key != "village"]
+    short = [c for c in cols if c.key != "list"]  # the red and black lists say it in their heads
 
     def rows(rs: list[RankRow]) -> list[dict[str, Any]]:
         return [
@@ -388,8 +398,8 @@ def _ranking(db: Dashboard) -> str:
         f'<section id="ranking"><h2>本周红黑榜: {_e(week_title(res))}</h2>'
         f'<p class="note">按{label}排名, 统计截至 {res.as_of.isoformat()} (周五); '
         f"红榜前 {len(res.red)} 名, 黑榜后 {len(res.black)} 名。</p>"
-        f'<div class="lists"><div><h3 class="red">红榜</h3>{table("red-table", cols, rows(res.red))}</div>'
-        f'<div><h3 class="black">黑榜</h3>{table("black-table", cols, rows(res.black))}</div></div>'
+        f'<div class="lists"><div><h3 class="red">红榜</h3>{table("red-table", short, rows(res.red), filtered=False)}</div>'
+        f'<div><h3 class="black">黑榜</h3>{table("black-table", short, rows(res.black), filtered=False)}</div></div>'
         f"{chart('ranking', bar, height=height) if res.rows else ''}"
         f"<details><summary>全部排名 ({len(res.rows)})</summary>"
         f"{table('rank-table', cols, rows(res.rows), row_class=classes)}</details>"
@@ -409,6 +419,7 @@ def _zero(db: Dashboard, mask: Mask) -> str:
                     "label": "零就业家庭 (户)",
                     "data": [counts.get(t, 0) for t in towns],
                     "backgroundColor": "#E07B00",
+                    "maxBarThickness": 90,
                 }
             ],
         },
@@ -419,7 +430,7 @@ def _zero(db: Dashboard, mask: Mask) -> str:
         Col("village", "村 (社区)"),
         Col("household_id", "户编号"),
         Col("labour_force", "劳动力", "int"),
-        Col("members", "成员"),
+        Col("members", "成员", "long"),
     ]
     rows = []
     for h in db.zero:
@@ -583,7 +594,7 @@ def render_page(db: Dashboard, mask: Mask, links: dict[str, str], home: str | No
         items = ([f'<a href="{_e(home)}">{_e(county)}</a>'] if home else []) + [
             f'<a href="{_e(href)}"{here if t == db.township else ""}>{_e(t)}</a>' for t, href in links.items()
         ]
-        pages = f'<nav class="pages">{"".join(items)}</nav>'
+        pages = f'<nav class="pages"><span>各乡镇页面:</span>{"".join(items)}</nav>'
     pii = (
         '<p class="pii">本页含完整身份证号码, 请勿外传。</p>'
         if mask.show_pii
@@ -600,7 +611,8 @@ def render_page(db: Dashboard, mask: Mask, links: dict[str, str], home: str | No
 <link rel="stylesheet" href="static/dashboard.css">
 </head>
 <body>
-<header><h1>{_e(title)}</h1><p>{office}统计截至 {db.as_of.isoformat()}</p>{pages}<nav class="sections">{nav}</nav></header>
+<header><h1>{_e(title)}</h1><p>{office}<span class="nowrap">统计截至 {db.as_of.isoformat()}</span></p>
+{pages}<nav class="sections">{nav}</nav></header>
 <main>{body}</main>
 <footer>{pii}<p>由 laborcli {_e(__version__)} 生成, 数据来自各村花名册; 图表: Chart.js (MIT)。</p></footer>
 <script src="static/chart.umd.min.js"></script>

@@ -4,7 +4,7 @@
   "use strict";
 
   function cellValue(td, kind) {
-    if (kind === "text") return td.textContent.trim();
+    if (kind === "text" || kind === "long") return td.textContent.trim();
     var v = td.getAttribute("data-v");
     return v === null ? -Infinity : parseFloat(v);
   }
@@ -23,7 +23,7 @@
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (a, b) {
           var x = cellValue(a.cells[col], kind), y = cellValue(b.cells[col], kind);
-          var c = kind === "text" ? String(x).localeCompare(String(y), "zh-CN") : x - y;
+          var c = typeof x === "string" ? String(x).localeCompare(String(y), "zh-CN") : x - y;
           return asc ? c : -c;
         });
         rows.forEach(function (r) { body.appendChild(r); });
