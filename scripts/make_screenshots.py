@@ -39,13 +39,17 @@ def laborcli(*args: str, ok: tuple[int, ...] = (0,)) -> None:
 def shrink(path: Path) -> None:
     """A palette PNG: screenshots of flat colours lose nothing and weigh a third."""
     with Image.open(path) as img:
-        small = img.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        small = img.convert("RGB").quantize(
+            colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        )
     small.save(path, optimize=True)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "docs", help="Folder for the pictures (default docs/).")
+    ap.add_argument(
+        "--out", type=Path, default=ROOT / "docs", help="Folder for the pictures (default docs/)."
+    )
     ap.add_argument("--width", type=int, default=1280, help="The browser's width in CSS pixels.")
     ap.add_argument("--height", type=int, default=2600, help="How much of the page to photograph.")
     ap.add_argument("--keep", type=Path, help="Also keep the dashboard folder here.")
@@ -62,7 +66,9 @@ def main() -> int:
         base = ("--db", str(t / "sample.db"), "--policy", str(policy))
         # The sample's sheets are messy on purpose: rows refused are exit 1.
         laborcli(*base, "import", *sorted(str(p) for p in SAMPLE.glob("2026-*")), ok=(0, 1))
-        laborcli(*base, "targets", "import", str(next(SAMPLE.glob("*年度转移就业任务.xlsx"))), "--year", "2026")
+        laborcli(
+            *base, "targets", "import", str(next(SAMPLE.glob("*年度转移就业任务.xlsx"))), "--year", "2026"
+        )
         laborcli(*base, "demand", "import", str(next(SAMPLE.glob("企业用工需求登记表_*.xlsx"))), ok=(0, 1))
         board = a.out / "红黑榜.png"
         laborcli(*base, "rank", "--week", WEEK, "--png", str(board))

@@ -28,10 +28,10 @@ from typing import Any
 
 from laborcli import __version__
 from laborcli.dates import last_month_end
-from laborcli.exports.dashboard_data import Dashboard
 from laborcli.exports.ranking import REASONS, week_title
 from laborcli.identity.privacy import Mask
 from laborcli.ranking.weekly import RankRow
+from laborcli.roster.dashboard_data import Dashboard
 from laborcli.roster.submissions import STALE_LABEL
 from laborcli.sheets.safe import distinct_name, whole_folder
 from laborcli.subsidies.rules import RULE_TITLES

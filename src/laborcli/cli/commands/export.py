@@ -122,7 +122,7 @@ def html(
     """The dashboard: static HTML pages that open offline by double-click (DIR/index.html)."""
     from laborcli.cli.context import open_reg, policy, reference_date, sheet_schema
     from laborcli.exports.dashboard import MARKER, write_dashboard
-    from laborcli.exports.dashboard_data import dashboards
+    from laborcli.roster.dashboard_data import dashboards
     from laborcli.sheets.safe import replaceable_folder
 
     st = state(ctx)
