@@ -221,9 +221,10 @@ def _list(p: _Painter, res: Ranking, rows: list[RankRow], red: bool) -> None:
             under = r.township + (f" · {STALE}" if r.stale else "")
             p.text(x_place + 12, mid + 28, under, p.fit(under, 28, room), RED if r.stale else GREY)
         else:
-            p.text(x_place + 12, mid - 10, r.township, p.fit(r.township, 42, room, bold=True), INK, bold=True)
+            y = mid - 18 if r.stale else mid
+            p.text(x_place + 12, y, r.township, p.fit(r.township, 42, room, bold=True), INK, bold=True)
             if r.stale:
-                p.text(x_place + 12, mid + 30, STALE, 26, RED)
+                p.text(x_place + 12, mid + 28, STALE, 28, RED)
         p.text(x_value + _VALUE_W - 12, mid, _pct(r.value), 44, colour, bold=True, anchor="rm")
         if res.metric == "completion":
             count = f"{r.new_transfers} / {r.target if r.target is not None else '—'}"

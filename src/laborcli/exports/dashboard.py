@@ -304,7 +304,7 @@ def _townships(db: Dashboard, links: dict[str, str]) -> str:
     }
     total = {**db.total, "place": "合计"}
     return (
-        f'<section id="townships"><h2>各乡镇</h2>{chart("townships", bar, height=260)}'
+        f'<section id="townships"><h2>各乡镇</h2>{chart("townships", bar, height=260) if db.townships else ""}'
         f"{table('township-table', cols, rows, total=total, raw=('place',))}</section>"
     )
 
@@ -451,7 +451,8 @@ def _zero(db: Dashboard, mask: Mask) -> str:
     return (
         f'<section id="zero"><h2>零就业家庭 ({len(db.zero)} 户)</h2>'
         f'<p class="note">有劳动力但无人转移就业的家庭。{shown}</p>'
-        f"{chart('zero', bar, height=220)}{table('zero-table', cols, rows, filter_hint='筛选: 村名、户编号或姓名…')}</section>"
+        f"{chart('zero', bar, height=220) if towns else ''}"
+        f"{table('zero-table', cols, rows, filter_hint='筛选: 村名、户编号或姓名…')}</section>"
     )
 
 
