@@ -323,3 +323,27 @@ def test_an_empty_folder_is_written_into(county: tuple[Cli, Path], tmp_path: Pat
     assert json.dumps(sorted(p.name for p in (out / "static").iterdir())) == json.dumps(
         sorted(dashboard.STATIC)
     )
+
+
+def test_subsidy_lines_computed_in_a_second_process_are_those_computed_in_turn(
+    county: tuple[Cli, Path],
+) -> None:
+    import datetime as dt
+
+    from laborcli.identity.privacy import Mask
+    from laborcli.policy import load_policy
+    from laborcli.registry.engine import open_registry
+    from laborcli.roster.dashboard_data import dashboards
+
+    cli, pol = county
+    policy = load_policy(pol)
+    reg = open_registry(cli.db, create=False)
+    try:
+        d = dt.date.fromisoformat(AS_OF)
+        apart = dashboards(reg, d, policy, split=False, min_rows=0)[0].subsidies
+        in_turn = dashboards(reg, d, policy, split=False, min_rows=10**9)[0].subsidies
+    finally:
+        reg.close()
+    assert apart is not None and in_turn is not None
+    mask = Mask(False).id
+    assert apart.as_json(mask) == in_turn.as_json(mask)

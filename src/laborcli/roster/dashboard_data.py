@@ -12,6 +12,9 @@ part of the county's (``township_part``), so a split dashboard costs one county'
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +25,12 @@ from laborcli.jobs.listing import demand_list
 from laborcli.policy import CountyInfo, Policy
 from laborcli.ranking.weekly import Ranking, rank_week
 from laborcli.registry.engine import Registry
+from laborcli.registry.store import registry_stamp
 from laborcli.roster.households import Household
-from laborcli.roster.report_data import TenureFigures, gather, tenure_figures
+from laborcli.roster.report_data import CONCURRENT_FROM_ROWS, TenureFigures, gather, tenure_figures
+from laborcli.roster.state import current_row_count
 from laborcli.sheets.schema import SheetSchema
+from laborcli.sheets.workers import start_context
 from laborcli.subsidies.rules import SubsidyResult, subsidy_lines
 from laborcli.training.figures import TrainingFigures, training_figures
 
@@ -62,9 +68,15 @@ def ranking_week(d: dt.date) -> tuple[int, int]:
 
 
 def gather_dashboard(
-    conn: Connection, d: dt.date, policy: Policy, schema: SheetSchema | None = None
+    conn: Connection,
+    d: dt.date,
+    policy: Policy,
+    schema: SheetSchema | None = None,
+    subsidies: Callable[[], SubsidyResult] | None = None,
 ) -> Dashboard:
-    """The county's dashboard at D."""
+    """The county's dashboard at D; ``subsidies`` gives the subsidy lines once the rest is
+    done (``dashboards`` computes them meanwhile in a second process), else they are
+    computed here."""
     # The duplicate review is not on the dashboard: no clusters to find (the data-quality
     # part of ReportData is left with no pending reviews).
     rep = gather(conn, d, policy, clusters=[], schema=schema, trend_by="township")
@@ -85,7 +97,7 @@ def gather_dashboard(
         zero=rep.zero,
         ranking=ranking,
         tenure=rep.tenure,
-        subsidies=subsidy_lines(conn, d.year, d, policy),
+        subsidies=subsidies() if subsidies else subsidy_lines(conn, d.year, d, policy),
         training=training if training.outcomes else None,
         demand=demand_list(conn, d),
         all_townships=[r["township"] for r in rep.by_township.rows],
@@ -106,7 +118,8 @@ def township_part(county: Dashboard, conn: Connection, township: str, policy: Po
         here = next((r for r in rows if r["township"] == township), None)
         if here is not None:
             trend.append((when, here, [here]))
-    previous = trend[-2][1] if len(trend) >= 2 and trend[-1][0] == county.as_of else None
+    # As for the county (report_data.gather): the previous is the as-of date before the latest.
+    previous = trend[-2][1] if len(trend) >= 2 else None
     ranking = Ranking(
         week=county.ranking.week,
         as_of=county.ranking.as_of,
@@ -149,12 +162,69 @@ def township_part(county: Dashboard, conn: Connection, township: str, policy: Po
 
 
 def dashboards(
-    reg: Registry, d: dt.date, policy: Policy, *, split: bool, schema: SheetSchema | None = None
+    reg: Registry,
+    d: dt.date,
+    policy: Policy,
+    *,
+    split: bool,
+    schema: SheetSchema | None = None,
+    min_rows: int = CONCURRENT_FROM_ROWS,
 ) -> list[Dashboard]:
-    """The county's page, then (``split``) each township's, in one read of the registry."""
+    """The county's page, then (``split``) each township's, in one state of the registry.
+
+    The subsidy lines are the slowest part and Python work, the figures mostly SQL: on a
+    registry of ``min_rows`` current rows or more the lines are computed in a second
+    process meanwhile, as ``report_data.gather_concurrently`` does the duplicate review,
+    and computed again here if an import landed between the two reads (the registry's
+    stamp differs).
+    """
     with reg.reading() as conn:
-        county = gather_dashboard(conn, d, policy, schema)
-        pages = [county]
-        if split:
-            pages += [township_part(county, conn, t, policy) for t in county.all_townships]
-    return pages
+        small = current_row_count(conn, d) < min_rows
+    pool = None
+    if not small:
+        try:
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=start_context(holds_connections=True))
+        except OSError:  # no processes to be had: in turn
+            pool = None
+    if pool is None:
+        with reg.reading() as conn:
+            return _pages(conn, d, policy, split, schema, None)
+    with pool:
+        fut = pool.submit(_subsidy_lines, reg.url.render_as_string(hide_password=False), d, policy)
+        with reg.reading() as conn:
+            stamp = registry_stamp(conn)
+
+            def lines() -> SubsidyResult:
+                try:
+                    theirs, found = fut.result()
+                except (OSError, BrokenProcessPool):
+                    return subsidy_lines(conn, d.year, d, policy)
+                return found if theirs == stamp else subsidy_lines(conn, d.year, d, policy)
+
+            return _pages(conn, d, policy, split, schema, lines)
+
+
+def _pages(
+    conn: Connection,
+    d: dt.date,
+    policy: Policy,
+    split: bool,
+    schema: SheetSchema | None,
+    lines: Callable[[], SubsidyResult] | None,
+) -> list[Dashboard]:
+    county = gather_dashboard(conn, d, policy, schema, lines)
+    return [county] + (
+        [township_part(county, conn, t, policy) for t in county.all_townships] if split else []
+    )
+
+
+def _subsidy_lines(url: str, d: dt.date, policy: Policy) -> tuple[tuple[object, ...], SubsidyResult]:
+    """The year's subsidy lines and the stamp of the state they saw (in a worker process)."""
+    from laborcli.registry.engine import open_registry
+
+    reg = open_registry(url, create=False)
+    try:
+        with reg.reading() as conn:
+            return registry_stamp(conn), subsidy_lines(conn, d.year, d, policy)
+    finally:
+        reg.close()
