@@ -227,6 +227,8 @@ def test_a_missing_font_file_or_a_non_png_name_is_a_usage_error(
     assert code == 2 and "无.ttf" in err
     code, err = _main(cli, capsys, "rank", "--week", sc.WEEK, "--png", str(tmp_path / "b.jpg"))
     assert code == 2 and ".png" in err
+    code, err = _main(cli, capsys, "rank", "--week", sc.WEEK, "--font", str(tmp_path / "无.ttf"))
+    assert code == 2 and "--png" in err
 
 
 @needs_font

@@ -12,6 +12,8 @@ from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import ExcelCsv, Format, FormatOpt, Metric, RankBy, Wide, output_file
 from laborcli.cli.output import err, out, state, working
 from laborcli.dates import parse_week, week_label
+from laborcli.errors import UsageError
+from laborcli.i18n import pick
 from laborcli.sheets.safe import writable_file
 
 app = LaborTyper()
@@ -75,6 +77,8 @@ def rank(
     for p in (path, picture):
         if p is not None:
             writable_file(p)  # before the work, not after it
+    if font is not None and picture is None:
+        raise UsageError(pick("--font 只用于 --png 的图片", "--font is for the picture of --png"))
     # The font too: no Chinese font is said before the ranking is computed.
     face = find_font(font) if picture is not None else None
     pol = policy(st)
