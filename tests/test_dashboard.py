@@ -347,3 +347,13 @@ def test_subsidy_lines_computed_in_a_second_process_are_those_computed_in_turn(
     assert apart is not None and in_turn is not None
     mask = Mask(False).id
     assert apart.as_json(mask) == in_turn.as_json(mask)
+
+
+def test_no_subsidies_leaves_the_subsidy_section_out(
+    county: tuple[Cli, Path], pages: Path, tmp_path: Path
+) -> None:
+    cli, pol = county
+    assert 'id="subsidies"' in (pages / "index.html").read_text(encoding="utf-8")
+    _export(cli, pol, tmp_path / "d", "--no-subsidies")
+    text = (tmp_path / "d" / "index.html").read_text(encoding="utf-8")
+    assert 'id="subsidies"' not in text and 'href="#subsidies"' not in text and 'id="retention"' in text

@@ -213,6 +213,9 @@ ZH: dict[str, str] = {
     ),
     "The folder to write the dashboard into.": "看板写入的文件夹。",
     "Also one page per township.": "另外为每个乡镇生成一页。",
+    "Leave the subsidy lines out (on a large county their computation takes the longest).": (
+        "不含补贴明细 (大县计算补贴耗时最长)。"
+    ),
     "DIR": "文件夹",
     "The current register, one row per person, with age, labour force, transfer and duplicate cluster.": (
         "当前名册, 每人一行, 含年龄、是否劳动力、转移就业和重复登记组。"

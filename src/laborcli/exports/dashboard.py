@@ -40,8 +40,11 @@ MARKER = ".laborcli-dashboard"
 STATIC = ("dashboard.css", "dashboard.js", "chart.umd.min.js", "LICENSE-chart.js.md", "VENDORED.md")
 STALE = STALE_LABEL[0]
 RED, BLACK, GREY, BLUE = "#C00000", "#1A1A1A", "#A6A6A6", "#1F5FA8"
-# One colour per township on the trend (Chart.js draws them in this order).
-PALETTE = ("#1F5FA8", "#E07B00", "#2E8B57", "#8E44AD", "#C0392B", "#16A085", "#7F8C8D", "#D4AC0D")
+# One colour per township on the trend, none the county's red (repeats past 16 townships).
+PALETTE = (
+    "#1F5FA8", "#E07B00", "#2E8B57", "#8E44AD", "#16A085", "#7F8C8D", "#D4AC0D", "#5D6D7E",
+    "#A04000", "#1ABC9C", "#6C3483", "#2874A6", "#B7950B", "#117864", "#884EA0", "#34495E",
+)  # fmt: skip
 STATUS_ZH = {"due": "应发", "paid": "已发", "held": "暂缓", "review": "待复核", "refused": "不予发放"}
 
 

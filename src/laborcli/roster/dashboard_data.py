@@ -72,11 +72,11 @@ def gather_dashboard(
     d: dt.date,
     policy: Policy,
     schema: SheetSchema | None = None,
-    subsidies: Callable[[], SubsidyResult] | None = None,
+    subsidies: Callable[[], SubsidyResult | None] | None = None,
 ) -> Dashboard:
     """The county's dashboard at D; ``subsidies`` gives the subsidy lines once the rest is
     done (``dashboards`` computes them meanwhile in a second process), else they are
-    computed here."""
+    computed here; a function that gives None leaves them out."""
     # The duplicate review is not on the dashboard: no clusters to find (the data-quality
     # part of ReportData is left with no pending reviews).
     rep = gather(conn, d, policy, clusters=[], schema=schema, trend_by="township")
@@ -169,6 +169,7 @@ def dashboards(
     split: bool,
     schema: SheetSchema | None = None,
     min_rows: int = CONCURRENT_FROM_ROWS,
+    subsidies: bool = True,
 ) -> list[Dashboard]:
     """The county's page, then (``split``) each township's, in one state of the registry.
 
@@ -176,8 +177,11 @@ def dashboards(
     registry of ``min_rows`` current rows or more the lines are computed in a second
     process meanwhile, as ``report_data.gather_concurrently`` does the duplicate review,
     and computed again here if an import landed between the two reads (the registry's
-    stamp differs).
+    stamp differs). Without ``subsidies`` the page has none (``export html --no-subsidies``).
     """
+    if not subsidies:
+        with reg.reading() as conn:
+            return _pages(conn, d, policy, split, schema, lambda: None)
     with reg.reading() as conn:
         small = current_row_count(conn, d) < min_rows
     pool = None
@@ -210,7 +214,7 @@ def _pages(
     policy: Policy,
     split: bool,
     schema: SheetSchema | None,
-    lines: Callable[[], SubsidyResult] | None,
+    lines: Callable[[], SubsidyResult | None] | None,
 ) -> list[Dashboard]:
     county = gather_dashboard(conn, d, policy, schema, lines)
     return [county] + (

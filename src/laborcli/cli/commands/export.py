@@ -118,6 +118,13 @@ def html(
         SplitBy | None, typer.Option("--split-by", help="Also one page per township.")
     ] = None,
     show_pii: ShowPii = False,
+    no_subsidies: Annotated[
+        bool,
+        typer.Option(
+            "--no-subsidies",
+            help="Leave the subsidy lines out (on a large county their computation takes the longest).",
+        ),
+    ] = False,
 ) -> None:
     """The dashboard: static HTML pages that open offline by double-click (DIR/index.html)."""
     from laborcli.cli.context import open_reg, policy, reference_date, sheet_schema
@@ -133,7 +140,9 @@ def html(
     reg = open_reg(st)
     d = reference_date(st, reg, as_of)
     with working(st, "生成数据看板"):
-        pages = dashboards(reg, d, pol, split=split_by is SplitBy.township, schema=schema)
+        pages = dashboards(
+            reg, d, pol, split=split_by is SplitBy.township, schema=schema, subsidies=not no_subsidies
+        )
         written = write_dashboard(pages, folder, mask)
     if not st.quiet:
         err.print(f"→ {written[0]}" + (f" (+ {len(written) - 1} 个乡镇页面)" if len(written) > 1 else ""))
