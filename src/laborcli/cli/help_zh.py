@@ -95,6 +95,13 @@ ZH: dict[str, str] = {
     "Write the meeting handout (.xlsx); {week} in the name becomes the week.": (
         "生成会议用的红黑榜 (.xlsx); 文件名中的 {week} 换成周次。"
     ),
+    "Also draw the lists as a picture for a phone (.png); {week} in the name becomes the week.": (
+        "同时生成适合手机查看的红黑榜图片 (.png); 文件名中的 {week} 换成周次。"
+    ),
+    "The Chinese font for --png (default: one found on this machine).": (
+        "--png 所用的中文字体文件 (默认: 在本机查找)。"
+    ),
+    "FILE.png": "文件.png",
     # --- person, household
     "Every imported row about one person: which file, which row, what changed; then their\n"
     "job spells and labour income in the year as of --as-of.": (
@@ -208,6 +215,15 @@ ZH: dict[str, str] = {
         "要写入的 .xlsx; 用 --split-by township 时, 为文件夹或含 {township} 的文件名。"
     ),
     "One workbook per township.": "每个乡镇一个工作簿。",
+    "The dashboard: static HTML pages that open offline by double-click (DIR/index.html).": (
+        "数据看板: 静态网页, 无需联网, 双击 DIR/index.html 即可打开。"
+    ),
+    "The folder to write the dashboard into.": "看板写入的文件夹。",
+    "Also one page per township.": "另外为每个乡镇生成一页。",
+    "Leave the subsidy lines out (on a large county their computation takes the longest).": (
+        "不含补贴明细 (大县计算补贴耗时最长)。"
+    ),
+    "DIR": "文件夹",
     "The current register, one row per person, with age, labour force, transfer and duplicate cluster.": (
         "当前名册, 每人一行, 含年龄、是否劳动力、转移就业和重复登记组。"
     ),

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -87,6 +87,9 @@ class ReportData:
     training: TrainingReport | None = None
     # 补贴: due and paid by rule and township (None: no subsidy rule is on in the policy).
     subsidies: SubsidyFigures | None = None
+    # The figures at every as-of date up to D, oldest first, at the level ``gather`` was
+    # asked for (``trend_by``): the trend's rates are their totals.
+    history: list[Rates] = field(default_factory=list)
 
 
 _Res = TypeVar("_Res", Retention, Income)
@@ -270,6 +273,7 @@ def gather(
     county_tenure: TenureFigures | None = None,
     county_training: TrainingReport | None = None,
     county_subsidies: SubsidyFigures | None = None,
+    trend_by: Literal["county", "township"] = "county",
 ) -> ReportData:
     """Compute the report's figures in the registry.
 
@@ -278,7 +282,9 @@ def gather(
     is the sheet definition in force (the shipped one by default), whose vocabularies
     the 说明 sheet cites. ``county_tenure``, ``county_training``, ``county_subsidies``:
     the county's 稳岗 and 务工收入, its 培训 and its 补贴, for a township's report to take
-    its part of.
+    its part of. ``trend_by`` "township" keeps each township's figures at every date in
+    ``history`` as well (the dashboard's trends), at no extra query: one grouped query per
+    date either way.
     """
     ages = policy.labour_force
     dates = [x for x in as_of_dates(conn) if x <= d]
@@ -289,11 +295,12 @@ def gather(
         now = {by: rates_of_table(conn, ft, by) for by in ("county", "township", "village")}
         zero = collect(conn, ft, True)
         unverified = unverified_by_village(conn, ft)
-    county: dict[dt.date, Rates] = {d: now["county"]}
+    county: dict[dt.date, Rates] = {d: now[trend_by]}
 
     def county_at(x: dt.date) -> Rates:
+        """The figures at ``x``; their total is the county's (or the township's)."""
         if x not in county:
-            county[x] = rates(conn, x, "county", ages, township=township)
+            county[x] = rates(conn, x, trend_by, ages, township=township)
         return county[x]
 
     previous = county_at(prev_d) if prev_d else None
@@ -324,6 +331,7 @@ def gather(
         subsidies=subsidy_figures(
             conn, d, policy, [r["township"] for r in now["township"].rows], township, county_subsidies
         ),
+        history=[county_at(x) for x in dates],
     )
 
 

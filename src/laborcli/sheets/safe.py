@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import secrets
+import shutil
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -110,6 +111,58 @@ def writable_folder(path: Path) -> None:
                     pick(f"{p} 是一个文件, 不是文件夹{under}", f"{p} is a file, not a folder{under}")
                 )
             return
+
+
+def replaceable_folder(path: Path, marker: str) -> None:
+    """Refuse, before any work, a folder to write whole that holds someone else's files:
+    it may be replaced when it is absent, empty, or was written by laborcli (``marker``)."""
+    writable_folder(path)
+    if path.exists() and any(path.iterdir()) and not (path / marker).is_file():
+        raise UsageError(
+            pick(
+                f"{path} 已存在且不是 laborcli 生成的, 不会覆盖: 请换一个文件夹名, 或先移走它",
+                f"{path} exists and was not written by laborcli, so it is not replaced: "
+                "name another folder, or move it away first",
+            )
+        )
+
+
+@contextlib.contextmanager
+def whole_folder(path: Path, marker: str) -> Iterator[Path]:
+    """A temporary folder beside ``path`` to write into, put in ``path``'s place when the
+    block ends without an error and removed otherwise (``whole_file`` for a folder).
+
+    An old ``path`` (see ``replaceable_folder``) is moved aside, the new one renamed in,
+    and the old one removed: a reader sees the old folder or the new one, whole; a crash
+    between the two renames leaves the old one beside, under its temporary name.
+    ``marker`` is written into the new folder, which says laborcli may replace it.
+    """
+    replaceable_folder(path, marker)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise cannot_write(path, e) from e
+    token = secrets.token_hex(4)
+    tmp = path.with_name(f".{_short(path.name)}.{token}.part")
+    old = path.with_name(f".{_short(path.name)}.{token}.old")
+    try:
+        tmp.mkdir()
+        yield tmp
+        (tmp / marker).write_text(
+            "written by laborcli; replaced whole when written again\n", encoding="utf-8"
+        )
+        if path.exists():
+            os.replace(path, old)
+        os.replace(tmp, path)
+    except BaseException as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old.exists() and not path.exists():  # the new one did not go in: the old one back
+            with contextlib.suppress(OSError):
+                os.replace(old, path)
+        if isinstance(e, OSError) and e.errno not in DISK_FULL:
+            raise cannot_write(path, e) from e
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def make_folder(path: Path) -> Path:

@@ -107,3 +107,42 @@ def people(
     write_people(df, output, named.value)
     if not st.quiet:
         err.print(f"→ {output} ({len(df):,} 人)")
+
+
+@app.command("html")
+def html(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="The folder to write the dashboard into.")],
+    as_of: AsOf = None,
+    split_by: Annotated[
+        SplitBy | None, typer.Option("--split-by", help="Also one page per township.")
+    ] = None,
+    show_pii: ShowPii = False,
+    no_subsidies: Annotated[
+        bool,
+        typer.Option(
+            "--no-subsidies",
+            help="Leave the subsidy lines out (on a large county their computation takes the longest).",
+        ),
+    ] = False,
+) -> None:
+    """The dashboard: static HTML pages that open offline by double-click (DIR/index.html)."""
+    from laborcli.cli.context import open_reg, policy, reference_date, sheet_schema
+    from laborcli.exports.dashboard import MARKER, write_dashboard
+    from laborcli.roster.dashboard_data import dashboards
+    from laborcli.sheets.safe import replaceable_folder
+
+    st = state(ctx)
+    replaceable_folder(folder, MARKER)  # before the work, not after it
+    pol, schema = policy(st), sheet_schema(st, "village")
+    mask = Mask(show_pii)
+    pii_notice(show_pii)
+    reg = open_reg(st)
+    d = reference_date(st, reg, as_of)
+    with working(st, "生成数据看板"):
+        pages = dashboards(
+            reg, d, pol, split=split_by is SplitBy.township, schema=schema, subsidies=not no_subsidies
+        )
+        written = write_dashboard(pages, folder, mask)
+    if not st.quiet:
+        err.print(f"→ {written[0]}" + (f" (+ {len(written) - 1} 个乡镇页面)" if len(written) > 1 else ""))

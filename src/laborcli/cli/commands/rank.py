@@ -12,6 +12,8 @@ from laborcli.cli.help import LaborTyper
 from laborcli.cli.options import ExcelCsv, Format, FormatOpt, Metric, RankBy, Wide, output_file
 from laborcli.cli.output import err, out, state, working
 from laborcli.dates import parse_week, week_label
+from laborcli.errors import UsageError
+from laborcli.i18n import pick
 from laborcli.sheets.safe import writable_file
 
 app = LaborTyper()
@@ -40,6 +42,21 @@ def rank(
             help="Write the meeting handout (.xlsx); {week} in the name becomes the week.",
         ),
     ] = None,
+    png: Annotated[
+        str | None,
+        typer.Option(
+            "--png",
+            metavar="FILE.png",
+            callback=output_file(".png"),
+            help="Also draw the lists as a picture for a phone (.png); {week} in the name becomes the week.",
+        ),
+    ] = None,
+    font: Annotated[
+        Path | None,
+        typer.Option(
+            "--font", metavar="FILE", help="The Chinese font for --png (default: one found on this machine)."
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
     wide: Wide = False,
     excel: ExcelCsv = None,
@@ -48,6 +65,8 @@ def rank(
     from laborcli.cli.context import open_reg, policy
     from laborcli.cli.listing import TableOptions
     from laborcli.cli.views.rank import show_ranking
+    from laborcli.exports.board import write_board
+    from laborcli.exports.fonts import find_font
     from laborcli.exports.ranking import write_ranking
     from laborcli.ranking.handout import friday_handout
     from laborcli.ranking.weekly import rank_week
@@ -55,8 +74,14 @@ def rank(
     st = state(ctx)
     y, w = parse_week(week, dt.date.today())
     path = Path(export.replace("{week}", week_label(y, w))) if export else None
-    if path is not None:
-        writable_file(path)  # before the work, not after it
+    picture = Path(png.replace("{week}", week_label(y, w))) if png else None
+    for p in (path, picture):
+        if p is not None:
+            writable_file(p)  # before the work, not after it
+    if font is not None and picture is None:
+        raise UsageError(pick("--font 只用于 --png 的图片", "--font is for the picture of --png"))
+    # The font too: no Chinese font is said before the ranking is computed.
+    face = find_font(font) if picture is not None else None
     pol = policy(st)
     reg = open_reg(st)
     k = top or pol.ranking.top
@@ -73,11 +98,15 @@ def rank(
         write_ranking(res, path, pol.county, supply)
         if not st.quiet:
             err.print(f"→ {path}")
+    if picture is not None and face is not None:
+        write_board(res, picture, face, pol.county)
+        if not st.quiet:
+            err.print(f"→ {picture}")
     # Beside a handout, the table is for a person watching, not for a cron log.
     show_ranking(
         st,
         res,
         fmt,
         TableOptions(wide=wide, excel=excel),
-        table_too=not export or (not st.quiet and out.is_terminal),
+        table_too=not (export or png) or (not st.quiet and out.is_terminal),
     )
