@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Collection
+import uuid
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +20,8 @@ from sqlalchemy.engine import Connection
 
 from laborcli.dates import years_before
 from laborcli.policy import LabourForceAges
-from laborcli.registry.tables import imports, rows
+from laborcli.registry.tables import imports, links, rows, snapshots
+from laborcli.roster.state import drop_temporary
 from laborcli.subsidies.leaders import organiser_key
 from laborcli.tenure import Observation, Observations, Spell, observation_dates, spells_of
 from laborcli.tenure.spells import first_sheet_date, observation_of
@@ -136,13 +139,18 @@ def gather(
 ) -> Facts:
     """The facts as of D; only persons with an organised outside row keep their spells
     (no rule reads anyone else's). ``keys``: one person's history only, kept whatever it
-    holds (for "why not")."""
+    holds (for "why not").
+
+    The county's observations are not all read into Python: those persons' keys are found
+    first (from the figure index alone), and only their rows are read; the households'
+    poverty at each date is one query of its own (any member's row may say it).
+    """
     first = first_sheet_date(conn)
     dates = observation_dates(first, as_of) if first is not None and first <= as_of else []
     people: dict[str, PersonFacts] = {}
-    poor: set[tuple[dt.date, Household]] = set()
-    with Observations.kept(conn, dates, keys) as obs:
-        o = obs.select(*_FIELDS).subquery("o")
+    with Observations.kept(conn, dates, keys) as obs, _organised_keys(conn, obs, keys) as among:
+        poor = _poor_households(conn, obs)
+        o = obs.select(*_FIELDS, among=among).subquery("o")
         q = (
             sa.select(o, imports.c.file_name)
             .join(imports, imports.c.id == o.c.import_id)
@@ -155,8 +163,6 @@ def gather(
             for r in group:
                 m = r._mapping
                 hh = (m["township"], m["village"], m["household_id"]) if m["household_id"] else None
-                if m["poor"] and hh is not None:
-                    poor.add((m["d"], hh))
                 wanted = wanted or bool(m["outside"] and m["organised"])
                 observed.append(observation_of(m))
                 their[m["d"]] = Row(
@@ -171,6 +177,48 @@ def gather(
                 spells = spells_of(observed, dates, "outside", min_months)
                 people[pkey] = PersonFacts(pkey, spells, their)
     return Facts(as_of, dates, people, poor)
+
+
+@contextmanager
+def _organised_keys(
+    conn: Connection, obs: Observations, keys: Collection[str] | None
+) -> Iterator[sa.Table | None]:
+    """A temporary table of the person keys with an organised outside observation, and
+    every key a confirmed link ties (a linked person's other keys hold their other rows;
+    a superset does no harm, the spells are judged row by row). None for one person's
+    history (``keys``): their rows are few."""
+    if keys is not None:
+        yield None
+        return
+    o = obs.select(rows.c.person_key.label("raw"), rows.c.outside, rows.c.organised).subquery("org")
+    found = sa.union(
+        sa.select(o.c.raw.label("person_key")).where(o.c.outside.is_(True), o.c.organised.is_(True)),
+        sa.select(links.c.person_key),
+        sa.select(links.c.canonical),
+    ).subquery("found")
+    name = f"tmp_organised_{uuid.uuid4().hex[:10]}"
+    into = sa.select(found.c.person_key).into(name, temporary=True)
+    conn.execute(into)
+    try:
+        conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} (person_key)")
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"ANALYZE {name}")
+        yield into.table
+    finally:
+        drop_temporary(conn, name)
+
+
+def _poor_households(conn: Connection, obs: Observations) -> set[tuple[dt.date, Household]]:
+    """(date, household) for every household that a row observed then marks poor or
+    relocated (read from the figure index and the sheets' places, not the rows)."""
+    o = obs.select(rows.c.snapshot_id, rows.c.household_id, rows.c.poor).subquery("poor_obs")
+    q = (
+        sa.select(o.c.d, snapshots.c.township, snapshots.c.village, o.c.household_id)
+        .join(snapshots, snapshots.c.id == o.c.snapshot_id)
+        .where(o.c.poor.is_(True), o.c.household_id.is_not(None))
+        .distinct()
+    )
+    return {(_date(d), (t, v, hh)) for d, t, v, hh in conn.execute(q)}
 
 
 def _date(v: object) -> dt.date:

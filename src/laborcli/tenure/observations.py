@@ -105,28 +105,37 @@ class Observations:
             for name in reversed(made):
                 drop_temporary(conn, name)
 
-    def select(self, *columns: sa.ColumnElement[object]) -> sa.CompoundSelect[tuple[object, ...]]:
-        """(d, pkey, rid, *columns of ``rows``): each person's row at each date."""
+    def select(
+        self, *columns: sa.ColumnElement[object], among: sa.Table | None = None
+    ) -> sa.CompoundSelect[tuple[object, ...]]:
+        """(d, pkey, rid, *columns of ``rows``): each person's row at each date; only the
+        rows whose own key is in the table ``among`` (column ``person_key``) when given.
+
+        Without ``among``, driven from the few (date, snapshot) pairs into the rows by the
+        snapshot index ("+ 0" keeps the planner there: scanning every row and probing the
+        pairs would read the months of other years too). With it, driven from those keys
+        into the rows by the person index: a part of the county is read, not all of it.
+        """
         mine = rows.c.person_key.in_(sorted(self.keys)) if self.keys is not None else sa.true()
-        plain = (
+        head = (self.snaps.c.d.label("d"), rows.c.person_key.label("pkey"), rows.c.id.label("rid"))
+        several = rows.c.person_key.not_in(sa.select(self.several.c.person_key))
+        if among is None:
+            source = rows.join(self.snaps, self.snaps.c.snapshot_id + 0 == rows.c.snapshot_id)
+        else:
+            source = among.join(rows, rows.c.person_key == among.c.person_key).join(
+                self.snaps, self.snaps.c.snapshot_id == rows.c.snapshot_id + 0
+            )
+        plain = sa.select(*head, *columns).select_from(source).where(mine, several)
+        won = (
             sa.select(
-                self.snaps.c.d.label("d"),
-                rows.c.person_key.label("pkey"),
+                self.winners.c.d.label("d"),
+                self.winners.c.pkey.label("pkey"),
                 rows.c.id.label("rid"),
                 *columns,
             )
-            # "+ 0": driven from the few (date, snapshot) pairs into the rows by the
-            # snapshot index; scanning every row and probing the pairs would read the
-            # months of other years too.
-            .select_from(rows.join(self.snaps, self.snaps.c.snapshot_id + 0 == rows.c.snapshot_id))
-            .where(mine, rows.c.person_key.not_in(sa.select(self.several.c.person_key)))
+            .select_from(self.winners.join(rows, rows.c.id == self.winners.c.rid))
+            .where(sa.true() if among is None else rows.c.person_key.in_(sa.select(among.c.person_key)))
         )
-        won = sa.select(
-            self.winners.c.d.label("d"),
-            self.winners.c.pkey.label("pkey"),
-            rows.c.id.label("rid"),
-            *columns,
-        ).select_from(self.winners.join(rows, rows.c.id == self.winners.c.rid))
         return sa.union_all(plain, won)
 
 
