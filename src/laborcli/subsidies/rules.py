@@ -325,6 +325,14 @@ def _households(ctx: Context, household: tuple[str, str, str] | None = None) -> 
             q = q.where(
                 st.c.township == household[0], st.c.village == household[1], st.c.household_id == household[2]
             )
+        else:  # the award's households only: a member's row at D marks them poor or relocated
+            mark = st.alias("poor_member")
+            poor = (
+                sa.select(mark.c.township, mark.c.village, mark.c.household_id)
+                .join(rows, rows.c.id == mark.c.rid)
+                .where(rows.c.poor.is_(True))
+            )
+            q = q.where(sa.tuple_(st.c.township, st.c.village, st.c.household_id).in_(poor))
         found: dict[tuple[str, str, str], dict[str, Any]] = {}
         for r in ctx.conn.execute(q):
             h = found.setdefault(
@@ -351,6 +359,7 @@ def household_check(ctx: Context, household: tuple[str, str, str] | None = None)
         village=household[1] if household else None,
         household_id=household[2] if household else None,
         income_max=ctx.policy.income.max_monthly_yuan,
+        poor_only=household is None,
     )
     out: list[Line] = []
     why = "该户在 D 时不在花名册中"

@@ -358,10 +358,13 @@ def household_incomes(
     village: str | None = None,
     household_id: str | None = None,
     income_max: float = DEFAULT_INCOME_MAX,
+    poor_only: bool = False,
 ) -> list[HouseholdIncome]:
     """Each household at D (its 户编号 within township and village) with its members'
     labour income in the year and its population: the 户主 row's 家庭人口数, else the
-    largest 家庭人口数 of its rows, else the number of its members at D."""
+    largest 家庭人口数 of its rows, else the number of its members at D. ``poor_only``:
+    only the households that a member's row at D marks poor or relocated (the award's
+    households: the others' months are not read)."""
     check_year(year, as_of)
     with state_table(conn, as_of, ages) as st:
         size = sa.case((st.c.household_size > 0, st.c.household_size))
@@ -377,6 +380,14 @@ def household_incomes(
                 if value is not None
             ],
         )
+        if poor_only:
+            mark = st.alias("poor_member")
+            poor = (
+                sa.select(mark.c.township, mark.c.village, mark.c.household_id)
+                .join(rows, rows.c.id == mark.c.rid)
+                .where(rows.c.poor.is_(True))
+            )
+            mine = sa.and_(mine, sa.tuple_(*keys).in_(poor))
         q = (
             sa.select(
                 *keys,
