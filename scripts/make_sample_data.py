@@ -23,10 +23,10 @@ from laborcli.sample import DUPLICATES, ERRORS, WARNINGS, CountySummary, generat
 from laborcli.sample.county import prepare_county
 from laborcli.sample.demand import NAME as DEMAND_SHEET
 from laborcli.sample.demand import write_demand_sheet
-from laborcli.sample.training import NAME as TRAINING_ROSTER
-from laborcli.sample.training import write_training_roster
 from laborcli.sample.leaders import NAME as LEADERS_SHEET
 from laborcli.sample.leaders import write_leaders_sheet
+from laborcli.sample.training import NAME as TRAINING_ROSTER
+from laborcli.sample.training import write_training_roster
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "sample_data"
