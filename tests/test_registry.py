@@ -27,6 +27,7 @@ import pytest
 import sqlalchemy as sa
 
 from laborcli.registry import SCHEMA_VERSION, to_url
+from laborcli.registry.engine import PG_WRITE_LOCK
 from tests.conftest import PG_URL, Cli, pg_available
 from tests.sheets import person, write_csv, write_xlsx
 
@@ -551,7 +552,7 @@ def test_an_import_waiting_too_long_for_the_postgresql_lock_exits_3(
     holder = sa.create_engine(db_url)
     try:
         with holder.begin() as c:  # what a running import holds
-            c.exec_driver_sql("SELECT pg_advisory_xact_lock(7401)")
+            c.exec_driver_sql(PG_WRITE_LOCK)
             t0 = time.monotonic()
             r = run(db_url, "import", second)
             waited = time.monotonic() - t0

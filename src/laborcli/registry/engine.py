@@ -23,6 +23,9 @@ from laborcli.registry.migrate import create as create_schema
 from laborcli.registry.migrate import upgrade as upgrade_schema
 
 DEFAULT_DB = "laborcli.db"
+# The write lock of a PostgreSQL registry: its schema's, so that registries kept as schemas
+# of one database do not wait for each other.
+PG_WRITE_LOCK = "SELECT pg_advisory_xact_lock(7401, hashtext(current_schema()))"
 _PG_WORK_MEM = "64MB"  # per sort or hash of one statement; a few at once at most
 _ANALYSE_MIN_ROWS = 20_000  # below this a sequential scan is as good as any plan
 BUSY_TIMEOUT_MS = 10 * 60 * 1000  # cron jobs wait minutes for each other, not Python's 5 seconds
@@ -209,7 +212,7 @@ class Registry:
                     # lock is the registry's schema's: counties kept as schemas of one shared
                     # database (docs/registry.md) import at the same time.
                     conn.exec_driver_sql(f"SET LOCAL lock_timeout = {lock_wait_ms()}")
-                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7401, hashtext(current_schema()))")
+                    conn.exec_driver_sql(PG_WRITE_LOCK)
                 yield conn
 
     def checkpoint(self) -> None:
