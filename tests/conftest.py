@@ -19,7 +19,13 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from laborcli.cli.app import app
+# The tables' width without a terminal is part of what is tested; pytest-xdist's workers
+# inherit COLUMNS=80 and LINES=24, which rich would take over any detection. Dropped
+# before laborcli's consoles are made at import.
+for _name in ("COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
+
+from laborcli.cli.app import app  # noqa: E402
 
 PG_URL = os.environ.get("LABORCLI_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 _pg_state: dict[str, str | None] = {}
