@@ -760,6 +760,42 @@ def test_an_import_into_an_empty_postgresql_registry_leaves_its_rows_analysed(
     assert (seen, stats) == (10, 1)
 
 
+def test_postgresql_reads_the_current_rows_from_the_figure_index_alone_after_an_import(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """The figures read the current rows from ix_rows_figures alone (its INCLUDE (id) holds
+    what the winners' condition reads, and the import's closing VACUUM marks the new pages
+    all visible); else PostgreSQL reads every month's rows by a sequential scan."""
+    if "://" not in cli.db:
+        pytest.skip("SQLite's indexes carry the rowid, and it keeps no visibility map")
+    from laborcli.registry.tables import rows
+    from laborcli.roster.state import CurrentState
+
+    for v in ("一村", "二村"):
+        cli.json("import", str(write_xlsx(tmp_path / f"甲镇_{v}_2026-11.xlsx", _rows(v, 5))))
+    state = CurrentState(dt.date(2026, 11, 30), "postgresql")
+    q = sa.select(rows.c.household_id, sa.func.count()).where(state.condition()).group_by(rows.c.household_id)
+    eng = sa.create_engine(cli.db)
+    try:
+        with eng.connect() as c:
+            pages, visible = c.execute(
+                sa.text("SELECT relpages, relallvisible FROM pg_class WHERE oid = 'rows'::regclass")
+            ).one()
+            # Ten rows: the planner would scan the table whatever the index holds.
+            c.exec_driver_sql("SET enable_seqscan = off")
+            c.exec_driver_sql("SET enable_bitmapscan = off")
+            plan = "\n".join(
+                r[0]
+                for r in c.execute(
+                    sa.text("EXPLAIN " + str(q.compile(c, compile_kwargs={"literal_binds": True})))
+                )
+            )
+    finally:
+        eng.dispose()
+    assert pages > 0 and visible == pages
+    assert "Index Only Scan using ix_rows_figures on rows" in plan, plan
+
+
 # ---------------------------------------------------------------- the persons listed more than once
 
 

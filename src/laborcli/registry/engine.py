@@ -169,6 +169,7 @@ class Registry:
         self._checkpointing: threading.Thread | None = None
         self._analysed_rows: float | None = None  # the rows table's size when last analysed
         self._written_since = 0
+        self._written_total = 0  # rows this import committed, for its closing VACUUM
 
     @property
     def dialect(self) -> str:
@@ -249,25 +250,40 @@ class Registry:
         doubled within an import (a handful of times when a first month fills an empty
         registry), and at its end when it wrote more than a tenth of them (autovacuum's own
         threshold). ANALYZE reads a sample of fixed size, whatever the months kept.
+
+        At its end an import that wrote rows also vacuums ``rows``: the figures read the
+        newest sheets' rows from the figure index alone only where the visibility map says
+        their pages are all visible, and autovacuum comes only after a fifth of the table
+        is new, never for one month of a year kept. VACUUM reads the pages not yet marked,
+        that is the month just written, whatever the months kept.
         """
         if self.dialect != "postgresql":
             return
         self._written_since += rows
+        self._written_total += rows
         with self.errors(), self.engine.connect() as conn:
             if self._analysed_rows is None:
                 size = conn.exec_driver_sql(
                     "SELECT reltuples FROM pg_class WHERE oid = 'rows'::regclass"
                 ).scalar()
                 self._analysed_rows = max(float(size or 0.0), 0.0)  # -1: never analysed
-            grown = self._written_since >= max(_ANALYSE_MIN_ROWS, self._analysed_rows)
-            ended = final and self._written_since > 0.1 * self._analysed_rows
-            if not (grown or ended):
-                return
-            conn.exec_driver_sql("ANALYZE rows")
-            conn.exec_driver_sql("ANALYZE snapshots")
             conn.commit()
-        self._analysed_rows += self._written_since
-        self._written_since = 0
+            analyse = self._written_since >= max(_ANALYSE_MIN_ROWS, self._analysed_rows) or (
+                final and self._written_since > 0.1 * self._analysed_rows
+            )
+            vacuum = final and self._written_total > 0
+            # VACUUM runs outside a transaction block; ANALYZE may too.
+            auto = conn.execution_options(isolation_level="AUTOCOMMIT")
+            if vacuum:
+                auto.exec_driver_sql("VACUUM (ANALYZE) rows" if analyse else "VACUUM rows")
+                self._written_total = 0
+            elif analyse:
+                auto.exec_driver_sql("ANALYZE rows")
+            if analyse:
+                auto.exec_driver_sql("ANALYZE snapshots")
+        if analyse:
+            self._analysed_rows += self._written_since
+            self._written_since = 0
 
     def truncate_log(self) -> None:
         """Copy the whole SQLite write-ahead log into the file and empty it, now (after a
