@@ -194,6 +194,8 @@ def test_problem_lines_say_their_severity_and_the_rest_counts_only_what_was_not_
         ["rates", "--export", "村.csv"],
         ["rates", "--excel", "村.xlsx"],
         ["template", "-o", "模板.xls"],
+        ["training", "--export-review", "待核.xls"],
+        ["honours", "--export", "光荣户.pdf"],
     ],
     ids=" ".join,
 )

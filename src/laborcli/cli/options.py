@@ -152,17 +152,18 @@ def output_file(*suffixes: str) -> Callable[[typer.Context, typer.CallbackParam,
     return check
 
 
+def workbook_option(help: str, *names: str) -> Any:
+    """An option naming the .xlsx that a command writes (``--export`` unless ``names``)."""
+    return typer.Option(
+        *(names or ("--export",)), metavar="FILE.xlsx", callback=output_file(".xlsx"), help=help
+    )
+
+
 Wide = Annotated[
     bool, typer.Option("--wide", help="Show every column of the table, however wide the terminal.")
 ]
 TableExport = Annotated[
-    Path | None,
-    typer.Option(
-        "--export",
-        metavar="FILE.xlsx",
-        callback=output_file(".xlsx"),
-        help="Also write the table to a print-ready .xlsx workbook with Chinese headers.",
-    ),
+    Path | None, workbook_option("Also write the table to a print-ready .xlsx workbook with Chinese headers.")
 ]
 ExcelCsv = Annotated[
     Path | None,

@@ -24,7 +24,7 @@ from laborcli.registry.tables import imports, links, rows, snapshots
 from laborcli.roster.state import drop_temporary
 from laborcli.subsidies.leaders import organiser_key
 from laborcli.tenure import Observation, Observations, Spell, observation_dates, spells_of
-from laborcli.tenure.spells import first_sheet_date, observation_of
+from laborcli.tenure.spells import OBSERVED, first_sheet_date, observation_of
 
 Household = tuple[str, str, str]  # township, village, 户编号
 
@@ -103,20 +103,7 @@ def _lf(m: Any, d: dt.date, ages: LabourForceAges) -> bool:
 
 
 _FIELDS = (
-    rows.c.transferred,
-    rows.c.outside,
-    rows.c.employment_status,
-    rows.c.work_place,
-    rows.c.employer,
-    rows.c.organiser,
-    rows.c.organised,
-    rows.c.job_start,
-    rows.c.monthly_income,
-    rows.c.township,
-    rows.c.village,
-    rows.c.sheet,
-    rows.c.row_number,
-    rows.c.import_id,
+    *OBSERVED,
     rows.c.as_of.label("row_as_of"),
     rows.c.household_id,
     rows.c.name,

@@ -166,7 +166,8 @@ def first_sheet_date(conn: Connection) -> dt.date | None:
     return None if d is None else (d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)))
 
 
-_FIELDS = (
+# The columns of an observation that spells are made of (subsidies.facts reads these and more).
+OBSERVED = (
     rows.c.transferred,
     rows.c.outside,
     rows.c.employment_status,
@@ -194,7 +195,7 @@ def observations(
 
     def stream() -> Iterator[list[Observation]]:
         with Observations.kept(conn, dates, keys) as obs:
-            o = obs.select(*_FIELDS).subquery("o")
+            o = obs.select(*OBSERVED).subquery("o")
             q = (
                 sa.select(o, imports.c.file_name)
                 .join(imports, imports.c.id == o.c.import_id)

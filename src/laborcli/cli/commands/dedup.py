@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from laborcli.cli.help import LaborTyper
-from laborcli.cli.options import AsOf, ExcelCsv, Format, FormatOpt, ShowPii, Wide, output_file
+from laborcli.cli.options import AsOf, ExcelCsv, Format, FormatOpt, ShowPii, Wide, workbook_option
 from laborcli.cli.output import err, pii_notice, state, working
 from laborcli.identity.privacy import Mask
 from laborcli.sheets.safe import writable_file
@@ -22,12 +22,7 @@ def dedup(
     as_of: AsOf = None,
     export: Annotated[
         Path | None,
-        typer.Option(
-            "--export",
-            metavar="FILE.xlsx",
-            callback=output_file(".xlsx"),
-            help="Write the review workbook (.xlsx) of the undecided clusters, to decide on.",
-        ),
+        workbook_option("Write the review workbook (.xlsx) of the undecided clusters, to decide on."),
     ] = None,
     everything: Annotated[
         bool, typer.Option("--all", help="With --export: every cluster, the decided ones too.")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from laborcli.cli.help import LaborTyper
-from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii, TownshipOpt, output_file
+from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii, TownshipOpt, workbook_option
 from laborcli.cli.output import err, out, state, working
 from laborcli.sheets.safe import writable_file
 
@@ -25,12 +25,7 @@ def honours(
     township: TownshipOpt = None,
     export: Annotated[
         Path | None,
-        typer.Option(
-            "--export",
-            metavar="FILE.xlsx",
-            callback=output_file(".xlsx"),
-            help="Write the notice for the board (两比两看.xlsx): one page per township, no IDs.",
-        ),
+        workbook_option("Write the notice for the board (两比两看.xlsx): one page per township, no IDs."),
     ] = None,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,

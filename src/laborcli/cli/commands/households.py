@@ -17,7 +17,7 @@ from laborcli.cli.options import (
     TownshipOpt,
     VillageOpt,
     Wide,
-    output_file,
+    workbook_option,
 )
 from laborcli.cli.output import err, pii_notice, state, working
 from laborcli.identity.privacy import Mask
@@ -40,12 +40,7 @@ def households(
     village: VillageOpt = None,
     export: Annotated[
         Path | None,
-        typer.Option(
-            "--export",
-            metavar="FILE.xlsx",
-            callback=output_file(".xlsx"),
-            help="Write the list to an .xlsx workbook, one sheet per township.",
-        ),
+        workbook_option("Write the list to an .xlsx workbook, one sheet per township."),
     ] = None,
     fmt: FormatOpt = Format.table,
     show_pii: ShowPii = False,

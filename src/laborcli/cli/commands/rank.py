@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from laborcli.cli.help import LaborTyper
-from laborcli.cli.options import ExcelCsv, Format, FormatOpt, Metric, RankBy, Wide, output_file
+from laborcli.cli.options import (
+    ExcelCsv,
+    Format,
+    FormatOpt,
+    Metric,
+    RankBy,
+    Wide,
+    output_file,
+    workbook_option,
+)
 from laborcli.cli.output import err, out, state, working
 from laborcli.dates import parse_week, week_label
 from laborcli.errors import UsageError
 from laborcli.i18n import pick
 from laborcli.sheets.safe import writable_file
+
+if TYPE_CHECKING:
+    from laborcli.exports.fonts import CjkFont
 
 app = LaborTyper()
 
@@ -35,12 +47,7 @@ def rank(
     ] = None,
     export: Annotated[
         str | None,
-        typer.Option(
-            "--export",
-            metavar="FILE.xlsx",
-            callback=output_file(".xlsx"),
-            help="Write the meeting handout (.xlsx); {week} in the name becomes the week.",
-        ),
+        workbook_option("Write the meeting handout (.xlsx); {week} in the name becomes the week."),
     ] = None,
     png: Annotated[
         str | None,
@@ -66,22 +73,13 @@ def rank(
     from laborcli.cli.listing import TableOptions
     from laborcli.cli.views.rank import show_ranking
     from laborcli.exports.board import write_board
-    from laborcli.exports.fonts import find_font
     from laborcli.exports.ranking import write_ranking
     from laborcli.ranking.handout import friday_handout
     from laborcli.ranking.weekly import rank_week
 
     st = state(ctx)
     y, w = parse_week(week, dt.date.today())
-    path = Path(export.replace("{week}", week_label(y, w))) if export else None
-    picture = Path(png.replace("{week}", week_label(y, w))) if png else None
-    for p in (path, picture):
-        if p is not None:
-            writable_file(p)  # before the work, not after it
-    if font is not None and picture is None:
-        raise UsageError(pick("--font 只用于 --png 的图片", "--font is for the picture of --png"))
-    # The font too: no Chinese font is said before the ranking is computed.
-    face = find_font(font) if picture is not None else None
+    path, picture, face = _outputs(week_label(y, w), export, png, font)
     pol = policy(st)
     reg = open_reg(st)
     k = top or pol.ranking.top
@@ -110,3 +108,21 @@ def rank(
         TableOptions(wide=wide, excel=excel),
         table_too=not (export or png) or (not st.quiet and out.is_terminal),
     )
+
+
+def _outputs(
+    label: str, export: str | None, png: str | None, font: Path | None
+) -> tuple[Path | None, Path | None, CjkFont | None]:
+    """The handout's and the picture's paths ({week} filled) and the picture's font, each
+    checked before the ranking is computed: a folder that cannot be written or no Chinese
+    font is said at once, not after the work."""
+    from laborcli.exports.fonts import find_font
+
+    path = Path(export.replace("{week}", label)) if export else None
+    picture = Path(png.replace("{week}", label)) if png else None
+    for p in (path, picture):
+        if p is not None:
+            writable_file(p)
+    if font is not None and picture is None:
+        raise UsageError(pick("--font 只用于 --png 的图片", "--font is for the picture of --png"))
+    return path, picture, find_font(font) if picture is not None else None

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from laborcli.cli.help import LaborTyper
-from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii, Strict, TrainingBy
+from laborcli.cli.options import AsOf, Format, FormatOpt, ShowPii, Strict, TrainingBy, workbook_option
 from laborcli.cli.output import err, pii_notice, state, working
 from laborcli.errors import UsageError
 from laborcli.i18n import pick
@@ -32,10 +32,9 @@ def training(
     ] = TrainingBy.type,
     export_review: Annotated[
         Path | None,
-        typer.Option(
+        workbook_option(
+            "Write the workbook of the records left for review (.xlsx), to decide with training apply.",
             "--export-review",
-            metavar="FILE.xlsx",
-            help="Write the workbook of the records left for review (.xlsx), to decide with training apply.",
         ),
     ] = None,
     fmt: FormatOpt = Format.table,

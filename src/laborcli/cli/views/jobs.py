@@ -11,6 +11,8 @@ from laborcli.cli.options import Format
 from laborcli.cli.output import err, out, pct, print_csv, print_json, table
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from laborcli.identity.decisions import Applied
     from laborcli.identity.privacy import Mask
     from laborcli.jobs.demand import DemandList
@@ -201,34 +203,26 @@ def show_summary(res: SupplyDemand, fmt: Format) -> None:
         )
     )
     if data["jobs"]:
-        out.print(
-            table(
-                "在招岗位",
-                ["企业名称", "岗位", "工作地点", "区域", "需求人数", "尚缺", "推荐人数"],
-                [
-                    [
-                        j["company"],
-                        j["job"],
-                        j["place"],
-                        j["region"] or "—",
-                        j["openings"],
-                        j["unfilled"],
-                        j["candidates"],
-                    ]
-                    for j in data["jobs"]
-                ],
-                right=(4, 5, 6),
-            )
-        )
+        out.print(_open_jobs_table(data["jobs"]))
     if data["placed"]:
-        how = {"answer": "反馈已上岗", "sheet": "花名册"}
-        out.print(
-            table(
-                "本周上岗",
-                ["乡镇", "村(社区)", "姓名", "企业名称", "岗位", "来源"],
-                [
-                    [p["township"], p["village"], p["name"], p["company"], p["job"], how[p["how"]]]
-                    for p in data["placed"]
-                ],
-            )
-        )
+        out.print(_placed_table(data["placed"]))
+
+
+def _open_jobs_table(jobs: list[dict[str, Any]]) -> Table:
+    """The openings still unfilled, with how many candidates each was proposed."""
+    keys = ("company", "job", "place", "region", "openings", "unfilled", "candidates")
+    body = [[j[k] if k != "region" else (j[k] or "—") for k in keys] for j in jobs]
+    return table(
+        "在招岗位",
+        ["企业名称", "岗位", "工作地点", "区域", "需求人数", "尚缺", "推荐人数"],
+        body,
+        right=(4, 5, 6),
+    )
+
+
+def _placed_table(placed: list[dict[str, Any]]) -> Table:
+    """The week's placements, each with where it was learnt (an answer or a later sheet)."""
+    how = {"answer": "反馈已上岗", "sheet": "花名册"}
+    keys = ("township", "village", "name", "company", "job")
+    body = [[*(p[k] for k in keys), how[p["how"]]] for p in placed]
+    return table("本周上岗", ["乡镇", "村(社区)", "姓名", "企业名称", "岗位", "来源"], body)
