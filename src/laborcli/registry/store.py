@@ -108,8 +108,11 @@ def mark_multi_keys(
     (``multi_keys``): all of an update sheet's, those twice in the batch, and those that
     another village's rows hold, at any date.
 
-    The last is one lookup per key in the person index (which holds the snapshot), as part
-    of writing the batch: proportional to the batch, whatever the months kept.
+    The last is one lookup per key, proportional to the batch whatever the months kept:
+    a key not in ``multi_keys`` has all its rows in one village (the table's invariant,
+    which this keeps), so one earlier row of it, the first the person index gives, says
+    whether the batch's village is another. Scanning all of a person's rows for one in
+    another village read every month kept, for every person of every file.
     """
     if mode != "snapshot":
         found = set(keys)
@@ -118,11 +121,19 @@ def mark_multi_keys(
         found = {k for k in keys if k in seen or seen.add(k)}  # type: ignore[func-returns-value]
     other = rows.alias("other")
     mine = sa.select(snapshots.c.id).where(snapshots.c.township == place[0], snapshots.c.village == place[1])
+    earlier = (
+        sa.select(other.c.snapshot_id)
+        .where(other.c.person_key == rows.c.person_key, other.c.snapshot_id != snap_id)
+        .limit(1)
+        .scalar_subquery()
+    )
     elsewhere = (
         sa.select(rows.c.person_key)
         .where(
             rows.c.snapshot_id == snap_id,
-            sa.exists().where(other.c.person_key == rows.c.person_key, other.c.snapshot_id.not_in(mine)),
+            rows.c.person_key.not_in(sa.select(multi_keys.c.person_key)),
+            # No earlier row: NULL, not in another village.
+            earlier.not_in(mine),
         )
         .distinct()
     )
