@@ -230,18 +230,27 @@ def describe(conn: Connection, clusters: list[Cluster]) -> None:
             r = recs[rid]
             r.group, r.relation, r.status = grp, rel, status
             places[rid] = (snap, r.household_id)
-    households = sorted({p for p in places.values() if p[1] is not None}, key=lambda p: (p[0], str(p[1])))
+    # Asked snapshot by snapshot, each a seek of the figure index (snapshot, household) per
+    # household: a list of (snapshot, household) pairs is no index condition on SQLite,
+    # which read the table of every month kept for each chunk.
+    by_snapshot: dict[int, set[str]] = {}
+    for snap, hh in places.values():
+        if hh is not None:
+            by_snapshot.setdefault(snap, set()).add(hh)
     heads: dict[tuple[int, str | None], str] = {}
-    for i in range(0, len(households), 500):
-        q = (
-            sa.select(rows.c.snapshot_id, rows.c.household_id, rows.c.name)
-            .where(
-                sa.tuple_(rows.c.snapshot_id, rows.c.household_id).in_(households[i : i + 500]),
-                rows.c.relation == "户主",
+    for snap, hhs in sorted(by_snapshot.items()):
+        wanted = sorted(hhs)
+        for i in range(0, len(wanted), 500):
+            q = (
+                sa.select(rows.c.snapshot_id, rows.c.household_id, rows.c.name)
+                .where(
+                    rows.c.snapshot_id == snap,
+                    rows.c.household_id.in_(wanted[i : i + 500]),
+                    rows.c.relation == "户主",
+                )
+                .order_by(rows.c.row_number.desc())  # the first 户主 of a household wins
             )
-            .order_by(rows.c.row_number.desc())  # the first 户主 of a household wins
-        )
-        heads |= {(r[0], r[1]): r[2] for r in conn.execute(q)}
+            heads |= {(r[0], r[1]): r[2] for r in conn.execute(q)}
     for rid, place in places.items():
         recs[rid].head = heads.get(place)
     _homes(conn, clusters)
