@@ -403,3 +403,26 @@ def test_every_workbook_writer_starts_from_new_workbook() -> None:
         "sheets/template.py",
         "sheets/annotate.py",
     } <= users
+
+
+def test_a_dropdown_is_given_to_exactly_the_rows_asked_as_ranges(tmp_path: Path) -> None:
+    """The ledger's and the training review's dropdowns: set at once, as ranges of
+    consecutive rows (openpyxl's per-cell add was quadratic in the rows)."""
+    from openpyxl import load_workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from laborcli.sheets.workbook import dropdown_rows, new_workbook
+
+    wb = new_workbook()
+    ws = wb.active
+    assert ws is not None
+    dv = DataValidation(type="list", formula1='"已发放,不予发放"', allow_blank=True)
+    ws.add_data_validation(dv)
+    wanted = [*range(3, 20_003), 20_005, 20_007, 20_008]
+    dropdown_rows(dv, "K", reversed(wanted))
+    assert str(dv.sqref) == "K3:K20002 K20005 K20007:K20008"
+    path = tmp_path / "dv.xlsx"
+    wb.save(path)
+    [back] = load_workbook(path).active.data_validations.dataValidation
+    assert "K3" in back.sqref and "K20002" in back.sqref and "K20007" in back.sqref
+    assert "K2" not in back.sqref and "K20003" not in back.sqref and "K20006" not in back.sqref

@@ -764,8 +764,8 @@ def test_postgresql_reads_the_current_rows_from_the_figure_index_alone_after_an_
     cli: Cli, tmp_path: Path
 ) -> None:
     """The figures read the current rows from ix_rows_figures alone (its INCLUDE (id) holds
-    what the winners' condition reads, and the import's closing VACUUM marks the new pages
-    all visible); else PostgreSQL reads every month's rows by a sequential scan."""
+    what the winners' condition reads; the import's closing VACUUM keeps the visibility map
+    that such a scan needs); else PostgreSQL reads every month's rows by a sequential scan."""
     if "://" not in cli.db:
         pytest.skip("SQLite's indexes carry the rowid, and it keeps no visibility map")
     from laborcli.registry.tables import rows
@@ -778,9 +778,13 @@ def test_postgresql_reads_the_current_rows_from_the_figure_index_alone_after_an_
     eng = sa.create_engine(cli.db)
     try:
         with eng.connect() as c:
-            pages, visible = c.execute(
-                sa.text("SELECT relpages, relallvisible FROM pg_class WHERE oid = 'rows'::regclass")
-            ).one()
+            # Whether VACUUM could mark the pages all visible depends on other sessions of
+            # the database (the other test workers): that it ran is what the import owes.
+            vacuumed = c.execute(
+                sa.text(
+                    "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relid = 'rows'::regclass"
+                )
+            ).scalar_one()
             # Ten rows: the planner would scan the table whatever the index holds.
             c.exec_driver_sql("SET enable_seqscan = off")
             c.exec_driver_sql("SET enable_bitmapscan = off")
@@ -792,7 +796,7 @@ def test_postgresql_reads_the_current_rows_from_the_figure_index_alone_after_an_
             )
     finally:
         eng.dispose()
-    assert pages > 0 and visible == pages
+    assert vacuumed
     assert "Index Only Scan using ix_rows_figures on rows" in plan, plan
 
 

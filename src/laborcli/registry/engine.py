@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
 
 from laborcli.errors import RegistryError, UsageError
 from laborcli.i18n import pick
@@ -28,6 +28,7 @@ DEFAULT_DB = "laborcli.db"
 PG_WRITE_LOCK = "SELECT pg_advisory_xact_lock(7401, hashtext(current_schema()))"
 _PG_WORK_MEM = "64MB"  # per sort or hash of one statement; a few at once at most
 _ANALYSE_MIN_ROWS = 20_000  # below this a sequential scan is as good as any plan
+_MAINTENANCE_WAIT_MS = 30_000  # the closing VACUUM's wait for another session's lock
 BUSY_TIMEOUT_MS = 10 * 60 * 1000  # cron jobs wait minutes for each other, not Python's 5 seconds
 
 
@@ -255,7 +256,11 @@ class Registry:
         newest sheets' rows from the figure index alone only where the visibility map says
         their pages are all visible, and autovacuum comes only after a fifth of the table
         is new, never for one month of a year kept. VACUUM reads the pages not yet marked,
-        that is the month just written, whatever the months kept.
+        that is the month just written, whatever the months kept. It marks a page only
+        when no transaction of the database older than the import is open (another
+        county's import in a shared database, a long report): the next import's VACUUM
+        marks what this one could not. A failed closing VACUUM is left for autovacuum;
+        the import is committed and reports as usual.
         """
         if self.dialect != "postgresql":
             return
@@ -272,15 +277,25 @@ class Registry:
                 final and self._written_since > 0.1 * self._analysed_rows
             )
             vacuum = final and self._written_total > 0
-            # VACUUM runs outside a transaction block; ANALYZE may too.
+            # VACUUM runs outside a transaction block; ANALYZE may too. The rows are
+            # committed already: a lock another session holds is waited for briefly,
+            # and a failure here costs the planner, never the import.
             auto = conn.execution_options(isolation_level="AUTOCOMMIT")
-            if vacuum:
-                auto.exec_driver_sql("VACUUM (ANALYZE) rows" if analyse else "VACUUM rows")
-                self._written_total = 0
-            elif analyse:
-                auto.exec_driver_sql("ANALYZE rows")
-            if analyse:
-                auto.exec_driver_sql("ANALYZE snapshots")
+            # (0 would be no limit in PostgreSQL.)
+            auto.exec_driver_sql(f"SET lock_timeout = {max(1, min(lock_wait_ms(), _MAINTENANCE_WAIT_MS))}")
+            try:
+                if vacuum:
+                    auto.exec_driver_sql("VACUUM (ANALYZE) rows" if analyse else "VACUUM rows")
+                    self._written_total = 0
+                elif analyse:
+                    auto.exec_driver_sql("ANALYZE rows")
+                if analyse:
+                    auto.exec_driver_sql("ANALYZE snapshots")
+            except DBAPIError:
+                pass  # statistics only: the planner plans on older ones, autovacuum comes later
+            finally:
+                with contextlib.suppress(DBAPIError):
+                    auto.exec_driver_sql("RESET lock_timeout")
         if analyse:
             self._analysed_rows += self._written_since
             self._written_since = 0

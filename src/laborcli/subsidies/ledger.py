@@ -31,7 +31,7 @@ from laborcli.registry.tables import ledger, ledger_recordings, ledger_reopens, 
 from laborcli.sheets.cells import ValueProblem, clean_text, fold, parse_date, parse_int
 from laborcli.sheets.problems import Problem, ProblemCode, make_problem
 from laborcli.sheets.safe import whole_file
-from laborcli.sheets.workbook import font, new_workbook, write_table
+from laborcli.sheets.workbook import dropdown_rows, font, new_workbook, write_table
 from laborcli.subsidies.rules import (
     PURGED,
     RULE_NAMES,
@@ -122,9 +122,8 @@ def export_lines(conn: Connection, result: SubsidyResult, path: Path, mask: Mask
     ws.add_data_validation(dv)
     letter = ws.cell(row=head, column=status_col).column_letter
     _wrap_and_heights(ws, head, body)
+    dropdown_rows(dv, letter, (i for i, ln in enumerate(lines, start=head + 1) if ln.status != "held"))
     for i, ln in enumerate(lines, start=head + 1):
-        if ln.status != "held":
-            dv.add(f"{letter}{i}")
         if i > head + 1 and lines[i - head - 2].rule != ln.rule:
             ws.row_breaks.append(Break(id=i - 1))
     ws.page_margins.left = ws.page_margins.right = 0.4

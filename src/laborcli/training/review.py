@@ -69,7 +69,7 @@ def write_review(conn: Connection, outs: list[Outcome], path: Path, mask: Mask) 
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from laborcli.sheets.safe import whole_file
-    from laborcli.sheets.workbook import new_workbook, write_table
+    from laborcli.sheets.workbook import dropdown_rows, new_workbook, write_table
 
     secret = _secret(conn)
     review = [o for o in outs if o.link.how == "review"]
@@ -94,8 +94,7 @@ def write_review(conn: Connection, outs: list[Outcome], path: Path, mask: Mask) 
     ws.title = SHEET
     head = write_table(ws, None, HEADERS, lines, WIDTHS, formats={6: "yyyy-mm-dd", 11: "yyyy-mm-dd"})
     dv = DataValidation(type="list", formula1=f'"{SAME},{DIFFERENT}"', allow_blank=True)
-    for n in choices:
-        dv.add(f"B{head + n}")
+    dropdown_rows(dv, "B", (head + n for n in choices))
     ws.add_data_validation(dv)
     ws.column_dimensions["N"].hidden = True
     with whole_file(path) as tmp:
