@@ -169,7 +169,8 @@ def training_roster(db: Path, out: Path, n: int, seed: int) -> int:
 
 
 def mark_paid(book: Path, out: Path) -> int:
-    """The ledger workbook as finance returns it: every due line 已发放 on a date."""
+    """The ledger workbook as finance returns it: every due line (核定状态 待发放) 已发放 on
+    a date; the held lines are left alone, as laborcli refuses paying them."""
     from openpyxl import load_workbook
 
     wb = load_workbook(book)
@@ -181,7 +182,7 @@ def mark_paid(book: Path, out: Path) -> int:
         if not ws.cell(r, col["编号"]).value:
             continue
         status = ws.cell(r, col["发放状态"])
-        if status.value in (None, "", "待发放", "应发放"):
+        if ws.cell(r, col["核定状态"]).value == "待发放" and status.value in (None, ""):
             status.value = "已发放"
             ws.cell(r, col["发放日期"]).value = dt.date(2026, 12, 10)
             n += 1
