@@ -726,6 +726,19 @@ def test_the_unverified_id_index_is_partial_on_both_back_ends(db_url: str) -> No
         eng.dispose()
 
 
+def test_the_modules_that_might_match_names_do_not_load_pypinyin_until_a_name_is_read() -> None:
+    # Its dictionaries were the largest part of `person`'s start-up.
+    code = (
+        "import sys, laborcli.cli.app, laborcli.training.person, laborcli.identity.matching; "
+        "sys.exit('pypinyin' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+    from laborcli.identity.names import name_pinyin, surname_keys
+
+    assert name_pinyin("张丽") == name_pinyin("张莉") == "zhangli"
+    assert surname_keys("曾") == ("ceng", "zeng")
+
+
 def test_the_registry_tables_do_not_load_the_postgresql_dialect() -> None:
     # Every command on a SQLite registry, the usual one, would pay for loading it.
     code = "import sys, laborcli.registry.tables; sys.exit('sqlalchemy.dialects.postgresql' in sys.modules)"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
+# pypinyin is imported where a reading is first needed: loading its dictionaries was the
+# largest part of the start-up of every command that only might match names (person,
+# through the training modules), see docs/benchmarks.md.
 
 
 @lru_cache(maxsize=500_000)
@@ -20,6 +22,8 @@ def name_pinyin(name: str) -> str:
 
 @lru_cache(maxsize=50_000)
 def _char_pinyin(ch: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(lazy_pinyin(ch, style=Style.NORMAL, errors="default"))
 
 
@@ -30,5 +34,7 @@ def surname_keys(name: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=50_000)
 def _readings(ch: str) -> tuple[str, ...]:
+    from pypinyin import Style, pinyin
+
     readings = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="default")
     return tuple(sorted(set(readings[0]))) if readings else (ch,)

@@ -15,7 +15,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from laborcli.identity.names import name_pinyin
 from laborcli.identity.privacy import Mask
 from laborcli.policy import DedupPolicy, TrainingPolicy
 from laborcli.registry.tables import rows
@@ -51,9 +50,13 @@ def person_training(
         r[0]
         for r in conn.execute(sa.select(rows.c.name).where(rows.c.person_key.in_(sorted(keys))).distinct())
     }
-    sounds = {name_pinyin(n) for n in names if n}
     records = load_records(conn, own_keys=keys)
-    records += [r for r in load_records(conn, unverified=True) if name_pinyin(r.name) in sounds]
+    unverified = load_records(conn, unverified=True)
+    if unverified:  # names are compared by sound only when some record lacks an ID
+        from laborcli.identity.names import name_pinyin
+
+        sounds = {name_pinyin(n) for n in names if n}
+        records += [r for r in unverified if name_pinyin(r.name) in sounds]
     linked = link_records(conn, records, as_of, dedup, policy)
     theirs = [r for r in records if linked[r.own_key].person_key in keys]
     persons = {p for p in (linked[r.own_key].person_key for r in theirs) if p}
