@@ -183,8 +183,8 @@ class _GroupWriter:
     are committed then. Not a commit per file, nor per group on SQLite: a SQLite commit
     writes every page it dirtied to the log again, and a month's persons land all over
     the person index (its key is the ID), so each group of 25,000 rows rewrote most of that
-    index: with a year kept, a month's import wrote it some thirty times and took twice as
-    long as the first month's. In one transaction each page is written once. PostgreSQL
+    index, and a month's import grew with the months kept (docs/benchmarks.md). In one
+    transaction each page is written once. PostgreSQL
     logs the changed rows, not the pages, so its groups cost nothing of the kind and keep
     its transactions short. What a transaction per file kept and this does not: when the
     process is killed, or the database itself fails (disk full), the files of the open
