@@ -185,9 +185,11 @@ class _GroupWriter:
     the person index (its key is the ID), so each group of 25,000 rows rewrote most of that
     index, and a month's import grew with the months kept (docs/benchmarks.md). In one
     transaction each page is written once. PostgreSQL logs the changed rows, not the
-    pages, so its groups cost nothing of the kind and keep its transactions short. What a transaction per file kept and this does not: when the
-    process is killed, or the database itself fails (disk full), the files of the open
-    transaction are rolled back with it, though the progress bar showed them imported;
+    pages, so its groups cost nothing of the kind and keep its transactions short.
+
+    What a transaction per file kept and this does not: when the process is killed, or
+    the database itself fails (disk full), the files of the open transaction are rolled
+    back with it, though the progress bar showed them imported;
     the command's report comes after the last commit, and running the import again
     imports those files (they are not ``unchanged``).
     """
