@@ -1,5 +1,6 @@
 """The programmes at county scale (issues 20, 21, 22): leaders and subsidies with the
-payment ledger, employers' demand and matching, training rosters.
+payment ledger, employers' demand and matching, training rosters; and the dashboard
+(issue 24) of the registry they leave.
 
 Run from the project root, after bench/scale.py (or bench/history.py) has built the
 registry of 12 months::
@@ -257,6 +258,12 @@ def main() -> None:
         f"{n_trained:,} records",
     )
     step("training --year", ["training", "--year", YEAR, "--as-of", AS_OF, "--format", "json"], "< 10 s")
+    step(
+        "export html (the dashboard, issue 24)",
+        ["export", "html", str(data / "看板"), "--as-of", AS_OF],
+        "< 30 s",
+        "with the leaders, demand and training above",
+    )
     load_after = uptime()
     lines = [
         f"## The programmes at county scale: {persons:,} persons, 12 months",
