@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from tests.conftest import Cli
@@ -94,3 +95,12 @@ def policy(folder: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Cli, Path]:
+    """The small county in a SQLite registry of a new folder, and its policy file: for a
+    module's fixture, made once for tests that only read it."""
+    folder = tmp_path_factory.mktemp("county")
+    cli = Cli(str(folder / "registry.db"))
+    load(cli, folder)
+    return cli, policy(folder)

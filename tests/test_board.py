@@ -40,10 +40,7 @@ def _latin_font() -> Path | None:
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> tuple[Cli, Path]:
     """The small county, made once: these tests only read the registry."""
-    folder = tmp_path_factory.mktemp("county")
-    cli = Cli(str(folder / "registry.db"))
-    sc.load(cli, folder)
-    return cli, sc.policy(folder)
+    return sc.made(tmp_path_factory)
 
 
 def _ink(img: Image.Image, box: tuple[int, int, int, int] | None = None) -> np.ndarray[Any, Any]:

@@ -30,10 +30,7 @@ DRIVER = shutil.which("chromedriver")
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> tuple[Cli, Path]:
     """The small county on SQLite, made once: most tests here only read it."""
-    folder = tmp_path_factory.mktemp("county")
-    cli = Cli(str(folder / "registry.db"))
-    sc.load(cli, folder)
-    return cli, sc.policy(folder)
+    return sc.made(tmp_path_factory)
 
 
 def _export(cli: Cli, pol: Path, out: Path, *extra: str) -> Any:

@@ -152,11 +152,17 @@ def output_file(*suffixes: str) -> Callable[[typer.Context, typer.CallbackParam,
     return check
 
 
+def written_file_option(suffix: str, help: str, *names: str) -> Any:
+    """An option naming a file of ``suffix`` that a command writes (``--export`` unless
+    ``names``): its placeholder and the check of the name."""
+    return typer.Option(
+        *(names or ("--export",)), metavar=f"FILE{suffix}", callback=output_file(suffix), help=help
+    )
+
+
 def workbook_option(help: str, *names: str) -> Any:
     """An option naming the .xlsx that a command writes (``--export`` unless ``names``)."""
-    return typer.Option(
-        *(names or ("--export",)), metavar="FILE.xlsx", callback=output_file(".xlsx"), help=help
-    )
+    return written_file_option(".xlsx", help, *names)
 
 
 Wide = Annotated[
@@ -167,10 +173,7 @@ TableExport = Annotated[
 ]
 ExcelCsv = Annotated[
     Path | None,
-    typer.Option(
-        "--excel",
-        metavar="FILE.csv",
-        callback=output_file(".csv"),
-        help="Also write the table as a CSV for Excel: UTF-8 with BOM, Chinese headers.",
+    written_file_option(
+        ".csv", "Also write the table as a CSV for Excel: UTF-8 with BOM, Chinese headers.", "--excel"
     ),
 ]

@@ -146,6 +146,16 @@ def _card(label: str, value: str, sub: str = "", tone: str = "") -> str:
     )
 
 
+def section(sid: str, title: str, body: str) -> str:
+    """One part of the page: its anchor (the menu's links), its heading and its body."""
+    return f'<section id="{sid}"><h2>{title}</h2>{body}</section>'
+
+
+def cards(*items: str) -> str:
+    """A row of figure cards (``_card``)."""
+    return f'<div class="cards">{"".join(items)}</div>'
+
+
 def _change(now: float | None, before: float | None) -> str:
     if now is None or before is None:
         return ""
@@ -158,7 +168,7 @@ def _change(now: float | None, before: float | None) -> str:
 
 def _summary(db: Dashboard) -> str:
     t, p = db.total, db.previous or {}
-    cards = [
+    items = [
         _card("劳动力", _int(t.get("labour_force")), "人"),
         _card("转移就业", _int(t.get("transferred")), "人"),
         _card(
@@ -181,7 +191,7 @@ def _summary(db: Dashboard) -> str:
         ),
     ]
     if db.has_targets and t.get("target"):
-        cards.append(
+        items.append(
             _card(
                 "任务完成率",
                 _pct(t.get("completion")),
@@ -190,10 +200,10 @@ def _summary(db: Dashboard) -> str:
             )
         )
     else:
-        cards.append(_card("本年新增转移", _int(t.get("new_transfers")), "人"))
+        items.append(_card("本年新增转移", _int(t.get("new_transfers")), "人"))
     if db.tenure is not None:
         r = db.tenure.retention_by_township.total
-        cards.append(
+        items.append(
             _card(
                 "稳岗率",
                 _pct(r.get("retention_rate")),
@@ -202,14 +212,14 @@ def _summary(db: Dashboard) -> str:
         )
         i = db.tenure.income_by_township.total
         income = i.get("labour_income")
-        cards.append(
+        items.append(
             _card(
                 "人均月收入",
                 _yuan(i.get("average_monthly_income")) + " 元",
                 f"本年务工收入 {float(income) / 10_000:,.1f} 万元" if income is not None else "",
             )
         )
-    return f'<section id="summary"><h2>概况</h2><div class="cards">{"".join(cards)}</div></section>'
+    return section("summary", "概况", cards(*items))
 
 
 def _trend(db: Dashboard) -> str:
@@ -482,11 +492,11 @@ def _tenure(db: Dashboard) -> str:
     ]
     rtotal = {**ret.total, "township": "合计"}
     itotal = {**inc.total, "township": "合计"}
-    return (
-        f'<section id="retention"><h2>稳岗 ({ret.months} 个月, 期初 {ret.cohort_date.isoformat()})</h2>'
-        f"{table('retention-table', rcols, ret.rows, total=rtotal)}</section>"
-        f'<section id="income"><h2>务工收入 ({inc.year} 年)</h2>{table("income-table", icols, inc.rows, total=itotal)}</section>'
-    )
+    return section(
+        "retention",
+        f"稳岗 ({ret.months} 个月, 期初 {ret.cohort_date.isoformat()})",
+        table("retention-table", rcols, ret.rows, total=rtotal),
+    ) + section("income", f"务工收入 ({inc.year} 年)", table("income-table", icols, inc.rows, total=itotal))
 
 
 def _subsidies(db: Dashboard) -> str:
@@ -494,9 +504,11 @@ def _subsidies(db: Dashboard) -> str:
         return ""
     s = db.subsidies
     tot = s.totals()
-    cards = "".join(
-        _card(STATUS_ZH[k], f"{tot[k]:,} 条", f"{tot['amount_' + k]:,} 元", "hl" if k == "due" else "")
-        for k in ("due", "paid", "held", "review", "refused")
+    figures = cards(
+        *(
+            _card(STATUS_ZH[k], f"{tot[k]:,} 条", f"{tot['amount_' + k]:,} 元", "hl" if k == "due" else "")
+            for k in ("due", "paid", "held", "review", "refused")
+        )
     )
     rows = [{**r, "rule": RULE_TITLES.get(r["rule"], r["rule"])} for r in s.by_rule_township()]
     cols = [
@@ -507,10 +519,7 @@ def _subsidies(db: Dashboard) -> str:
         Col("paid", "已发 (条)", "int"),
         Col("amount_paid", "已发金额 (元)", "yuan"),
     ]
-    return (
-        f'<section id="subsidies"><h2>补贴奖励 ({s.year} 年)</h2><div class="cards">{cards}</div>'
-        f"{table('subsidy-table', cols, rows)}</section>"
-    )
+    return section("subsidies", f"补贴奖励 ({s.year} 年)", figures + table("subsidy-table", cols, rows))
 
 
 def _demand(db: Dashboard) -> str:
@@ -518,12 +527,10 @@ def _demand(db: Dashboard) -> str:
         return ""
     d = db.demand.as_json()
     t = d["total"]
-    cards = "".join(
-        [
-            _card("用工需求", f"{t['demands']:,} 条", f"{t['openings']:,} 人"),
-            _card("已上岗", f"{t['placed']:,} 人", f"到岗率 {_pct(t['fill_rate'])}", "hl"),
-            _card("在招岗位", f"{sum(1 for r in d['rows'] if r['open']):,} 条"),
-        ]
+    figures = cards(
+        _card("用工需求", f"{t['demands']:,} 条", f"{t['openings']:,} 人"),
+        _card("已上岗", f"{t['placed']:,} 人", f"到岗率 {_pct(t['fill_rate'])}", "hl"),
+        _card("在招岗位", f"{sum(1 for r in d['rows'] if r['open']):,} 条"),
     )
     cols = [
         Col("company", "企业"),
@@ -532,15 +539,12 @@ def _demand(db: Dashboard) -> str:
         Col("placed", "已上岗", "int"),
         Col("fill_rate", "到岗率", "pct"),
     ]
-    return (
-        f'<section id="demand"><h2>人岗对接</h2><div class="cards">{cards}</div>'
-        f"{table('demand-table', cols, d['companies'])}</section>"
-    )
+    return section("demand", "人岗对接", figures + table("demand-table", cols, d["companies"]))
 
 
 def _training(db: Dashboard) -> str:
     if db.training is None:
-        return '<section id="training"><h2>培训</h2><p class="empty">尚无培训记录。</p></section>'
+        return section("training", "培训", '<p class="empty">尚无培训记录。</p>')
     t = db.training
     cols = [
         Col("key", "乡镇"),
@@ -552,9 +556,10 @@ def _training(db: Dashboard) -> str:
         Col("in_window", "尚在观察期", "int"),
     ]
     total = {**t.total, "key": "合计"}
-    return (
-        f'<section id="training"><h2>培训 ({t.year} 年, 结业后 {t.months} 个月内就业)</h2>'
-        f"{table('training-table', cols, t.rows, total=total)}</section>"
+    return section(
+        "training",
+        f"培训 ({t.year} 年, 结业后 {t.months} 个月内就业)",
+        table("training-table", cols, t.rows, total=total),
     )
 
 

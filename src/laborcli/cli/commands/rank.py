@@ -16,8 +16,8 @@ from laborcli.cli.options import (
     Metric,
     RankBy,
     Wide,
-    output_file,
     workbook_option,
+    written_file_option,
 )
 from laborcli.cli.output import err, out, state, working
 from laborcli.dates import parse_week, week_label
@@ -51,11 +51,10 @@ def rank(
     ] = None,
     png: Annotated[
         str | None,
-        typer.Option(
+        written_file_option(
+            ".png",
+            "Also draw the lists as a picture for a phone (.png); {week} in the name becomes the week.",
             "--png",
-            metavar="FILE.png",
-            callback=output_file(".png"),
-            help="Also draw the lists as a picture for a phone (.png); {week} in the name becomes the week.",
         ),
     ] = None,
     font: Annotated[
