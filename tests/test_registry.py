@@ -598,6 +598,44 @@ def test_a_bulk_write_checks_no_foreign_keys_and_leaves_them_checked(tmp_path: P
         reg.close()
 
 
+def test_an_import_has_a_larger_page_cache_and_gives_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import's transaction caches the person index of a year (up to a quarter of the
+    memory, at most 1 GB); every later use of the pooled connection has the usual cache,
+    after a failed import too; where the memory cannot be read, the usual cache."""
+    from laborcli.registry import engine, open_registry
+
+    def cache(conn: sa.Connection) -> int:
+        return -int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+
+    reg = open_registry(str(tmp_path / "r.db"))
+    try:
+        with reg.writing(bulk=True) as conn:
+            assert cache(conn) == engine._import_cache_kib() >= engine._CACHE_KIB
+        with reg.writing() as conn:
+            assert cache(conn) == engine._CACHE_KIB
+        with pytest.raises(RuntimeError), reg.writing(bulk=True):
+            raise RuntimeError("a failed import")
+        with reg.reading() as conn:
+            assert cache(conn) == engine._CACHE_KIB
+    finally:
+        reg.close()
+    memory = 4 * 300_000 * 1024  # a quarter of it is 300,000 KiB
+    monkeypatch.setattr(
+        engine.os, "sysconf", lambda name: memory // 4096 if name == "SC_PHYS_PAGES" else 4096
+    )
+    assert engine._import_cache_kib() == 300_000
+    monkeypatch.setattr(engine.os, "sysconf", lambda name: 2**40 // 4096 if name == "SC_PHYS_PAGES" else 4096)
+    assert engine._import_cache_kib() == engine._IMPORT_CACHE_KIB
+
+    def no_sysconf(name: str) -> int:
+        raise ValueError(name)
+
+    monkeypatch.setattr(engine.os, "sysconf", no_sysconf)
+    assert engine._import_cache_kib() == engine._CACHE_KIB
+
+
 def test_a_new_registry_has_16k_pages_and_an_older_one_keeps_its_own(tmp_path: Path) -> None:
     """Larger pages make a month's inserts cheaper; a registry made with 4 KB pages (before
     this setting, or by another tool) is opened as it is, not rewritten."""

@@ -297,6 +297,25 @@ def test_unknown_months_and_the_labour_force_at_d(cli: Cli, tmp_path: Path) -> N
     assert csv[0].startswith("township,village,group,labour_income") and csv[-1].startswith("合计")
 
 
+def test_a_sheet_sent_again_for_its_month_replaces_the_earlier_one_in_the_income(
+    cli: Cli, tmp_path: Path
+) -> None:
+    # March's sheet came on the 10th and again, corrected, at the month's end; February's
+    # sheet was sent twice for the same date (the later import counts).
+    _sheet(cli, tmp_path / "01", "2026-01", [_p("张三", 1, "县外务工", income=3000)])
+    _sheet(cli, tmp_path / "02a", "2026-02", [_p("张三", 1, "县外务工", income=100)])
+    _sheet(cli, tmp_path / "02b", "2026-02", [_p("张三", 1, "县外务工", income=3100)])
+    _sheet(cli, tmp_path / "03a", "early", [_p("张三", 1, "县外务工", income=50)], as_of="2026-03-10")
+    _sheet(cli, tmp_path / "03b", "2026-03", [_p("张三", 1, "县外务工", income=3200)])
+    res = cli.json("income", "--as-of", "2026-03-31", "--by", "county")
+    assert (res["total"]["labour_income"], res["total"]["unknown_months"]) == (9300.0, 0)
+    doc = _person(cli, 1, "2026-03-31")
+    assert (doc["income"]["labour_income"], doc["income"]["unknown_months"]) == (9300.0, 0)
+    # Asked on the 20th, the sheet of the 10th is March's observation.
+    mid = cli.json("income", "--as-of", "2026-03-20", "--by", "county")
+    assert mid["total"]["labour_income"] == 6150.0
+
+
 def test_household_population_from_the_head_the_largest_size_or_the_members(
     db_url: str, tmp_path: Path
 ) -> None:

@@ -87,7 +87,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute(f"PRAGMA wal_autocheckpoint = {_WAL_CHECKPOINT_BYTES // page}")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA temp_store = MEMORY")
-    cur.execute("PRAGMA cache_size = -200000")
+    cur.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
     cur.close()
 
 
@@ -207,7 +207,12 @@ class Registry:
         """
         with self.errors(), self.engine.connect() as conn:
             conn = conn.execution_options(immediate=True)
-            with _foreign_keys_off(conn, bulk and self.dialect == "sqlite"), conn.begin():
+            sqlite_bulk = bulk and self.dialect == "sqlite"
+            with (
+                _foreign_keys_off(conn, sqlite_bulk),
+                _import_cache(conn, sqlite_bulk),
+                conn.begin(),
+            ):
                 if self.dialect == "postgresql":
                     # Imports and decisions are serialised registry-wide; readers are not blocked.
                     # The wait is bounded like SQLite's, so a stuck job ends with exit 3. The
@@ -341,6 +346,45 @@ def _foreign_keys_off(conn: Connection, off: bool) -> Iterator[None]:
         yield
     finally:
         dbapi.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
+
+
+# The page cache of every connection (KiB), and of an import's (see _import_cache).
+_CACHE_KIB = 200_000
+_IMPORT_CACHE_KIB = 1_000_000
+
+
+def _import_cache_kib() -> int:
+    """An import's page cache: up to a quarter of the machine's memory, at most 1 GB and
+    never less than every connection's. Where the memory cannot be read, the usual size."""
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # Windows has no sysconf
+        return _CACHE_KIB
+    return max(_CACHE_KIB, min(_IMPORT_CACHE_KIB, memory // 4 // 1024))
+
+
+@contextmanager
+def _import_cache(conn: Connection, on: bool) -> Iterator[None]:
+    """A larger SQLite page cache for an import's one transaction.
+
+    A month's persons land all over the person index (its key is the ID), which holds
+    every month kept: at a year of an 800,000-person county it is over 500 MB. With the
+    usual cache the transaction's dirty pages do not fit, and SQLite writes pages out to
+    the log and reads them back again and again while it inserts, so that a month's import
+    grew with the months kept (docs/benchmarks.md). SQLite takes the memory only as pages
+    are used: a small registry's import uses no more than before.
+    """
+    if not on:
+        yield
+        return
+    dbapi = conn.connection.driver_connection
+    dbapi.execute(f"PRAGMA cache_size = -{_import_cache_kib()}")  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        # Back to the usual size: the pool hands this connection to later readers, and
+        # SQLite frees the pages above it.
+        dbapi.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")  # type: ignore[union-attr]
 
 
 # What a damaged registry says: SQLite's SQLITE_CORRUPT and SQLITE_NOTADB (which its driver

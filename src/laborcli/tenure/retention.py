@@ -4,7 +4,7 @@ At D over k months: the cohort is the labour-force persons transferred at C = D 
 months, each counted in their place at C; retained are those of them transferred at D
 (anywhere in the county, whatever their age then); a cohort member with no row at D is
 not retained and is counted as no longer listed. Two current states (C and D) as
-temporary tables indexed by person, joined once.
+temporary tables indexed by person, joined once; each holds only the columns read.
 """
 
 from __future__ import annotations
@@ -86,8 +86,8 @@ def retention(conn: Connection, as_of: dt.date, months: int, by: Level, ages: La
     # at D by person: one index each, neither table sorted again.
     by_place = (*LEVEL_COLUMNS["group"], "lf", "transferred", "pkey")
     with (
-        state_table(conn, cohort_date, ages, by_place) as then,
-        state_table(conn, as_of, ages) as now,
+        state_table(conn, cohort_date, ages, by_place, columns=by_place) as then,
+        state_table(conn, as_of, ages, columns=("pkey", "transferred")) as now,
     ):
         member = sa.and_(then.c.lf == 1, then.c.transferred == 1)
         cols = [then.c[c] for c in LEVEL_COLUMNS[by]]
