@@ -98,3 +98,25 @@ def test_a_large_genuine_sheet_with_a_few_movers_is_imported(cli: Cli, tmp_path:
     r = cli("import", str(write_xlsx(tmp_path / "甲镇_二村_2026-11.xlsx", second)), "--format", "json")
     assert r.exit_code == 0, r.output
     assert cli.json("rates", "--as-of", "2026-11-30")["total"]["labour_force"] == 880
+
+
+def test_files_of_one_import_are_judged_against_the_sheets_it_wrote_before_them(
+    cli: Cli, tmp_path: Path
+) -> None:
+    (tmp_path / "oct").mkdir()
+    (tmp_path / "nov").mkdir()
+    # October: 一村 lists 20 people. November's folder: 一村's new sheet lists 20 others,
+    # and 二村's sheet the October 20 (they are 二村's now) and a copy of 一村's new 20.
+    cli.json("import", str(write_xlsx(tmp_path / "oct" / "甲镇_一村_2026-10.xlsx", _village(20, "一村"))))
+    nov = tmp_path / "nov"
+    fresh = _village(20, "一村", start=200)
+    write_xlsx(nov / "甲镇_一村_2026-11.xlsx", fresh)
+    write_xlsx(nov / "甲镇_二村_2026-11.xlsx", [{**r, "村(社区)": "二村"} for r in _village(20, "一村")])
+    write_xlsx(nov / "甲镇_三村_2026-11.xlsx", [{**r, "村(社区)": "三村"} for r in fresh])
+    files = {Path(f["path"]).name: f for f in cli.json("import", str(nov))["files"]}
+    # 一村's October sheet is no longer current once its November sheet is written.
+    assert files["甲镇_二村_2026-11.xlsx"]["status"] == "imported"
+    # The copy of the November sheet written a file before it is refused.
+    refused = files["甲镇_三村_2026-11.xlsx"]
+    assert refused["status"] == "rejected" and refused["problems"][0]["code"] == "batch-implausible"
+    assert "一村" in refused["problems"][0]["message"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from laborcli.registry.tables import imports, multi_keys, problems, rows, snapshots
 from laborcli.roster.rowform import BOOLS, DATES, STORED, Batch
+from laborcli.roster.state import drop_temporary
 from laborcli.sheets.problems import Problem
 
 _BATCH = 5000
@@ -37,8 +40,13 @@ def write_import(
     batches: dict[tuple[str, str], Batch],
     problems: list[Problem],
     version: str,
+    elsewhere_later: list[int] | None = None,
 ) -> int:
-    """Record one file: the import, a snapshot per village, its rows and problems."""
+    """Record one file: the import, a snapshot per village, its rows and problems.
+
+    ``elsewhere_later``: the check of its keys against other villages' rows is left to
+    ``mark_elsewhere`` over all the snapshots of a transaction; their ids are added here.
+    """
     read, imported, rejected, warnings = report_counts
     import_id = conn.execute(
         imports.insert().values(
@@ -68,7 +76,9 @@ def write_import(
             )
         ).inserted_primary_key[0]  # type: ignore[index]
         bulk_insert_rows(conn, (snap_id, import_id, day), batch.columns)
-        mark_multi_keys(conn, snap_id, (township, village), mode, batch.columns[_KEY])
+        mark_multi_keys(conn, snap_id, mode, batch.columns[_KEY], elsewhere=elsewhere_later is None)
+        if elsewhere_later is not None:
+            elsewhere_later.append(int(snap_id))
     if problems:
         conn.execute(
             problems_table_insert(),
@@ -102,44 +112,80 @@ _KEY = STORED.index("person_key")
 
 
 def mark_multi_keys(
-    conn: Connection, snap_id: int, place: tuple[str, str], mode: str, keys: list[str]
+    conn: Connection, snap_id: int, mode: str, keys: list[str], *, elsewhere: bool = True
 ) -> None:
     """Record the keys of a batch just written that may now have two rows on one date
-    (``multi_keys``): all of an update sheet's, those twice in the batch, and those that
-    another village's rows hold, at any date.
-
-    The last is one lookup per key, proportional to the batch whatever the months kept:
-    a key not in ``multi_keys`` has all its rows in one village (the table's invariant,
-    which this keeps), so one earlier row of it, the first the person index gives, says
-    whether the batch's village is another. Scanning all of a person's rows for one in
-    another village read every month kept, for every person of every file.
-    """
+    (``multi_keys``): all of an update sheet's, those twice in the batch, and (unless
+    ``elsewhere`` is false: ``mark_elsewhere`` does it later) those that another
+    village's rows hold, at any date."""
     if mode != "snapshot":
         found = set(keys)
     else:
         seen: set[str] = set()
         found = {k for k in keys if k in seen or seen.add(k)}  # type: ignore[func-returns-value]
-    other = rows.alias("other")
-    mine = sa.select(snapshots.c.id).where(snapshots.c.township == place[0], snapshots.c.village == place[1])
-    earlier = (
-        sa.select(other.c.snapshot_id)
-        .where(other.c.person_key == rows.c.person_key, other.c.snapshot_id != snap_id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    elsewhere = (
-        sa.select(rows.c.person_key)
-        .where(
-            rows.c.snapshot_id == snap_id,
-            rows.c.person_key.not_in(sa.select(multi_keys.c.person_key)),
-            # No earlier row: NULL, not in another village.
-            earlier.not_in(mine),
-        )
-        .distinct()
-    )
-    found.update(r[0] for r in conn.execute(elsewhere))
     if found:
         conn.execute(_insert_new_keys(conn.dialect.name), [{"person_key": k} for k in sorted(found)])
+    if elsewhere:
+        mark_elsewhere(conn, [snap_id])
+
+
+def mark_elsewhere(conn: Connection, snap_ids: Sequence[int]) -> None:
+    """Record the keys of the snapshots ``snap_ids`` that another village's rows hold.
+
+    One lookup per key, proportional to the rows written whatever the months kept: a key
+    not in ``multi_keys`` has all its rows in one village (the table's invariant, which
+    this keeps), so one other row of it, the first the person index gives, says whether
+    its village is another. Scanning all of a person's rows for one in another village
+    read every month kept, for every person of every file. The keys are looked up in
+    their own order, all the snapshots of a transaction together: the lookups then go
+    through the person index once from end to end, where a village's keys, looked up
+    file by file, were all over it (a year of it is far larger than any cache).
+    """
+    for i in range(0, len(snap_ids), _SNAPSHOTS_AT_ONCE):
+        _mark_elsewhere(conn, snap_ids[i : i + _SNAPSHOTS_AT_ONCE])
+
+
+_SNAPSHOTS_AT_ONCE = 900  # below every back end's limit on bound parameters
+
+
+def _mark_elsewhere(conn: Connection, snap_ids: Sequence[int]) -> None:
+    name = f"tmp_new_keys_{uuid.uuid4().hex[:12]}"
+    new = (
+        sa.select(rows.c.person_key, rows.c.snapshot_id, snapshots.c.township, snapshots.c.village)
+        .join(snapshots, snapshots.c.id == rows.c.snapshot_id)
+        .where(
+            rows.c.snapshot_id.in_(list(snap_ids)),
+            rows.c.person_key.not_in(sa.select(multi_keys.c.person_key)),
+        )
+        .order_by(rows.c.person_key)
+        .into(name, temporary=True)
+    )
+    conn.execute(new)
+    try:
+        c = new.table
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"ANALYZE {name}")
+        other = rows.alias("other")
+        earlier = (
+            sa.select(other.c.snapshot_id)
+            .where(other.c.person_key == c.c.person_key, other.c.snapshot_id != c.c.snapshot_id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        # The other row's sheet, by its id: no other row, no sheet, not in another village.
+        theirs = snapshots.alias("theirs")
+        q = (
+            sa.select(c.c.person_key)
+            .select_from(c)
+            .join(theirs, theirs.c.id == earlier)
+            .where(sa.or_(theirs.c.township != c.c.township, theirs.c.village != c.c.village))
+            .distinct()
+        )
+        found = sorted({r[0] for r in conn.execute(q)})
+        if found:
+            conn.execute(_insert_new_keys(conn.dialect.name), [{"person_key": k} for k in found])
+    finally:
+        drop_temporary(conn, name)
 
 
 def _insert_new_keys(dialect: str) -> sa.Insert:

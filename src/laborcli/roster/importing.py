@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -197,10 +198,17 @@ class _GroupWriter:
     GROUP_ROWS = 25_000  # PostgreSQL
 
     def __init__(self, reg: Registry) -> None:
+        from laborcli.roster.plausibility import CurrentPlaces
+
         self.reg = reg
         self.stack: contextlib.ExitStack | None = None
         self.conn: Connection | None = None
         self.rows = 0
+        # The current sheets' places, for the plausibility check, within one transaction.
+        self.places = CurrentPlaces()
+        # The transaction's snapshots, whose keys are checked against other villages' at
+        # its end, in key order (store.mark_elsewhere).
+        self.elsewhere: list[int] = []
 
     def __enter__(self) -> _GroupWriter:
         return self
@@ -232,8 +240,20 @@ class _GroupWriter:
 
     def commit(self) -> None:
         """Commit the open group, if any."""
-        stack, self.stack, self.conn, rows, self.rows = self.stack, None, None, self.rows, 0
+        from laborcli.registry.store import mark_elsewhere
+
+        stack, self.stack, conn, self.conn, rows, self.rows = self.stack, None, self.conn, None, self.rows, 0
+        snaps, self.elsewhere = self.elsewhere, []
+        # Another import may write between two transactions (PostgreSQL's groups).
+        self.places = type(self.places)()
         if stack is not None:
+            try:
+                if conn is not None and snaps:
+                    mark_elsewhere(conn, snaps)
+            except BaseException:
+                # Never committed without its keys checked (multi_keys' invariant).
+                stack.__exit__(*sys.exc_info())
+                raise
             stack.close()
             self.reg.checkpoint()
             self.reg.bulk_written(rows)
@@ -304,12 +324,14 @@ def _import_one(
                 rep.rows_read, rep.rows_imported, rep.rows_rejected, rep.warnings = prior
                 return rep
             ids = {place: b.valid_ids for place, b in rep.batches.items()}
-            refused = implausible_batches(conn, ids, as_of, guard) if guard else []
+            refused = implausible_batches(conn, ids, as_of, guard, writer.places) if guard else []
             if refused:
                 rep.status = "rejected"
                 rep.problems = refused + rep.problems
                 rep.rows_rejected, rep.rows_imported = rep.rows_read, 0
                 return rep
+            # Told before the write: if it fails, its savepoint's rollback changes them too.
+            writer.places.written(rep.batches)
             store.write_import(
                 conn,
                 path=str(path),
@@ -320,6 +342,7 @@ def _import_one(
                 batches=rep.batches,
                 problems=rep.problems,
                 version=__version__,
+                elsewhere_later=writer.elsewhere,
             )
         writer.wrote(rep.rows_imported)
         rep.status = "imported"

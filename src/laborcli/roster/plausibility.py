@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,10 +55,50 @@ _HOLDERS = sa.select(rows.c.person_key, rows.c.snapshot_id).where(
 
 @functools.lru_cache(maxsize=4)
 def _current_places(as_of: dt.date) -> sa.Select[Any]:
-    snaps = current_snapshot_ids(as_of).subquery("plaus")
+    return _places_query(current_snapshot_ids(as_of))
+
+
+def _places_query(current: sa.Select[Any]) -> sa.Select[Any]:
+    snaps = current.subquery("plaus")
     return sa.select(snapshots.c.id, snapshots.c.township, snapshots.c.village).where(
         snapshots.c.id.in_(sa.select(snaps.c.id))
     )
+
+
+class CurrentPlaces:
+    """Snapshot id -> (township, village) of the snapshots current at each date checked,
+    kept for one transaction of an import (the files it writes meanwhile are told).
+
+    Every file is checked against the current sheets, the ones the import wrote before it
+    included. Reading them afresh for each file read every village's sheets of every
+    month kept, for every file; now only the villages written since are read again.
+    """
+
+    def __init__(self) -> None:
+        self._at: dict[dt.date, dict[int, tuple[str, str]]] = {}
+        self._stale: dict[dt.date, set[tuple[str, str]]] = {}
+
+    def written(self, places: Iterable[tuple[str, str]]) -> None:
+        """These villages' sheets may have changed (a file written, or rolled back)."""
+        got = set(places)
+        for stale in self._stale.values():
+            stale |= got
+
+    def at(self, conn: Connection, as_of: dt.date) -> dict[int, tuple[str, str]]:
+        """The current snapshots' places at ``as_of``."""
+        known = self._at.get(as_of)
+        if known is None:
+            known = {int(r[0]): (r[1], r[2]) for r in conn.execute(_current_places(as_of))}
+            self._at[as_of], self._stale[as_of] = known, set()
+            return known
+        stale = self._stale[as_of]
+        if stale:
+            known = {k: v for k, v in known.items() if v not in stale}
+            q = _places_query(current_snapshot_ids(as_of, sorted(stale)))
+            known.update({int(r[0]): (r[1], r[2]) for r in conn.execute(q)})
+            self._at[as_of] = known
+            stale.clear()
+        return known
 
 
 def _sample(ids: Sequence[str], n: int) -> list[str]:
@@ -72,6 +112,7 @@ def implausible_batches(
     valid_ids: Mapping[tuple[str, str], Sequence[str]],
     as_of: dt.date,
     policy: DedupPolicy,
+    places: CurrentPlaces | None = None,
 ) -> list[Problem]:
     """One problem per village of the file whose valid IDs mostly belong to other villages.
 
@@ -86,7 +127,7 @@ def implausible_batches(
         if len(ids) < policy.implausible_min:
             continue
         if current is None:
-            current = {int(r[0]): (r[1], r[2]) for r in conn.execute(_current_places(as_of))}
+            current = (places or CurrentPlaces()).at(conn, as_of)
         if len(ids) > 2 * _SAMPLE:
             probe = _sample(ids, _SAMPLE)
             if len(_others_holding(conn, current, place, probe)) < policy.implausible_share * len(probe) / 2:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -47,9 +47,17 @@ def candidate_rows(as_of: dt.date) -> Select[tuple[object, ...]]:
     return sa.select(rows.c.id.label("row_id")).where(rows.c.snapshot_id.in_(sa.select(cur.c.id)))
 
 
-def latest_snapshots(as_of: dt.date, name: str = "latest") -> sa.Subquery:
+Places = Sequence[tuple[str, str]]
+
+
+def _among(t: sa.FromClause, places: Places | None) -> ColumnElement[bool]:
+    return sa.tuple_(t.c.township, t.c.village).in_(places) if places is not None else sa.true()
+
+
+def latest_snapshots(as_of: dt.date, name: str = "latest", places: Places | None = None) -> sa.Subquery:
     """Each village's latest snapshot with as-of <= D, one ``snapshots`` row per village:
-    what the current state starts from (the latest import wins a tie of dates)."""
+    what the current state starts from (the latest import wins a tie of dates). Only the
+    villages ``places`` (township, village) when given."""
     ranked = (
         sa.select(
             snapshots,
@@ -60,16 +68,17 @@ def latest_snapshots(as_of: dt.date, name: str = "latest") -> sa.Subquery:
             )
             .label("rn"),
         )
-        .where(snapshots.c.mode == "snapshot", snapshots.c.as_of <= as_of)
+        .where(snapshots.c.mode == "snapshot", snapshots.c.as_of <= as_of, _among(snapshots, places))
         .subquery()
     )
     return sa.select(*(ranked.c[c.name] for c in snapshots.columns)).where(ranked.c.rn == 1).subquery(name)
 
 
-def current_snapshot_ids(as_of: dt.date) -> Select[tuple[object, ...]]:
+def current_snapshot_ids(as_of: dt.date, places: Places | None = None) -> Select[tuple[object, ...]]:
     """The snapshots whose rows describe someone at D (the same rule as ``candidate_rows``):
-    each village's latest snapshot and the updates after it."""
-    base = latest_snapshots(as_of, "base1")
+    each village's latest snapshot and the updates after it; of the villages ``places``
+    only, when given."""
+    base = latest_snapshots(as_of, "base1", places)
     upd = snapshots.alias("upd1")
     later = (
         sa.select(upd.c.id)
@@ -77,6 +86,7 @@ def current_snapshot_ids(as_of: dt.date) -> Select[tuple[object, ...]]:
         .where(
             upd.c.mode == "update",
             upd.c.as_of <= as_of,
+            _among(upd, places),
             sa.or_(
                 base.c.id.is_(None),
                 upd.c.as_of > base.c.as_of,
