@@ -40,12 +40,13 @@ def write_import(
     batches: dict[tuple[str, str], Batch],
     problems: list[Problem],
     version: str,
-    elsewhere_later: list[int] | None = None,
+    snapshots_written: list[int],
 ) -> int:
     """Record one file: the import, a snapshot per village, its rows and problems.
 
-    ``elsewhere_later``: the check of its keys against other villages' rows is left to
-    ``mark_elsewhere`` over all the snapshots of a transaction; their ids are added here.
+    The ids of its snapshots are added to ``snapshots_written``: the caller checks their
+    keys against other villages' rows (``mark_elsewhere``) before it commits, for all the
+    snapshots of its transaction at once.
     """
     read, imported, rejected, warnings = report_counts
     import_id = conn.execute(
@@ -76,9 +77,8 @@ def write_import(
             )
         ).inserted_primary_key[0]  # type: ignore[index]
         bulk_insert_rows(conn, (snap_id, import_id, day), batch.columns)
-        mark_multi_keys(conn, snap_id, mode, batch.columns[_KEY], elsewhere=elsewhere_later is None)
-        if elsewhere_later is not None:
-            elsewhere_later.append(int(snap_id))
+        _mark_listed_twice(conn, mode, batch.columns[_KEY])
+        snapshots_written.append(int(snap_id))
     if problems:
         conn.execute(
             problems_table_insert(),
@@ -111,13 +111,10 @@ if (tuple(_NAMES), _DATES, _BOOLS) != (("snapshot_id", "import_id", "as_of", *ST
 _KEY = STORED.index("person_key")
 
 
-def mark_multi_keys(
-    conn: Connection, snap_id: int, mode: str, keys: list[str], *, elsewhere: bool = True
-) -> None:
+def _mark_listed_twice(conn: Connection, mode: str, keys: list[str]) -> None:
     """Record the keys of a batch just written that may now have two rows on one date
-    (``multi_keys``): all of an update sheet's, those twice in the batch, and (unless
-    ``elsewhere`` is false: ``mark_elsewhere`` does it later) those that another
-    village's rows hold, at any date."""
+    (``multi_keys``) by the batch alone: all of an update sheet's, and those twice in it.
+    Those that another village's rows hold are ``mark_elsewhere``'s."""
     if mode != "snapshot":
         found = set(keys)
     else:
@@ -125,8 +122,6 @@ def mark_multi_keys(
         found = {k for k in keys if k in seen or seen.add(k)}  # type: ignore[func-returns-value]
     if found:
         conn.execute(_insert_new_keys(conn.dialect.name), [{"person_key": k} for k in sorted(found)])
-    if elsewhere:
-        mark_elsewhere(conn, [snap_id])
 
 
 def mark_elsewhere(conn: Connection, snap_ids: Sequence[int]) -> None:

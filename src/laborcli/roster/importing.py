@@ -245,7 +245,7 @@ class _GroupWriter:
         stack, self.stack, conn, self.conn, rows, self.rows = self.stack, None, self.conn, None, self.rows, 0
         snaps, self.elsewhere = self.elsewhere, []
         # Another import may write between two transactions (PostgreSQL's groups).
-        self.places = type(self.places)()
+        self.places.forget()
         if stack is not None:
             try:
                 if conn is not None and snaps:
@@ -342,7 +342,7 @@ def _import_one(
                 batches=rep.batches,
                 problems=rep.problems,
                 version=__version__,
-                elsewhere_later=writer.elsewhere,
+                snapshots_written=writer.elsewhere,
             )
         writer.wrote(rep.rows_imported)
         rep.status = "imported"

@@ -78,6 +78,11 @@ class CurrentPlaces:
         self._at: dict[dt.date, dict[int, tuple[str, str]]] = {}
         self._stale: dict[dt.date, set[tuple[str, str]]] = {}
 
+    def forget(self) -> None:
+        """Everything: the transaction is over."""
+        self._at.clear()
+        self._stale.clear()
+
     def written(self, places: Iterable[tuple[str, str]]) -> None:
         """These villages' sheets may have changed (a file written, or rolled back)."""
         got = set(places)
@@ -112,7 +117,7 @@ def implausible_batches(
     valid_ids: Mapping[tuple[str, str], Sequence[str]],
     as_of: dt.date,
     policy: DedupPolicy,
-    places: CurrentPlaces | None = None,
+    places: CurrentPlaces,
 ) -> list[Problem]:
     """One problem per village of the file whose valid IDs mostly belong to other villages.
 
@@ -127,7 +132,7 @@ def implausible_batches(
         if len(ids) < policy.implausible_min:
             continue
         if current is None:
-            current = (places or CurrentPlaces()).at(conn, as_of)
+            current = places.at(conn, as_of)
         if len(ids) > 2 * _SAMPLE:
             probe = _sample(ids, _SAMPLE)
             if len(_others_holding(conn, current, place, probe)) < policy.implausible_share * len(probe) / 2:

@@ -47,10 +47,13 @@ def candidate_rows(as_of: dt.date) -> Select[tuple[object, ...]]:
     return sa.select(rows.c.id.label("row_id")).where(rows.c.snapshot_id.in_(sa.select(cur.c.id)))
 
 
-Places = Sequence[tuple[str, str]]
+# Villages as (township, village) pairs, or a query of them.
+Places = Sequence[tuple[str, str]] | Select[tuple[object, ...]]
 
 
-def _among(t: sa.FromClause, places: Places | None) -> ColumnElement[bool]:
+def among_places(t: sa.FromClause, places: Places | None) -> ColumnElement[bool]:
+    """Whether a row of ``t`` (a township and a village column) lies in ``places``; true
+    for all when None."""
     return sa.tuple_(t.c.township, t.c.village).in_(places) if places is not None else sa.true()
 
 
@@ -68,7 +71,7 @@ def latest_snapshots(as_of: dt.date, name: str = "latest", places: Places | None
             )
             .label("rn"),
         )
-        .where(snapshots.c.mode == "snapshot", snapshots.c.as_of <= as_of, _among(snapshots, places))
+        .where(snapshots.c.mode == "snapshot", snapshots.c.as_of <= as_of, among_places(snapshots, places))
         .subquery()
     )
     return sa.select(*(ranked.c[c.name] for c in snapshots.columns)).where(ranked.c.rn == 1).subquery(name)
@@ -86,7 +89,7 @@ def current_snapshot_ids(as_of: dt.date, places: Places | None = None) -> Select
         .where(
             upd.c.mode == "update",
             upd.c.as_of <= as_of,
-            _among(upd, places),
+            among_places(upd, places),
             sa.or_(
                 base.c.id.is_(None),
                 upd.c.as_of > base.c.as_of,

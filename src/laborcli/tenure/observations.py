@@ -30,7 +30,7 @@ from sqlalchemy.sql import ColumnElement
 from laborcli.policy import LabourForceAges
 from laborcli.registry.tables import links, multi_keys, rows, snapshots
 from laborcli.roster.figures import labour_force_expr
-from laborcli.roster.state import CurrentState, binary, drop_temporary, person_key_expr
+from laborcli.roster.state import CurrentState, among_places, binary, drop_temporary, person_key_expr
 
 
 def _analyse(conn: Connection, name: str) -> None:
@@ -145,10 +145,6 @@ def _snaps_at(
     """(d, snapshot_id): for each date, each village's latest snapshot on or before it and
     the updates after that snapshot (the rule of state.current_snapshot_ids, per date);
     only the villages of ``places`` (township, village) when given."""
-
-    def among(t: sa.FromClause) -> ColumnElement[bool]:
-        return sa.tuple_(t.c.township, t.c.village).in_(places) if places is not None else sa.true()
-
     ranked = (
         sa.select(
             dates_t.c.d,
@@ -165,7 +161,7 @@ def _snaps_at(
             .label("rn"),
         )
         .select_from(sa.join(dates_t, snapshots, snapshots.c.as_of <= dates_t.c.d))
-        .where(snapshots.c.mode == "snapshot", among(snapshots))
+        .where(snapshots.c.mode == "snapshot", among_places(snapshots, places))
         .subquery("obs_ranked")
     )
     base = sa.select(ranked).where(ranked.c.rn == 1).subquery("obs_base")
@@ -185,7 +181,7 @@ def _snaps_at(
         )
         .where(
             upd.c.mode == "update",
-            among(upd),
+            among_places(upd, places),
             sa.or_(
                 base.c.id.is_(None),
                 upd.c.as_of > base.c.as_of,
