@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
+from collections import defaultdict
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,9 +22,11 @@ from sqlalchemy.engine import Connection
 from laborcli.dates import years_before
 from laborcli.policy import LabourForceAges
 from laborcli.registry.tables import imports, links, rows, snapshots
+from laborcli.roster.figures import labour_force_expr
 from laborcli.roster.state import drop_temporary
 from laborcli.subsidies.leaders import organiser_key
 from laborcli.tenure import Observation, Observations, Spell, observation_dates, spells_of
+from laborcli.tenure.runs import Runs, reach_first, reach_limit, reach_limits, spell_runs
 from laborcli.tenure.spells import OBSERVED, first_sheet_date, observation_of
 
 Household = tuple[str, str, str]  # township, village, 户编号
@@ -56,6 +59,16 @@ class PersonFacts:
 
 
 @dataclass(slots=True)
+class Organised:
+    """The persons an organiser organised in the year, and the rows behind them (each
+    counted spell's latest observation)."""
+
+    people: set[str] = field(default_factory=set)
+    poor: set[str] = field(default_factory=set)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Facts:
     """Everything the rules read, as of D."""
 
@@ -63,6 +76,7 @@ class Facts:
     dates: list[dt.date]
     people: dict[str, PersonFacts]
     poor_households: set[tuple[dt.date, Household]]
+    organised: dict[str, Organised] = field(default_factory=dict)  # the year's, by organiser key
 
     def poor_at(self, household: Household | None, d: dt.date) -> bool:
         """Whether any member's row at ``d`` says poor or relocated."""
@@ -123,71 +137,84 @@ def gather(
     ages: LabourForceAges,
     min_months: int,
     keys: Collection[str] | None = None,
+    year: int | None = None,
 ) -> Facts:
-    """The facts as of D; only persons with an organised outside row keep their spells
-    (no rule reads anyone else's). ``keys``: one person's history only, kept whatever it
-    holds (for "why not").
-
-    The county's observations are not all read into Python: those persons' keys are found
-    first (from the figure index alone), and only their rows are read; the households'
-    poverty at each date is one query of its own (any member's row may say it).
-    """
+    """The facts as of D. For the county (no ``keys``), the outside spells are computed in
+    SQL (tenure.runs): the people each organiser organised in ``year`` are counted there,
+    and only the persons with a spell that may earn a placement line in ``year`` have
+    their observations read into Python, where the rule decides and explains. ``keys``:
+    one person's history only, kept whatever it holds (for "why not")."""
     first = first_sheet_date(conn)
     dates = observation_dates(first, as_of) if first is not None and first <= as_of else []
+    if keys is not None:
+        with Observations.kept(conn, dates, keys) as obs:
+            poor = _poor_households(conn, _poor_table(obs))
+            people = _people(conn, obs, None, dates, ages, min_months, every=True)
+        return Facts(as_of, dates, people, poor)
+    y = as_of.year if year is None else year
+    with (
+        Observations.kept(conn, dates) as obs,
+        _organised_keys(conn, obs) as among,
+        spell_runs(conn, obs, "outside", among) as runs,
+        _kept(conn, "poor", _poor_table(obs), "township", "village", "household_id", "d") as poor_t,
+    ):
+        organised = _organised_in_year(conn, runs, poor_t, y, as_of)
+        with _candidates(conn, obs, runs, poor_t, y, min_months, ages) as chosen:
+            people = _people(conn, obs, chosen, dates, ages, min_months, every=False)
+        poor = _poor_households(conn, poor_t)
+    return Facts(as_of, dates, people, poor, organised)
+
+
+def _people(
+    conn: Connection,
+    obs: Observations,
+    among: sa.Table | None,
+    dates: list[dt.date],
+    ages: LabourForceAges,
+    min_months: int,
+    *,
+    every: bool,
+) -> dict[str, PersonFacts]:
+    """The persons of ``among`` (all observed when None) with an organised outside row
+    (everyone when ``every``): their spells and their rows at each observation."""
     people: dict[str, PersonFacts] = {}
-    with Observations.kept(conn, dates, keys) as obs, _organised_keys(conn, obs, keys) as among:
-        poor = _poor_households(conn, obs)
-        o = obs.select(*_FIELDS, among=among).subquery("o")
-        q = (
-            sa.select(o, imports.c.file_name)
-            .join(imports, imports.c.id == o.c.import_id)
-            .order_by(o.c.pkey, o.c.d)
-        )
-        for pkey, group in itertools.groupby(conn.execute(q), key=lambda r: r.pkey):
-            observed: list[Observation] = []
-            their: dict[dt.date, Row] = {}
-            wanted = False
-            for r in group:
-                m = r._mapping
-                hh = (m["township"], m["village"], m["household_id"]) if m["household_id"] else None
-                wanted = wanted or bool(m["outside"] and m["organised"])
-                observed.append(observation_of(m))
-                their[m["d"]] = Row(
-                    m["name"],
-                    m["id_number"],
-                    bool(m["id_valid"]),
-                    hh,
-                    _lf(m, m["d"], ages),
-                    _date(m["row_as_of"]),
-                )
-            if wanted or keys is not None:
-                spells = spells_of(observed, dates, "outside", min_months)
-                people[pkey] = PersonFacts(pkey, spells, their)
-    return Facts(as_of, dates, people, poor)
+    o = obs.select(*_FIELDS, among=among).subquery("o")
+    q = (
+        sa.select(o, imports.c.file_name)
+        .join(imports, imports.c.id == o.c.import_id)
+        .order_by(o.c.pkey, o.c.d)
+    )
+    for pkey, group in itertools.groupby(conn.execute(q), key=lambda r: r.pkey):
+        observed: list[Observation] = []
+        their: dict[dt.date, Row] = {}
+        wanted = every
+        for r in group:
+            m = r._mapping
+            hh = (m["township"], m["village"], m["household_id"]) if m["household_id"] else None
+            wanted = wanted or bool(m["outside"] and m["organised"])
+            observed.append(observation_of(m))
+            their[m["d"]] = Row(
+                m["name"],
+                m["id_number"],
+                bool(m["id_valid"]),
+                hh,
+                _lf(m, m["d"], ages),
+                _date(m["row_as_of"]),
+            )
+        if wanted:
+            people[pkey] = PersonFacts(pkey, spells_of(observed, dates, "outside", min_months), their)
+    return people
 
 
 @contextmanager
-def _organised_keys(
-    conn: Connection, obs: Observations, keys: Collection[str] | None
-) -> Iterator[sa.Table | None]:
-    """A temporary table of the person keys with an organised outside observation, and
-    every key a confirmed link ties (a linked person's other keys hold their other rows;
-    a superset does no harm, the spells are judged row by row). None for one person's
-    history (``keys``): their rows are few."""
-    if keys is not None:
-        yield None
-        return
-    o = obs.select(rows.c.person_key.label("raw"), rows.c.outside, rows.c.organised).subquery("org")
-    found = sa.union(
-        sa.select(o.c.raw.label("person_key")).where(o.c.outside.is_(True), o.c.organised.is_(True)),
-        sa.select(links.c.person_key),
-        sa.select(links.c.canonical),
-    ).subquery("found")
-    name = f"tmp_organised_{uuid.uuid4().hex[:10]}"
-    into = sa.select(found.c.person_key).into(name, temporary=True)
+def _kept(conn: Connection, what: str, q: sa.Select[tuple[object, ...]], *index: str) -> Iterator[sa.Table]:
+    """``q`` as a temporary table indexed on ``index``, dropped on leaving."""
+    name = f"tmp_{what}_{uuid.uuid4().hex[:10]}"
+    into = q.into(name, temporary=True)
     conn.execute(into)
     try:
-        conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} (person_key)")
+        if index:
+            conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} ({', '.join(index)})")
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql(f"ANALYZE {name}")
         yield into.table
@@ -195,17 +222,155 @@ def _organised_keys(
         drop_temporary(conn, name)
 
 
-def _poor_households(conn: Connection, obs: Observations) -> set[tuple[dt.date, Household]]:
-    """(date, household) for every household that a row observed then marks poor or
-    relocated (read from the figure index and the sheets' places, not the rows)."""
-    o = obs.select(rows.c.snapshot_id, rows.c.household_id, rows.c.poor).subquery("poor_obs")
+def _organised_in_year(
+    conn: Connection, runs: Runs, poor_t: sa.Table, year: int, as_of: dt.date
+) -> dict[str, Organised]:
+    """By organiser key ("" unnamed): the distinct persons with an outside spell organised
+    by it whose start is known and lies in [1 January Y, D]; poor are those in a poor or
+    relocated household at the spell's latest observation; the sources are those latest
+    observations' rows."""
+    sp = runs.spells
+    org = rows.alias("org_row")
+    end = rows.alias("end_row")
+    poor = sa.exists().where(
+        poor_t.c.d == sp.c.end_d,
+        poor_t.c.township == end.c.township,
+        poor_t.c.village == end.c.village,
+        poor_t.c.household_id == end.c.household_id,
+    )
     q = (
+        sa.select(
+            sp.c.pkey,
+            org.c.organiser,
+            poor.label("poor"),
+            imports.c.file_name,
+            end.c.sheet,
+            end.c.row_number,
+        )
+        .select_from(
+            sp.join(org, org.c.id == sp.c.org_rid)
+            .join(end, end.c.id == sp.c.end_rid)
+            .join(imports, imports.c.id == end.c.import_id)
+        )
+        .where(sp.c.start.is_not(None), sp.c.start >= dt.date(year, 1, 1), sp.c.start <= as_of)
+        .order_by(sp.c.pkey, sp.c.first_i)
+    )
+    out: dict[str, Organised] = defaultdict(Organised)
+    for r in conn.execute(q):
+        o = out[organiser_key(r.organiser)]
+        o.people.add(r.pkey)
+        if r.poor:
+            o.poor.add(r.pkey)
+        o.sources.append({"source": r.file_name, "sheet": r.sheet, "row": r.row_number})
+    return dict(out)
+
+
+@contextmanager
+def _candidates(
+    conn: Connection,
+    obs: Observations,
+    runs: Runs,
+    poor_t: sa.Table,
+    year: int,
+    months: int,
+    ages: LabourForceAges,
+) -> Iterator[sa.Table]:
+    """The person keys with an organised outside spell that reached ``months`` months in
+    ``year`` on or before D, the person then in the labour force and their household poor
+    or relocated (the conditions of ``rules.placement_check``, which decides), and every
+    key a confirmed link ties (a linked person's other keys hold their other rows)."""
+    md = sa.MetaData()
+    reach = sa.Table(
+        f"tmp_reach_{uuid.uuid4().hex[:10]}",
+        md,
+        sa.Column("i", sa.Integer, primary_key=True),
+        sa.Column("d", sa.Date),
+        sa.Column("t", sa.Date),
+        prefixes=["TEMPORARY"],
+    )
+    reach.create(conn)
+    try:
+        if obs.dates:
+            conn.execute(reach.insert(), reach_limits(obs.dates, months))
+        sp, seen = runs.spells, runs.observed
+        base = sa.func.coalesce(sp.c.start, sp.c.first_d)
+        qi = (
+            sa.select(sp.c.pkey, sp.c.start, sa.func.min(reach.c.i).label("q_i"))
+            .select_from(
+                sp.join(
+                    reach,
+                    sa.and_(reach.c.i >= sp.c.first_i, reach.c.i <= sp.c.end_i, reach.c.t >= base),
+                )
+            )
+            .where(sp.c.org_rid.is_not(None))
+            .group_by(sp.c.pkey, sp.c.g, sp.c.start)
+            .subquery("cand_q")
+        )
+        qd = reach.alias("cand_qd")
+        row = rows.alias("cand_row")
+        lo, hi = reach_first(dt.date(year, 1, 1), months), reach_limit(dt.date(year, 12, 31), months)
+        in_year = sa.case(
+            (qi.c.start.is_not(None), sa.and_(qi.c.start >= lo, qi.c.start <= hi)),
+            else_=sa.and_(qd.c.d >= dt.date(year, 1, 1), qd.c.d <= dt.date(year, 12, 31)),
+        )
+        lf = sa.case(*((qd.c.d == d, labour_force_expr(row.c, d, ages)) for d in obs.dates), else_=sa.false())
+        poor = sa.exists().where(
+            poor_t.c.d == qd.c.d,
+            poor_t.c.township == row.c.township,
+            poor_t.c.village == row.c.village,
+            poor_t.c.household_id == row.c.household_id,
+        )
+        found = sa.union(
+            sa.select(qi.c.pkey.label("person_key"))
+            .select_from(
+                qi.join(qd, qd.c.i == qi.c.q_i)
+                .join(seen, sa.and_(seen.c.pkey == qi.c.pkey, seen.c.i == qi.c.q_i))
+                .join(row, row.c.id == seen.c.rid)
+            )
+            .where(in_year, lf, poor),
+            sa.select(links.c.person_key),
+            sa.select(links.c.canonical),
+        ).subquery("cand_found")
+        with _kept(conn, "candidates", sa.select(found.c.person_key), "person_key") as t:
+            yield t
+    finally:
+        drop_temporary(conn, reach.name)
+
+
+@contextmanager
+def _organised_keys(conn: Connection, obs: Observations) -> Iterator[sa.Table]:
+    """A temporary table of the person keys with an organised outside observation, and
+    every key a confirmed link ties (a linked person's other keys hold their other rows;
+    a superset does no harm, the spells are judged row by row)."""
+    o = obs.select(rows.c.person_key.label("raw"), rows.c.outside, rows.c.organised).subquery("org")
+    found = sa.union(
+        sa.select(o.c.raw.label("person_key")).where(o.c.outside.is_(True), o.c.organised.is_(True)),
+        sa.select(links.c.person_key),
+        sa.select(links.c.canonical),
+    ).subquery("found")
+    with _kept(conn, "organised", sa.select(found.c.person_key), "person_key") as t:
+        yield t
+
+
+def _poor_table(obs: Observations) -> sa.Select[tuple[object, ...]]:
+    """(d, township, village, household_id) for every household that a row observed then
+    marks poor or relocated (read from the figure index and the sheets' places)."""
+    o = obs.select(rows.c.snapshot_id, rows.c.household_id, rows.c.poor).subquery("poor_obs")
+    return (
         sa.select(o.c.d, snapshots.c.township, snapshots.c.village, o.c.household_id)
         .join(snapshots, snapshots.c.id == o.c.snapshot_id)
         .where(o.c.poor.is_(True), o.c.household_id.is_not(None))
         .distinct()
     )
-    return {(_date(d), (t, v, hh)) for d, t, v, hh in conn.execute(q)}
+
+
+def _poor_households(
+    conn: Connection, q: sa.Select[tuple[object, ...]] | sa.Table
+) -> set[tuple[dt.date, Household]]:
+    """The poor households of ``_poor_table`` (a query or its kept table) as a set."""
+    t = q.subquery("poor_hh") if isinstance(q, sa.Select) else q
+    sel = sa.select(t.c.d, t.c.township, t.c.village, t.c.household_id)
+    return {(_date(d), (tw, v, hh)) for d, tw, v, hh in conn.execute(sel)}
 
 
 def _date(v: object) -> dt.date:

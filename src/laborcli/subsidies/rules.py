@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +24,7 @@ from sqlalchemy.engine import Connection
 from laborcli.policy import Policy
 from laborcli.registry.migrate import REVIEW_SECRET
 from laborcli.registry.tables import imports, ledger, meta, rows
-from laborcli.subsidies.facts import Facts, PersonFacts, gather, organised_by, organiser_named
+from laborcli.subsidies.facts import Facts, Organised, PersonFacts, gather, organised_by, organiser_named
 from laborcli.subsidies.leaders import Leader, registered
 from laborcli.tenure import household_incomes, state_table
 from laborcli.tenure.income import POPULATION_FROM
@@ -122,34 +121,6 @@ def registry_secret(conn: Connection) -> bytes:
 
 
 @dataclass(slots=True)
-class Organised:
-    """The persons an organiser organised in the year, and the spells behind them."""
-
-    people: set[str] = field(default_factory=set)
-    poor: set[str] = field(default_factory=set)
-    spells: list[tuple[PersonFacts, Spell]] = field(default_factory=list)
-
-
-def organised_in_year(facts: Facts, year: int) -> dict[str, Organised]:
-    """By organiser key ("" unnamed): the distinct persons with an outside spell organised
-    by it whose start is known and lies in [1 January Y, D]; poor are those in a poor or
-    relocated household at the spell's latest observation."""
-    lo = dt.date(year, 1, 1)
-    out: dict[str, Organised] = defaultdict(Organised)
-    for p in facts.people.values():
-        for s in p.spells:
-            org = organised_by(s)
-            if org is None or s.start is None or not lo <= s.start <= facts.as_of:
-                continue
-            o = out[org]
-            o.people.add(p.pkey)
-            o.spells.append((p, s))
-            if facts.poor_at(p.rows[s.end].household, s.end):
-                o.poor.add(p.pkey)
-    return out
-
-
-@dataclass(slots=True)
 class LeadersList:
     """docs/json.md#leaders."""
 
@@ -166,9 +137,11 @@ class LeadersList:
 def leaders_list(conn: Connection, year: int, as_of: dt.date, policy: Policy) -> LeadersList:
     """Each registered leader with the people organised in the year (all, poor or
     relocated), and the organiser names that match no leader, with their people."""
-    facts = gather(conn, as_of, policy.labour_force, policy.subsidies.organised_placement.min_months)
+    facts = gather(
+        conn, as_of, policy.labour_force, policy.subsidies.organised_placement.min_months, year=year
+    )
     regs = registered(conn)
-    org = organised_in_year(facts, year)
+    org = facts.organised
     out = []
     for key, ld in regs.items():
         o = org.get(key, Organised())
@@ -421,7 +394,7 @@ def leader_tier(ctx: Context, people: int) -> int:
 
 def leader_award(ctx: Context) -> list[Line]:
     """带头人奖励: per registered leader and year, the highest tier reached."""
-    org = organised_in_year(ctx.facts, ctx.year)
+    org = ctx.facts.organised
     out = []
     for key, ld in ctx.leaders.items():
         o = org.get(key, Organised())
@@ -448,7 +421,7 @@ def leader_award(ctx: Context) -> list[Line]:
                 township=ld.township,
                 village=ld.village,
                 explanation=text,
-                sources=[_src(s.observations[-1]) for _, s in o.spells],
+                sources=list(o.sources),
                 held=held,
             )
         )
@@ -568,7 +541,9 @@ class SubsidyResult:
 
 def context(conn: Connection, year: int, as_of: dt.date, policy: Policy, keys: Any = None) -> Context:
     """The facts and registry the rules read."""
-    facts = gather(conn, as_of, policy.labour_force, policy.subsidies.organised_placement.min_months, keys)
+    facts = gather(
+        conn, as_of, policy.labour_force, policy.subsidies.organised_placement.min_months, keys, year
+    )
     return Context(conn, year, as_of, policy, facts, registered(conn), registry_secret(conn))
 
 

@@ -53,6 +53,7 @@ class Observations:
     """
 
     dates: list[dt.date]
+    numbered: sa.Table  # (d, i): the dates and their places in ``dates`` (spells' runs)
     snaps: sa.Table
     several: sa.Table
     winners: sa.Table
@@ -72,12 +73,18 @@ class Observations:
         try:
             md = sa.MetaData()
             dname = f"tmp_obs_dates_{tag}"
-            dates_t = sa.Table(dname, md, sa.Column("d", sa.Date, primary_key=True), prefixes=["TEMPORARY"])
+            dates_t = sa.Table(
+                dname,
+                md,
+                sa.Column("d", sa.Date, primary_key=True),
+                sa.Column("i", sa.Integer, nullable=False),
+                prefixes=["TEMPORARY"],
+            )
             dates_t.create(conn)
             made.append(dname)
             ds = sorted(set(dates))
             if ds:
-                conn.execute(dates_t.insert(), [{"d": d} for d in ds])
+                conn.execute(dates_t.insert(), [{"d": d, "i": i} for i, d in enumerate(ds)])
 
             def keep(attr: str, q: sa.SelectBase, *index: str) -> sa.Table:
                 name = f"tmp_obs_{attr}_{tag}"
@@ -100,7 +107,7 @@ class Observations:
             snaps = keep("snaps", _snaps_at(dates_t, places), "snapshot_id", "d")
             several = keep("several", _several(wanted), "person_key")
             winners = keep("winners", _winners(snaps, several, mine, dialect))
-            yield Observations(ds, snaps, several, winners, wanted)
+            yield Observations(ds, dates_t, snaps, several, winners, wanted)
         finally:
             for name in reversed(made):
                 drop_temporary(conn, name)

@@ -33,6 +33,7 @@ class Observation:
 
     d: dt.date
     pkey: str
+    rid: int
     transferred: bool
     outside: bool
     status: str
@@ -212,6 +213,7 @@ def observation_of(m: Any) -> Observation:
     return Observation(
         d=m["d"],
         pkey=m["pkey"],
+        rid=m["rid"],
         transferred=bool(m["transferred"]),
         outside=bool(m["outside"]),
         status=m["employment_status"],

@@ -1,0 +1,99 @@
+"""The spells in SQL (tenure.runs) are the spells of tenure.spells_of, person by person, on
+a messy generated county of six months with a village's sheet missing some months, on
+SQLite and PostgreSQL; and the month arithmetic behind a spell's reaching N months."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from laborcli.cli.app import main
+from laborcli.registry import open_registry
+from laborcli.tenure import Observations, add_months, observation_dates, observations, spells_of
+from laborcli.tenure.runs import reach_first, reach_limit, spell_runs
+from laborcli.tenure.spells import first_sheet_date
+
+
+def _county(tmp: Path, db: str) -> None:
+    out = tmp / "county"
+    argv = [
+        "sample",
+        "-o",
+        str(out),
+        "-n",
+        "900",
+        "--months",
+        "6",
+        "--last",
+        "2026-11",
+        "--seed",
+        "7",
+        "-f",
+        "csv",
+    ]
+    assert main(argv) == 0
+    files = sorted(out.rglob("*.csv"))
+    # One village sends no sheet in August and September: its July sheet stays current.
+    village = files[0].name.rsplit("_", 1)[0]
+    missing = {f"{village}_2026-08.csv", f"{village}_2026-09.csv"}
+    kept = [str(f) for f in files if f.name not in missing]
+    assert len(kept) == len(files) - 2
+    assert main(["--db", db, "import", *kept]) in (0, 1)  # 1: the messy rows rejected
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2026, 11, 30), dt.date(2026, 10, 17)])
+@pytest.mark.parametrize("kind", ["transferred", "outside"])
+def test_sql_runs_are_the_spells_of_each_person(
+    db_url: str, tmp_path: Path, kind: str, as_of: dt.date
+) -> None:
+    _county(tmp_path, db_url)
+    reg = open_registry(db_url)
+    with reg.engine.connect() as conn:
+        dates, people = observations(conn, as_of)
+        want = set()
+        for observed in people:
+            for s in spells_of(observed, dates, kind, 3):  # type: ignore[arg-type]
+                marked = [o for o in s.observations if o.organised]
+                want.add(
+                    (
+                        observed[0].pkey,
+                        s.first_observation,
+                        s.end,
+                        s.start,
+                        s.start_kind,
+                        s.observations[-1].rid,
+                        marked[-1].rid if marked else None,
+                    )
+                )
+        first = first_sheet_date(conn)
+        assert first is not None
+        with (
+            Observations.kept(conn, observation_dates(first, as_of)) as obs,
+            spell_runs(conn, obs, kind) as runs,
+        ):  # type: ignore[arg-type]
+            t = runs.spells
+            got = {
+                (r.pkey, r.first_d, r.end_d, r.start, r.start_kind, r.end_rid, r.org_rid)
+                for r in conn.execute(
+                    sa.select(
+                        t.c.pkey, t.c.first_d, t.c.end_d, t.c.start, t.c.start_kind, t.c.end_rid, t.c.org_rid
+                    )
+                )
+            }
+    reg.engine.dispose()
+    assert len(want) > 100
+    assert {w[4] for w in want} == {"given", "estimated", "unknown"}
+    assert got == want
+
+
+def test_reach_limits_agree_with_add_months() -> None:
+    days = [dt.date(2025, 12, 1) + dt.timedelta(days=k) for k in range(460)]
+    for n in (1, 3, 6):
+        for d in [*days[::7], dt.date(2026, 2, 28), dt.date(2026, 3, 30), dt.date(2026, 3, 31)]:
+            t = reach_limit(d, n)
+            assert add_months(t, n) <= d < add_months(t + dt.timedelta(days=1), n)
+            f = reach_first(d, n)
+            assert add_months(f, n) >= d > add_months(f - dt.timedelta(days=1), n)
