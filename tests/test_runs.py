@@ -11,8 +11,20 @@ import pytest
 import sqlalchemy as sa
 
 from laborcli.cli.app import main
+from laborcli.policy import LabourForceAges
 from laborcli.registry import open_registry
-from laborcli.tenure import Observations, add_months, observation_dates, observations, spells_of
+from laborcli.roster.figures import Level
+from laborcli.tenure import (
+    Observations,
+    add_months,
+    income,
+    observation_dates,
+    observations,
+    retention,
+    spells_of,
+)
+from laborcli.tenure.income import incomes
+from laborcli.tenure.retention import retentions
 from laborcli.tenure.runs import reach_first, reach_limit, spell_runs
 from laborcli.tenure.spells import first_sheet_date
 
@@ -97,3 +109,21 @@ def test_reach_limits_agree_with_add_months() -> None:
             assert add_months(t, n) <= d < add_months(t + dt.timedelta(days=1), n)
             f = reach_first(d, n)
             assert add_months(f, n) >= d > add_months(f - dt.timedelta(days=1), n)
+
+
+def test_income_and_retention_at_several_levels_equal_each_level_alone(db_url: str, tmp_path: Path) -> None:
+    """The report computes its township and village sheets in one pass (added up by place)."""
+    _county(tmp_path, db_url)
+    reg = open_registry(db_url)
+    ages = LabourForceAges()
+    d = dt.date(2026, 11, 30)
+    levels: tuple[Level, ...] = ("county", "township", "village", "group")
+    with reg.engine.connect() as conn:
+        inc = incomes(conn, 2026, d, levels, ages)
+        ret = retentions(conn, d, 3, levels, ages)
+        for lv in levels:
+            alone_i, alone_r = income(conn, 2026, d, lv, ages), retention(conn, d, 3, lv, ages)
+            assert inc[lv].as_json() == alone_i.as_json()  # incomes in whole yuan: exact sums
+            assert ret[lv].as_json() == alone_r.as_json()
+    reg.engine.dispose()
+    assert len(inc["village"].rows) > len(inc["township"].rows) > 1

@@ -33,8 +33,8 @@ from laborcli.roster.submissions import is_stale
 from laborcli.sheets.problems import problem_name
 from laborcli.sheets.schema import SheetSchema, load_schema
 from laborcli.sheets.workers import start_context
-from laborcli.tenure.income import Income, income
-from laborcli.tenure.retention import Retention, retention
+from laborcli.tenure.income import Income, incomes
+from laborcli.tenure.retention import Retention, retentions
 from laborcli.training.figures import COURSE_TYPES, Outcome, figures_of, group_key, outcomes
 from laborcli.training.records import load_records
 
@@ -172,12 +172,11 @@ def tenure_figures(
     split report computes them once."""
     if county is None:
         ages, k = policy.labour_force, policy.tenure.retention_months
-        county = TenureFigures(
-            retention(conn, d, k, "township", ages),
-            retention(conn, d, k, "village", ages),
-            income(conn, d.year, d, "township", ages, income_max=policy.income.max_monthly_yuan),
-            income(conn, d.year, d, "village", ages, income_max=policy.income.max_monthly_yuan),
+        rets = retentions(conn, d, k, ("township", "village"), ages)
+        incs = incomes(
+            conn, d.year, d, ("township", "village"), ages, income_max=policy.income.max_monthly_yuan
         )
+        county = TenureFigures(rets["township"], rets["village"], incs["township"], incs["village"])
     if township is None:
         return county
     ret, inc = county.retention_by_township.rows, county.income_by_township.rows

@@ -200,8 +200,23 @@ def income(
 ) -> Income:
     """The labour force at D by place: labour income in the year and its unknown months,
     the transferred and those of them with a known 月收入 at D, and its average."""
+    return incomes(conn, year, as_of, (by,), ages, income_max=income_max)[by]
+
+
+def incomes(
+    conn: Connection,
+    year: int,
+    as_of: dt.date,
+    levels: Sequence[Level],
+    ages: LabourForceAges,
+    *,
+    income_max: float = DEFAULT_INCOME_MAX,
+) -> dict[Level, Income]:
+    """``income`` at several levels from one pass: the finest level's sums, added up by
+    place for the coarser ones (every figure is a sum until the average)."""
     check_year(year, as_of)
-    names = list(LEVEL_COLUMNS[by])
+    finest = max(levels, key=lambda lv: len(LEVEL_COLUMNS[lv]))
+    names = list(LEVEL_COLUMNS[finest])
     with state_table(conn, as_of, ages) as st:
         lf = st.c.lf == 1
         tr_known = sa.and_(
@@ -230,13 +245,38 @@ def income(
         # A date without an observation is an unknown month, as is a transferred one
         # without a believable income.
         r["unknown_months"] = n_dates * int(r["lf"] or 0) - observed + unknown
+    stale = sheet_dates(conn, as_of) if {"village", "group"} & set(levels) else {}
+    return {lv: _income_at(added_up(raw, names, LEVEL_COLUMNS[lv]), lv, as_of, year, stale) for lv in levels}
+
+
+def added_up(raw: list[dict[str, Any]], names: Sequence[str], keep: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows of sums by the columns ``names`` added up by the columns ``keep`` (a prefix of
+    ``names``), in the order of ``keep`` by code point (the rows' SQL order)."""
+    if list(keep) == list(names):
+        return raw
+    acc: dict[tuple[object, ...], dict[str, Any]] = {}
+    for r in raw:
+        k = tuple(r[c] for c in keep)
+        a = acc.get(k)
+        if a is None:
+            acc[k] = {c: r[c] for c in keep} | {n: v for n, v in r.items() if n not in names}
+            continue
+        for n, v in r.items():
+            if n not in names:
+                a[n] = (a[n] or 0) + (v or 0)
+    return [acc[k] for k in sorted(acc, key=lambda t: tuple("" if x is None else str(x) for x in t))]
+
+
+def _income_at(
+    raw: list[dict[str, Any]], by: Level, as_of: dt.date, year: int, stale: dict[Any, dt.date]
+) -> Income:
     out = [_finish(_place(r, by), r) for r in raw]
     total = _finish(
         {"township": None, "village": None, "group": None},
         {k: sum((r[k] or 0) for r in raw) for k in _SUMS},
     )
     if by in ("village", "group"):
-        mark_stale(out, sheet_dates(conn, as_of), as_of)
+        mark_stale(out, stale, as_of)
     if by == "county":  # one row, the county: the total itself
         out = [dict(total)]
     return Income(as_of, year, by, out, total)

@@ -10,6 +10,7 @@ temporary tables indexed by person, joined once; each holds only the columns rea
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from laborcli.policy import LabourForceAges
 from laborcli.roster.figures import LEVEL_COLUMNS, Level
 from laborcli.roster.state import binary
 from laborcli.roster.submissions import mark_stale, sheet_dates
+from laborcli.tenure.income import added_up
 from laborcli.tenure.months import add_months
 from laborcli.tenure.observations import state_table
 
@@ -80,8 +82,18 @@ def _finish(place: dict[str, Any], sums: dict[str, Any]) -> dict[str, Any]:
 def retention(conn: Connection, as_of: dt.date, months: int, by: Level, ages: LabourForceAges) -> Retention:
     """Cohort, retained, rate and no longer listed at each place (its place at C), with
     the county total. Every place listed at C is a row, with a cohort of 0 if need be."""
+    return retentions(conn, as_of, months, (by,), ages)[by]
+
+
+def retentions(
+    conn: Connection, as_of: dt.date, months: int, levels: Sequence[Level], ages: LabourForceAges
+) -> dict[Level, Retention]:
+    """``retention`` at several levels from one pass: the finest level's sums, added up
+    by place for the coarser ones."""
     check_months(months)
     cohort_date = add_months(as_of, -months)
+    finest = max(levels, key=lambda lv: len(LEVEL_COLUMNS[lv]))
+    names = LEVEL_COLUMNS[finest]
     # C is read in place order, for the sums by place, and each of its persons is looked up
     # at D by person: one index each, neither table sorted again.
     by_place = (*LEVEL_COLUMNS["group"], "lf", "transferred", "pkey")
@@ -90,7 +102,7 @@ def retention(conn: Connection, as_of: dt.date, months: int, by: Level, ages: La
         state_table(conn, as_of, ages, columns=("pkey", "transferred")) as now,
     ):
         member = sa.and_(then.c.lf == 1, then.c.transferred == 1)
-        cols = [then.c[c] for c in LEVEL_COLUMNS[by]]
+        cols = [then.c[c] for c in names]
         q = (
             sa.select(
                 *cols,
@@ -105,6 +117,21 @@ def retention(conn: Connection, as_of: dt.date, months: int, by: Level, ages: La
             .order_by(*[binary(c, conn.dialect.name) for c in cols])
         )
         raw = [dict(r._mapping) for r in conn.execute(q)]
+    stale = sheet_dates(conn, as_of) if {"village", "group"} & set(levels) else {}
+    return {
+        lv: _retention_at(added_up(raw, names, LEVEL_COLUMNS[lv]), lv, as_of, months, cohort_date, stale)
+        for lv in levels
+    }
+
+
+def _retention_at(
+    raw: list[dict[str, Any]],
+    by: Level,
+    as_of: dt.date,
+    months: int,
+    cohort_date: dt.date,
+    stale: dict[Any, dt.date],
+) -> Retention:
     out = [
         _finish(
             {
@@ -120,7 +147,7 @@ def retention(conn: Connection, as_of: dt.date, months: int, by: Level, ages: La
         {"township": None, "village": None, "group": None}, {k: sum(r[k] or 0 for r in raw) for k in _SUMS}
     )
     if by in ("village", "group"):
-        mark_stale(out, sheet_dates(conn, as_of), as_of)
+        mark_stale(out, stale, as_of)
     if by == "county":
         out = [dict(total)]
     return Retention(as_of, months, cohort_date, by, out, total)
