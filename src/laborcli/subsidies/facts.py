@@ -138,12 +138,15 @@ def gather(
     min_months: int,
     keys: Collection[str] | None = None,
     year: int | None = None,
+    *,
+    placements: bool = True,
 ) -> Facts:
     """The facts as of D. For the county (no ``keys``), the outside spells are computed in
     SQL (tenure.runs): the people each organiser organised in ``year`` are counted there,
     and only the persons with a spell that may earn a placement line in ``year`` have
     their observations read into Python, where the rule decides and explains. ``keys``:
-    one person's history only, kept whatever it holds (for "why not")."""
+    one person's history only, kept whatever it holds (for "why not"). Without
+    ``placements`` (the leaders' list) no one's observations are read into Python."""
     first = first_sheet_date(conn)
     dates = observation_dates(first, as_of) if first is not None and first <= as_of else []
     if keys is not None:
@@ -159,6 +162,8 @@ def gather(
         _kept(conn, "poor", _poor_table(obs), "township", "village", "household_id", "d") as poor_t,
     ):
         organised = _organised_in_year(conn, runs, poor_t, y, as_of)
+        if not placements:
+            return Facts(as_of, dates, {}, set(), organised)
         with _candidates(conn, obs, runs, poor_t, y, min_months, ages) as chosen:
             people = _people(conn, obs, chosen, dates, ages, min_months, every=False)
         poor = _poor_households(conn, poor_t)
@@ -207,15 +212,20 @@ def _people(
 
 
 @contextmanager
-def _kept(conn: Connection, what: str, q: sa.Select[tuple[object, ...]], *index: str) -> Iterator[sa.Table]:
-    """``q`` as a temporary table indexed on ``index``, dropped on leaving."""
+def _kept(
+    conn: Connection, what: str, q: sa.Select[tuple[object, ...]], *index: str, few: bool = False
+) -> Iterator[sa.Table]:
+    """``q`` as a temporary table indexed on ``index``, dropped on leaving. PostgreSQL is
+    told its size (it never analyses a temporary table by itself); SQLite too when it holds
+    ``few`` rows: without it SQLite reads every observation and probes the table, where a
+    few thousand persons' rows are found by the person index in a tenth of the time."""
     name = f"tmp_{what}_{uuid.uuid4().hex[:10]}"
     into = q.into(name, temporary=True)
     conn.execute(into)
     try:
         if index:
             conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} ({', '.join(index)})")
-        if conn.dialect.name == "postgresql":
+        if conn.dialect.name == "postgresql" or few:
             conn.exec_driver_sql(f"ANALYZE {name}")
         yield into.table
     finally:
@@ -331,7 +341,7 @@ def _candidates(
             sa.select(links.c.person_key),
             sa.select(links.c.canonical),
         ).subquery("cand_found")
-        with _kept(conn, "candidates", sa.select(found.c.person_key), "person_key") as t:
+        with _kept(conn, "candidates", sa.select(found.c.person_key), "person_key", few=True) as t:
             yield t
     finally:
         drop_temporary(conn, reach.name)

@@ -137,9 +137,8 @@ class LeadersList:
 def leaders_list(conn: Connection, year: int, as_of: dt.date, policy: Policy) -> LeadersList:
     """Each registered leader with the people organised in the year (all, poor or
     relocated), and the organiser names that match no leader, with their people."""
-    facts = gather(
-        conn, as_of, policy.labour_force, policy.subsidies.organised_placement.min_months, year=year
-    )
+    months = policy.subsidies.organised_placement.min_months
+    facts = gather(conn, as_of, policy.labour_force, months, year=year, placements=False)
     regs = registered(conn)
     org = facts.organised
     out = []

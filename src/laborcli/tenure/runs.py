@@ -34,7 +34,7 @@ from laborcli.tenure.spells import Kind
 class Runs:
     """The temporary tables of one kind of spell.
 
-    ``observed``: (pkey, i, d, rid, g) for each flagged observation, ``i`` its date's place
+    ``observed``: (pkey, g, i, d, rid, ...) for each flagged observation, ``i`` its date's place
     in the observation dates, ``g`` its run within the person; ``spells``: (pkey, g,
     first_i, end_i, first_d, end_d, start, start_kind, end_rid, org_rid) with ``org_rid``
     the latest row of the run that says 是否组织化输出 = 是 (NULL: not organised).
@@ -68,6 +68,9 @@ def spell_runs(
     flag = rows.c.transferred if kind == "transferred" else rows.c.outside
     o = obs.select(flag.label("flag"), rows.c.job_start, rows.c.organised, among=among).subquery("run_o")
     n = obs.numbered
+    # One window pass (one sort) gives the previous observation's date and, for a flagged
+    # row, its rank among the person's flagged rows (their running count).
+    flag_int = sa.case((o.c.flag.is_(True), 1), else_=0)
     every = (
         sa.select(
             o.c.pkey,
@@ -78,58 +81,44 @@ def spell_runs(
             o.c.job_start,
             sa.case((o.c.organised.is_(True), 1), else_=0).label("org"),
             sa.func.lag(o.c.d).over(partition_by=o.c.pkey, order_by=n.c.i).label("prev_d"),
+            sa.func.sum(flag_int).over(partition_by=o.c.pkey, order_by=n.c.i).label("rank"),
         )
         .select_from(o.join(n, n.c.d == o.c.d))
         .subquery("run_every")
     )
-    # Window functions run after WHERE: the rank counts the flagged observations only.
     flagged = sa.select(
         every.c.pkey,
+        (every.c.i - every.c.rank).label("g"),
         every.c.i,
         every.c.d,
         every.c.rid,
         every.c.job_start,
         every.c.prev_d,
         every.c.org,
-        (every.c.i - sa.func.row_number().over(partition_by=every.c.pkey, order_by=every.c.i)).label("g"),
     ).where(every.c.flag.is_(True))
     try:
-        observed = _keep(conn, made, f"tmp_runs_obs_{tag}", flagged, "pkey", "i")
+        observed = _keep(conn, made, f"tmp_runs_obs_{tag}", flagged, "pkey", "g", "i")
         f = observed
-        ranked = sa.select(
-            f,
-            sa.func.row_number().over(partition_by=(f.c.pkey, f.c.g), order_by=f.c.i).label("kf"),
-            sa.func.row_number().over(partition_by=(f.c.pkey, f.c.g), order_by=f.c.i.desc()).label("kl"),
-            sa.func.row_number()
-            .over(partition_by=(f.c.pkey, f.c.g, f.c.org), order_by=f.c.i.desc())
-            .label("ko"),
-        ).subquery("run_ranked")
-        r = ranked
-
-        def at_first(col: sa.ColumnElement[object]) -> sa.ColumnElement[object]:
-            return sa.func.max(sa.case((r.c.kf == 1, col)))
-
         grouped = (
             sa.select(
-                r.c.pkey,
-                r.c.g,
-                sa.func.min(r.c.i).label("first_i"),
-                sa.func.max(r.c.i).label("end_i"),
-                sa.func.min(r.c.d).label("first_d"),
-                sa.func.max(r.c.d).label("end_d"),
-                at_first(r.c.job_start).label("js"),
-                at_first(r.c.prev_d).label("before"),
-                sa.func.max(sa.case((r.c.kl == 1, r.c.rid))).label("end_rid"),
-                sa.func.max(sa.case((sa.and_(r.c.org == 1, r.c.ko == 1), r.c.rid))).label("org_rid"),
+                f.c.pkey,
+                f.c.g,
+                sa.func.min(f.c.i).label("first_i"),
+                sa.func.max(f.c.i).label("end_i"),
+                sa.func.max(sa.case((f.c.org == 1, f.c.i))).label("org_i"),
             )
-            .group_by(r.c.pkey, r.c.g)
+            .group_by(f.c.pkey, f.c.g)
             .subquery("run_grouped")
         )
         s = grouped
-        given = sa.and_(
-            s.c.js.is_not(None), s.c.js <= s.c.first_d, sa.or_(s.c.before.is_(None), s.c.js > s.c.before)
-        )
-        estimated = s.c.before.is_not(None)
+        first, last, org = f.alias("run_first"), f.alias("run_last"), f.alias("run_org")
+
+        def at(t: sa.FromClause, i: sa.ColumnElement[object]) -> sa.ColumnElement[bool]:
+            return sa.and_(t.c.pkey == s.c.pkey, t.c.g == s.c.g, t.c.i == i)
+
+        js, before = first.c.job_start, first.c.prev_d
+        given = sa.and_(js.is_not(None), js <= first.c.d, sa.or_(before.is_(None), js > before))
+        estimated = before.is_not(None)
         spells = _keep(
             conn,
             made,
@@ -139,12 +128,16 @@ def spell_runs(
                 s.c.g,
                 s.c.first_i,
                 s.c.end_i,
-                s.c.first_d,
-                s.c.end_d,
-                sa.case((given, s.c.js), (estimated, s.c.first_d), else_=sa.null()).label("start"),
+                first.c.d.label("first_d"),
+                last.c.d.label("end_d"),
+                sa.case((given, js), (estimated, first.c.d), else_=sa.null()).label("start"),
                 sa.case((given, "given"), (estimated, "estimated"), else_="unknown").label("start_kind"),
-                s.c.end_rid,
-                s.c.org_rid,
+                last.c.rid.label("end_rid"),
+                org.c.rid.label("org_rid"),
+            ).select_from(
+                s.join(first, at(first, s.c.first_i))
+                .join(last, at(last, s.c.end_i))
+                .outerjoin(org, at(org, s.c.org_i))
             ),
             "pkey",
         )
