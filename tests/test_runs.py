@@ -11,8 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 from laborcli.cli.app import main
+from laborcli.identity.decisions import record
 from laborcli.policy import LabourForceAges
 from laborcli.registry import open_registry
+from laborcli.registry.tables import rows
 from laborcli.roster.figures import Level
 from laborcli.tenure import (
     Observations,
@@ -54,6 +56,38 @@ def _county(tmp: Path, db: str) -> None:
     kept = [str(f) for f in files if f.name not in missing]
     assert len(kept) == len(files) - 2
     assert main(["--db", db, "import", *kept]) in (0, 1)  # 1: the messy rows rejected
+    # Fifteen persons never working outside listed until August, and fifteen outside workers
+    # from September on (their other rows taken out), joined pairwise by dedup decisions
+    # (an ID corrected in September): each joined outside spell starts in September, after
+    # an August observation of the other key (the outside worker's key is the canonical).
+    reg = open_registry(db)
+    try:
+        with reg.writing() as conn:
+            sep = dt.date(2026, 9, 1)
+            by_key = sa.select(rows.c.person_key).group_by(rows.c.person_key)
+            since = (
+                conn.execute(
+                    by_key.having(sa.func.min(rows.c.outside.cast(sa.Integer)) == 1)
+                    .order_by(rows.c.person_key)
+                    .limit(15)
+                )
+                .scalars()
+                .all()
+            )
+            until = (
+                conn.execute(
+                    by_key.having(sa.func.max(rows.c.outside.cast(sa.Integer)) == 0)
+                    .order_by(rows.c.person_key.desc())
+                    .limit(15)
+                )
+                .scalars()
+                .all()
+            )
+            conn.execute(sa.delete(rows).where(rows.c.person_key.in_(until), rows.c.as_of >= sep))
+            conn.execute(sa.delete(rows).where(rows.c.person_key.in_(since), rows.c.as_of < sep))
+            assert record(conn, [(a, b, "same") for a, b in zip(until, since, strict=True)], "test") == 15
+    finally:
+        reg.close()
 
 
 @pytest.mark.parametrize("as_of", [dt.date(2026, 11, 30), dt.date(2026, 10, 17)])

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from laborcli.dates import years_before
 from laborcli.policy import LabourForceAges
-from laborcli.registry.tables import imports, links, rows, snapshots
+from laborcli.registry.tables import imports, links, rows
 from laborcli.roster.figures import labour_force_expr
 from laborcli.roster.state import drop_temporary
 from laborcli.subsidies.leaders import organiser_key
@@ -151,22 +151,19 @@ def gather(
     dates = observation_dates(first, as_of) if first is not None and first <= as_of else []
     if keys is not None:
         with Observations.kept(conn, dates, keys) as obs:
-            poor = _poor_households(conn, _poor_table(obs))
-            people = _people(conn, obs, None, dates, ages, min_months, every=True)
+            people, poor = _people(conn, obs, None, dates, ages, min_months, every=True)
         return Facts(as_of, dates, people, poor)
     y = as_of.year if year is None else year
     with (
         Observations.kept(conn, dates) as obs,
-        _organised_keys(conn, obs) as among,
+        _organised_keys(conn) as among,
         spell_runs(conn, obs, "outside", among) as runs,
-        _kept(conn, "poor", _poor_table(obs), "township", "village", "household_id", "d") as poor_t,
     ):
-        organised = _organised_in_year(conn, runs, poor_t, y, as_of)
+        organised = _organised_in_year(conn, obs, runs, y, as_of)
         if not placements:
             return Facts(as_of, dates, {}, set(), organised)
-        with _candidates(conn, obs, runs, poor_t, y, min_months, ages) as chosen:
-            people = _people(conn, obs, chosen, dates, ages, min_months, every=False)
-        poor = _poor_households(conn, poor_t)
+        with _candidates(conn, obs, runs, y, min_months, ages) as chosen:
+            people, poor = _people(conn, obs, chosen, dates, ages, min_months, every=False)
     return Facts(as_of, dates, people, poor, organised)
 
 
@@ -179,13 +176,16 @@ def _people(
     min_months: int,
     *,
     every: bool,
-) -> dict[str, PersonFacts]:
+) -> tuple[dict[str, PersonFacts], set[tuple[dt.date, Household]]]:
     """The persons of ``among`` (all observed when None) with an organised outside row
-    (everyone when ``every``): their spells and their rows at each observation."""
+    (everyone when ``every``): their spells and their rows at each observation; and which
+    of their households were poor or relocated at each of their observations."""
     people: dict[str, PersonFacts] = {}
+    poor: set[tuple[dt.date, Household]] = set()
     o = obs.select(*_FIELDS, among=among).subquery("o")
+    hh_poor = obs.household_poor(o.c.d, o.c.township, o.c.village, o.c.household_id)
     q = (
-        sa.select(o, imports.c.file_name)
+        sa.select(o, imports.c.file_name, hh_poor.label("household_poor"))
         .join(imports, imports.c.id == o.c.import_id)
         .order_by(o.c.pkey, o.c.d)
     )
@@ -196,6 +196,8 @@ def _people(
         for r in group:
             m = r._mapping
             hh = (m["township"], m["village"], m["household_id"]) if m["household_id"] else None
+            if hh is not None and m["household_poor"]:
+                poor.add((m["d"], hh))
             wanted = wanted or bool(m["outside"] and m["organised"])
             observed.append(observation_of(m))
             their[m["d"]] = Row(
@@ -208,7 +210,7 @@ def _people(
             )
         if wanted:
             people[pkey] = PersonFacts(pkey, spells_of(observed, dates, "outside", min_months), their)
-    return people
+    return people, poor
 
 
 @contextmanager
@@ -233,7 +235,7 @@ def _kept(
 
 
 def _organised_in_year(
-    conn: Connection, runs: Runs, poor_t: sa.Table, year: int, as_of: dt.date
+    conn: Connection, obs: Observations, runs: Runs, year: int, as_of: dt.date
 ) -> dict[str, Organised]:
     """By organiser key ("" unnamed): the distinct persons with an outside spell organised
     by it whose start is known and lies in [1 January Y, D]; poor are those in a poor or
@@ -242,12 +244,7 @@ def _organised_in_year(
     sp = runs.spells
     org = rows.alias("org_row")
     end = rows.alias("end_row")
-    poor = sa.exists().where(
-        poor_t.c.d == sp.c.end_d,
-        poor_t.c.township == end.c.township,
-        poor_t.c.village == end.c.village,
-        poor_t.c.household_id == end.c.household_id,
-    )
+    poor = obs.household_poor(sp.c.end_d, end.c.township, end.c.village, end.c.household_id)
     q = (
         sa.select(
             sp.c.pkey,
@@ -280,7 +277,6 @@ def _candidates(
     conn: Connection,
     obs: Observations,
     runs: Runs,
-    poor_t: sa.Table,
     year: int,
     months: int,
     ages: LabourForceAges,
@@ -324,12 +320,7 @@ def _candidates(
             else_=sa.and_(qd.c.d >= dt.date(year, 1, 1), qd.c.d <= dt.date(year, 12, 31)),
         )
         lf = sa.case(*((qd.c.d == d, labour_force_expr(row.c, d, ages)) for d in obs.dates), else_=sa.false())
-        poor = sa.exists().where(
-            poor_t.c.d == qd.c.d,
-            poor_t.c.township == row.c.township,
-            poor_t.c.village == row.c.village,
-            poor_t.c.household_id == row.c.household_id,
-        )
+        poor = obs.household_poor(qd.c.d, row.c.township, row.c.village, row.c.household_id)
         found = sa.union(
             sa.select(qi.c.pkey.label("person_key"))
             .select_from(
@@ -348,39 +339,18 @@ def _candidates(
 
 
 @contextmanager
-def _organised_keys(conn: Connection, obs: Observations) -> Iterator[sa.Table]:
-    """A temporary table of the person keys with an organised outside observation, and
-    every key a confirmed link ties (a linked person's other keys hold their other rows;
-    a superset does no harm, the spells are judged row by row)."""
-    o = obs.select(rows.c.person_key.label("raw"), rows.c.outside, rows.c.organised).subquery("org")
+def _organised_keys(conn: Connection) -> Iterator[sa.Table]:
+    """A temporary table of the person keys of every row that says 县外务工 and organised
+    (read from the figure index alone; a row that is no one's observation does no harm,
+    the spells are made of observations), and every key a confirmed link ties (a linked
+    person's other keys hold their other rows)."""
     found = sa.union(
-        sa.select(o.c.raw.label("person_key")).where(o.c.outside.is_(True), o.c.organised.is_(True)),
+        sa.select(rows.c.person_key).where(rows.c.outside.is_(True), rows.c.organised.is_(True)),
         sa.select(links.c.person_key),
         sa.select(links.c.canonical),
     ).subquery("found")
     with _kept(conn, "organised", sa.select(found.c.person_key), "person_key") as t:
         yield t
-
-
-def _poor_table(obs: Observations) -> sa.Select[tuple[object, ...]]:
-    """(d, township, village, household_id) for every household that a row observed then
-    marks poor or relocated (read from the figure index and the sheets' places)."""
-    o = obs.select(rows.c.snapshot_id, rows.c.household_id, rows.c.poor).subquery("poor_obs")
-    return (
-        sa.select(o.c.d, snapshots.c.township, snapshots.c.village, o.c.household_id)
-        .join(snapshots, snapshots.c.id == o.c.snapshot_id)
-        .where(o.c.poor.is_(True), o.c.household_id.is_not(None))
-        .distinct()
-    )
-
-
-def _poor_households(
-    conn: Connection, q: sa.Select[tuple[object, ...]] | sa.Table
-) -> set[tuple[dt.date, Household]]:
-    """The poor households of ``_poor_table`` (a query or its kept table) as a set."""
-    t = q.subquery("poor_hh") if isinstance(q, sa.Select) else q
-    sel = sa.select(t.c.d, t.c.township, t.c.village, t.c.household_id)
-    return {(_date(d), (tw, v, hh)) for d, tw, v, hh in conn.execute(sel)}
 
 
 def _date(v: object) -> dt.date:

@@ -105,18 +105,24 @@ class Observations:
                     snapshots.c.id.in_(theirs)
                 )
             snaps = keep("snaps", _snaps_at(dates_t, places), "snapshot_id", "d")
+            # A village's sheets current at a date (household_poor).
+            conn.exec_driver_sql(f"CREATE INDEX ix_place_{snaps.name} ON {snaps.name} (township, village, d)")
             several = keep("several", _several(wanted), "person_key")
-            winners = keep("winners", _winners(snaps, several, mine, dialect))
+            winners = keep("winners", _winners(snaps, several, mine, dialect), "rid")
             yield Observations(ds, dates_t, snaps, several, winners, wanted)
         finally:
             for name in reversed(made):
                 drop_temporary(conn, name)
 
     def select(
-        self, *columns: sa.ColumnElement[object], among: sa.Table | None = None
+        self,
+        *columns: sa.ColumnElement[object],
+        among: sa.Table | None = None,
+        where: ColumnElement[bool] | None = None,
     ) -> sa.CompoundSelect[tuple[object, ...]]:
         """(d, pkey, rid, *columns of ``rows``): each person's row at each date; only the
-        rows whose own key is in the table ``among`` (column ``person_key``) when given.
+        rows whose own key is in the table ``among`` (column ``person_key``) when given,
+        and only the observations whose row meets ``where`` (a condition on ``rows``).
 
         Without ``among``, driven from the few (date, snapshot) pairs into the rows by the
         snapshot index ("+ 0" keeps the planner there: scanning every row and probing the
@@ -132,7 +138,8 @@ class Observations:
             source = among.join(rows, rows.c.person_key == among.c.person_key).join(
                 self.snaps, self.snaps.c.snapshot_id == rows.c.snapshot_id + 0
             )
-        plain = sa.select(*head, *columns).select_from(source).where(mine, several)
+        cond = sa.true() if where is None else where
+        plain = sa.select(*head, *columns).select_from(source).where(mine, several, cond)
         won = (
             sa.select(
                 self.winners.c.d.label("d"),
@@ -140,16 +147,52 @@ class Observations:
                 rows.c.id.label("rid"),
                 *columns,
             )
-            .select_from(self.winners.join(rows, rows.c.id == self.winners.c.rid))
-            .where(sa.true() if among is None else rows.c.person_key.in_(sa.select(among.c.person_key)))
+            # "+ 0": the winners are few; scanned, each row is found by its id (their index
+            # on rid, for household_poor, would have the planner probe it once per key).
+            .select_from(self.winners.join(rows, rows.c.id == self.winners.c.rid + 0))
+            .where(
+                sa.true() if among is None else rows.c.person_key.in_(sa.select(among.c.person_key)),
+                cond,
+            )
         )
         return sa.union_all(plain, won)
+
+    def household_poor(
+        self,
+        d: sa.ColumnElement[object],
+        township: sa.ColumnElement[object],
+        village: sa.ColumnElement[object],
+        household_id: sa.ColumnElement[object],
+    ) -> ColumnElement[bool]:
+        """Whether the household (its place and 户编号) is poor or relocated at ``d``: a
+        member's row observed then says so (docs/programmes.md). Found through the
+        sheets current at ``d`` and the figure index (snapshot, household, ..., poor); a row
+        of a person who may have two rows that day counts only as the one observed."""
+        cur, r, won = self.snaps.alias("hp_cur"), rows.alias("hp_row"), self.winners.alias("hp_won")
+        observed = sa.or_(
+            r.c.person_key.not_in(sa.select(self.several.c.person_key)),
+            sa.select(sa.literal(1)).where(won.c.rid == r.c.id, won.c.d == cur.c.d).exists(),
+        )
+        # SELECT 1, not *: SQLite then answers from the figure index without the rows.
+        return (
+            sa.select(sa.literal(1))
+            .select_from(cur.join(r, r.c.snapshot_id == cur.c.snapshot_id))
+            .where(
+                cur.c.township == township,
+                cur.c.village == village,
+                cur.c.d == d,
+                r.c.household_id == household_id,
+                r.c.poor.is_(True),
+                observed,
+            )
+            .exists()
+        )
 
 
 def _snaps_at(
     dates_t: sa.Table, places: sa.Select[tuple[object, ...]] | None = None
 ) -> sa.CompoundSelect[tuple[object, ...]]:
-    """(d, snapshot_id): for each date, each village's latest snapshot on or before it and
+    """(d, snapshot_id, township, village): for each date, each village's latest snapshot on or before it and
     the updates after that snapshot (the rule of state.current_snapshot_ids, per date);
     only the villages of ``places`` (township, village) when given."""
     ranked = (
@@ -175,7 +218,7 @@ def _snaps_at(
     upd = snapshots.alias("obs_upd")
     dd = dates_t.alias("obs_dd")
     later = (
-        sa.select(dd.c.d, upd.c.id.label("snapshot_id"))
+        sa.select(dd.c.d, upd.c.id.label("snapshot_id"), upd.c.township, upd.c.village)
         .select_from(
             sa.join(dd, upd, upd.c.as_of <= dd.c.d).outerjoin(
                 base,
@@ -196,7 +239,9 @@ def _snaps_at(
             ),
         )
     )
-    return sa.union_all(sa.select(base.c.d, base.c.id.label("snapshot_id")), later)
+    return sa.union_all(
+        sa.select(base.c.d, base.c.id.label("snapshot_id"), base.c.township, base.c.village), later
+    )
 
 
 def _several(wanted: frozenset[str] | None) -> sa.CompoundSelect[tuple[object, ...]]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from laborcli.registry.tables import rows
+from laborcli.registry.tables import links, rows
 from laborcli.roster.state import drop_temporary
 from laborcli.tenure.months import add_months
 from laborcli.tenure.observations import Observations
@@ -66,36 +66,19 @@ def spell_runs(
     tag = uuid.uuid4().hex[:10]
     made: list[str] = []
     flag = rows.c.transferred if kind == "transferred" else rows.c.outside
-    o = obs.select(flag.label("flag"), rows.c.job_start, rows.c.organised, among=among).subquery("run_o")
+    o = obs.select(rows.c.job_start, rows.c.organised, among=among, where=flag.is_(True)).subquery("run_o")
     n = obs.numbered
-    # One window pass (one sort) gives the previous observation's date and, for a flagged
-    # row, its rank among the person's flagged rows (their running count).
-    flag_int = sa.case((o.c.flag.is_(True), 1), else_=0)
-    every = (
-        sa.select(
-            o.c.pkey,
-            o.c.rid,
-            o.c.d,
-            n.c.i,
-            o.c.flag,
-            o.c.job_start,
-            sa.case((o.c.organised.is_(True), 1), else_=0).label("org"),
-            sa.func.lag(o.c.d).over(partition_by=o.c.pkey, order_by=n.c.i).label("prev_d"),
-            sa.func.sum(flag_int).over(partition_by=o.c.pkey, order_by=n.c.i).label("rank"),
-        )
-        .select_from(o.join(n, n.c.d == o.c.d))
-        .subquery("run_every")
-    )
+    # Only the flagged observations are read: a gap in their dates' places ends a run,
+    # whether that month had no observation or another status.
     flagged = sa.select(
-        every.c.pkey,
-        (every.c.i - every.c.rank).label("g"),
-        every.c.i,
-        every.c.d,
-        every.c.rid,
-        every.c.job_start,
-        every.c.prev_d,
-        every.c.org,
-    ).where(every.c.flag.is_(True))
+        o.c.pkey,
+        (n.c.i - sa.func.row_number().over(partition_by=o.c.pkey, order_by=n.c.i)).label("g"),
+        n.c.i,
+        o.c.d,
+        o.c.rid,
+        o.c.job_start,
+        sa.case((o.c.organised.is_(True), 1), else_=0).label("org"),
+    ).select_from(o.join(n, n.c.d == o.c.d))
     try:
         observed = _keep(conn, made, f"tmp_runs_obs_{tag}", flagged, "pkey", "g", "i")
         f = observed
@@ -116,13 +99,7 @@ def spell_runs(
         def at(t: sa.FromClause, i: sa.ColumnElement[object]) -> sa.ColumnElement[bool]:
             return sa.and_(t.c.pkey == s.c.pkey, t.c.g == s.c.g, t.c.i == i)
 
-        js, before = first.c.job_start, first.c.prev_d
-        given = sa.and_(js.is_not(None), js <= first.c.d, sa.or_(before.is_(None), js > before))
-        estimated = before.is_not(None)
-        spells = _keep(
-            conn,
-            made,
-            f"tmp_runs_spells_{tag}",
+        ends = (
             sa.select(
                 s.c.pkey,
                 s.c.g,
@@ -130,14 +107,40 @@ def spell_runs(
                 s.c.end_i,
                 first.c.d.label("first_d"),
                 last.c.d.label("end_d"),
-                sa.case((given, js), (estimated, first.c.d), else_=sa.null()).label("start"),
-                sa.case((given, "given"), (estimated, "estimated"), else_="unknown").label("start_kind"),
+                first.c.job_start.label("js"),
                 last.c.rid.label("end_rid"),
                 org.c.rid.label("org_rid"),
-            ).select_from(
+            )
+            .select_from(
                 s.join(first, at(first, s.c.first_i))
                 .join(last, at(last, s.c.end_i))
                 .outerjoin(org, at(org, s.c.org_i))
+            )
+            .subquery("run_ends")
+        )
+        e = ends
+        before = _observed_before(obs, e.c.pkey, e.c.first_d)
+        with_before = sa.select(e, before.label("before")).subquery("run_before")
+        w = with_before
+        given = sa.and_(
+            w.c.js.is_not(None), w.c.js <= w.c.first_d, sa.or_(w.c.before.is_(None), w.c.js > w.c.before)
+        )
+        estimated = w.c.before.is_not(None)
+        spells = _keep(
+            conn,
+            made,
+            f"tmp_runs_spells_{tag}",
+            sa.select(
+                w.c.pkey,
+                w.c.g,
+                w.c.first_i,
+                w.c.end_i,
+                w.c.first_d,
+                w.c.end_d,
+                sa.case((given, w.c.js), (estimated, w.c.first_d), else_=sa.null()).label("start"),
+                sa.case((given, "given"), (estimated, "estimated"), else_="unknown").label("start_kind"),
+                w.c.end_rid,
+                w.c.org_rid,
             ),
             "pkey",
         )
@@ -145,6 +148,38 @@ def spell_runs(
     finally:
         for name in reversed(made):
             drop_temporary(conn, name)
+
+
+def _observed_before(
+    obs: Observations, pkey: sa.ColumnElement[object], first_d: sa.ColumnElement[object]
+) -> sa.ColumnElement[object]:
+    """The date of the person's latest observation (any status) before ``first_d``: the
+    latest date before it with a sheet current then holding one of their rows (their own
+    key's, or a key a confirmed link ties to them). Read from the person index, per run."""
+    r, cur = rows.alias("ob_row"), obs.snaps.alias("ob_cur")
+    own = (
+        sa.select(sa.func.max(cur.c.d))
+        .select_from(r.join(cur, cur.c.snapshot_id == r.c.snapshot_id))
+        .where(r.c.person_key == pkey, r.c.as_of < first_d, cur.c.d < first_d)
+        .scalar_subquery()
+    )
+    lk, r2, cur2 = links.alias("ob_link"), rows.alias("ob_row2"), obs.snaps.alias("ob_cur2")
+    tied = (
+        sa.select(sa.func.max(cur2.c.d))
+        .select_from(
+            lk.join(r2, r2.c.person_key == lk.c.person_key).join(cur2, cur2.c.snapshot_id == r2.c.snapshot_id)
+        )
+        .where(lk.c.canonical == pkey, r2.c.as_of < first_d, cur2.c.d < first_d)
+        .scalar_subquery()
+    )
+    # Only a linked person has tied keys; the common case asks the person index once.
+    return sa.case(
+        (
+            sa.exists().where(links.c.canonical == pkey),
+            sa.func.coalesce(sa.case((own >= tied, own), else_=tied), own),
+        ),
+        else_=own,
+    )
 
 
 def reach_limit(d: dt.date, months: int) -> dt.date:
