@@ -27,7 +27,7 @@ from laborcli.tenure import (
 )
 from laborcli.tenure.income import incomes
 from laborcli.tenure.retention import retentions
-from laborcli.tenure.runs import reach_first, reach_limit, spell_runs
+from laborcli.tenure.runs import ongoing_spells, reach_first, reach_limit, spell_runs
 from laborcli.tenure.spells import first_sheet_date
 
 
@@ -161,3 +161,34 @@ def test_income_and_retention_at_several_levels_equal_each_level_alone(db_url: s
             assert ret[lv].as_json() == alone_r.as_json()
     reg.engine.dispose()
     assert len(inc["village"].rows) > len(inc["township"].rows) > 1
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2026, 11, 30), dt.date(2026, 10, 17)])
+def test_ongoing_spells_are_the_ongoing_spells_of_each_person(
+    db_url: str, tmp_path: Path, as_of: dt.date
+) -> None:
+    """What `export people` and the honour list read: months lasted, start, latest row."""
+    _county(tmp_path, db_url)
+    reg = open_registry(db_url)
+    with reg.engine.connect() as conn:
+        dates, people = observations(conn, as_of)
+        want = {}
+        for observed in people:
+            for s in spells_of(observed, dates, "transferred", 3):
+                if s.ongoing:
+                    want[observed[0].pkey] = (
+                        s.start,
+                        s.start_kind,
+                        s.first_observation,
+                        s.end,
+                        s.months,
+                        s.status,
+                        s.work_place,
+                    )
+        got = {
+            k: (s.start, s.start_kind, s.first_observation, s.end, s.months, s.status, s.work_place)
+            for k, s in ongoing_spells(conn, as_of).items()
+        }
+    reg.engine.dispose()
+    assert len(want) > 100 and {w[1] for w in want.values()} == {"given", "estimated", "unknown"}
+    assert got == want

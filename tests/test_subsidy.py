@@ -118,6 +118,18 @@ def test_leaders_registry_and_people_organised(cli: Cli, tmp_path: Path) -> None
     assert doc["unmatched"] == [{"organiser": "驻宁波工作站", "people": 1, "poor_people": 1}]
 
 
+def test_leaders_and_subsidy_on_a_registry_without_sheets(cli: Cli) -> None:
+    """No sheet yet: no observation dates, no spells, no lines (and no malformed SQL)."""
+    assert cli.json("leaders", "--year", "2026", "--as-of", D) == {
+        "year": 2026,
+        "as_of": D,
+        "rows": [],
+        "unmatched": [],
+    }
+    doc = cli.json("subsidy", "--year", "2026", "--as-of", D)
+    assert doc["lines"] == [] and doc["totals"]["due"] == 0
+
+
 def test_subsidy_lines_statuses_and_explanations(cli: Cli, tmp_path: Path) -> None:
     _county(cli, tmp_path)
     got = _lines(cli)

@@ -38,7 +38,6 @@ def people_frame(
     clusters: list[Cluster],
     township: str | None = None,
     *,
-    stable_months: int = 3,
     income_max: float = DEFAULT_INCOME_MAX,
 ) -> pd.DataFrame:
     """Standard headers plus derived fields and months of history, identifiers masked
@@ -49,7 +48,7 @@ def people_frame(
         q = q.where(cur.c.township == township)
     q = q.order_by(cur.c.township, cur.c.village, cur.c.grp, cur.c.household_id, cur.c.row_number)
     cluster_of = {r.pkey: c.cluster_id for c in clusters if c.decision != "different" for r in c.records}
-    spell_months = current_spell_months(conn, d, stable_months)
+    spell_months = current_spell_months(conn, d)
     incomes, year_months = person_incomes(conn, d.year, d, income_max=income_max)
     recs: list[dict[str, Any]] = []
     for r in conn.execute(q):
@@ -94,6 +93,5 @@ def register(
             mask,
             clusters,
             township=township,
-            stable_months=policy.tenure.stable_months,
             income_max=policy.income.max_monthly_yuan,
         )

@@ -24,8 +24,9 @@ from sqlalchemy.engine import Connection
 
 from laborcli.policy import Policy
 from laborcli.registry.tables import rows
-from laborcli.tenure import Spell, household_incomes, observations, spells_of, state_table
+from laborcli.tenure import household_incomes, state_table
 from laborcli.tenure.income import POPULATION_FROM, HouseholdIncome, check_year
+from laborcli.tenure.runs import OngoingSpell, ongoing_spells
 
 Household = tuple[str, str, str]  # township, village, 户编号
 
@@ -156,20 +157,14 @@ def order_rule(top: int, stable_months: int, year: int) -> str:
     )
 
 
-def stable_spells(conn: Connection, as_of: dt.date, stable_months: int) -> dict[str, Spell]:
+def stable_spells(conn: Connection, as_of: dt.date, stable_months: int) -> dict[str, OngoingSpell]:
     """Person key -> the transferred spell going on at D that has lasted at least
-    ``stable_months`` (stable employment at D); one pass over the observations."""
-    dates, people = observations(conn, as_of)
-    out: dict[str, Spell] = {}
-    for observed in people:
-        for s in spells_of(observed, dates, "transferred", stable_months):
-            if s.ongoing and s.lasted(stable_months):
-                out[observed[0].pkey] = s
-    return out
+    ``stable_months`` (stable employment at D); in SQL (tenure.runs)."""
+    return {k: s for k, s in ongoing_spells(conn, as_of).items() if s.lasted(stable_months)}
 
 
 def _members_at(
-    conn: Connection, as_of: dt.date, policy: Policy, stable: dict[str, Spell], township: str | None
+    conn: Connection, as_of: dt.date, policy: Policy, stable: dict[str, OngoingSpell], township: str | None
 ) -> tuple[dict[Household, list[StableMember]], dict[Household, str]]:
     """The stable members of each household at D, and each household's 户主 (its first
     户主 row in the state's order, as the subsidy rules take it)."""

@@ -272,48 +272,49 @@ def organised_placement(ctx: Context) -> list[Line]:
     return out
 
 
-def _households(ctx: Context, household: tuple[str, str, str] | None = None) -> list[dict[str, Any]]:
-    """Each household at D: poor or relocated, its 户主 (name, ID, valid), its rows."""
-    pol = ctx.policy
-    with state_table(ctx.conn, ctx.as_of, pol.labour_force) as st:
-        q = (
-            sa.select(
-                st.c.township,
-                st.c.village,
-                st.c.household_id,
-                st.c.relation,
-                rows.c.name,
-                rows.c.id_number,
-                rows.c.id_valid,
-                rows.c.poor,
-                rows.c.sheet,
-                rows.c.row_number,
-                imports.c.file_name,
-            )
-            .select_from(st.join(rows, rows.c.id == st.c.rid).join(imports, imports.c.id == rows.c.import_id))
-            .where(st.c.household_id.is_not(None))
+def _households(
+    ctx: Context, st: sa.Table, household: tuple[str, str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Each household at D (``st``: the state at D): poor or relocated, its 户主 (name,
+    ID, valid), its rows."""
+    q = (
+        sa.select(
+            st.c.township,
+            st.c.village,
+            st.c.household_id,
+            st.c.relation,
+            rows.c.name,
+            rows.c.id_number,
+            rows.c.id_valid,
+            rows.c.poor,
+            rows.c.sheet,
+            rows.c.row_number,
+            imports.c.file_name,
         )
-        if household is not None:
-            q = q.where(
-                st.c.township == household[0], st.c.village == household[1], st.c.household_id == household[2]
-            )
-        else:  # the award's households only: a member's row at D marks them poor or relocated
-            mark = st.alias("poor_member")
-            poor = (
-                sa.select(mark.c.township, mark.c.village, mark.c.household_id)
-                .join(rows, rows.c.id == mark.c.rid)
-                .where(rows.c.poor.is_(True))
-            )
-            q = q.where(sa.tuple_(st.c.township, st.c.village, st.c.household_id).in_(poor))
-        found: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for r in ctx.conn.execute(q):
-            h = found.setdefault(
-                (r.township, r.village, r.household_id), {"poor": False, "head": None, "sources": []}
-            )
-            h["poor"] = h["poor"] or bool(r.poor)
-            if r.relation == "户主" and h["head"] is None:
-                h["head"] = (r.name, r.id_number, bool(r.id_valid))
-            h["sources"].append({"source": r.file_name, "sheet": r.sheet, "row": r.row_number})
+        .select_from(st.join(rows, rows.c.id == st.c.rid).join(imports, imports.c.id == rows.c.import_id))
+        .where(st.c.household_id.is_not(None))
+    )
+    if household is not None:
+        q = q.where(
+            st.c.township == household[0], st.c.village == household[1], st.c.household_id == household[2]
+        )
+    else:  # the award's households only: a member's row at D marks them poor or relocated
+        mark = st.alias("poor_member")
+        poor = (
+            sa.select(mark.c.township, mark.c.village, mark.c.household_id)
+            .join(rows, rows.c.id == mark.c.rid)
+            .where(rows.c.poor.is_(True))
+        )
+        q = q.where(sa.tuple_(st.c.township, st.c.village, st.c.household_id).in_(poor))
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in ctx.conn.execute(q):
+        h = found.setdefault(
+            (r.township, r.village, r.household_id), {"poor": False, "head": None, "sources": []}
+        )
+        h["poor"] = h["poor"] or bool(r.poor)
+        if r.relation == "户主" and h["head"] is None:
+            h["head"] = (r.name, r.id_number, bool(r.id_valid))
+        h["sources"].append({"source": r.file_name, "sheet": r.sheet, "row": r.row_number})
     return [{"key": k, **v} for k, v in found.items()]
 
 
@@ -321,18 +322,20 @@ def household_check(ctx: Context, household: tuple[str, str, str] | None = None)
     """劳务收入奖励 lines (one household's when given), and for one household the reason
     it gets none."""
     pol = ctx.policy.subsidies.household_income_award
-    homes = {h["key"]: h for h in _households(ctx, household)}
-    incomes = household_incomes(
-        ctx.conn,
-        ctx.year,
-        ctx.as_of,
-        ctx.policy.labour_force,
-        township=household[0] if household else None,
-        village=household[1] if household else None,
-        household_id=household[2] if household else None,
-        income_max=ctx.policy.income.max_monthly_yuan,
-        poor_only=household is None,
-    )
+    with state_table(ctx.conn, ctx.as_of, ctx.policy.labour_force) as st:
+        homes = {h["key"]: h for h in _households(ctx, st, household)}
+        incomes = household_incomes(
+            ctx.conn,
+            ctx.year,
+            ctx.as_of,
+            ctx.policy.labour_force,
+            township=household[0] if household else None,
+            village=household[1] if household else None,
+            household_id=household[2] if household else None,
+            income_max=ctx.policy.income.max_monthly_yuan,
+            poor_only=household is None,
+            state=st,
+        )
     out: list[Line] = []
     why = "该户在 D 时不在花名册中"
     for inc in incomes:

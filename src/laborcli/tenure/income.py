@@ -388,6 +388,17 @@ class HouseholdIncome:
         }
 
 
+@contextmanager
+def _state_or_own(
+    conn: Connection, as_of: dt.date, ages: LabourForceAges, state: sa.Table | None
+) -> Iterator[sa.Table]:
+    if state is not None:
+        yield state
+        return
+    with state_table(conn, as_of, ages) as st:
+        yield st
+
+
 def household_incomes(
     conn: Connection,
     year: int,
@@ -399,14 +410,16 @@ def household_incomes(
     household_id: str | None = None,
     income_max: float = DEFAULT_INCOME_MAX,
     poor_only: bool = False,
+    state: sa.Table | None = None,
 ) -> list[HouseholdIncome]:
     """Each household at D (its 户编号 within township and village) with its members'
     labour income in the year and its population: the 户主 row's 家庭人口数, else the
     largest 家庭人口数 of its rows, else the number of its members at D. ``poor_only``:
     only the households that a member's row at D marks poor or relocated (the award's
-    households: the others' months are not read)."""
+    households: the others' months are not read). ``state``: the caller's ``state_table``
+    at D with these ``ages``, when it has one already."""
     check_year(year, as_of)
-    with state_table(conn, as_of, ages) as st:
+    with _state_or_own(conn, as_of, ages, state) as st:
         size = sa.case((st.c.household_size > 0, st.c.household_size))
         head = sa.func.max(sa.case((st.c.relation == "户主", size)))
         largest = sa.func.max(size)

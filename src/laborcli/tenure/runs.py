@@ -25,9 +25,9 @@ from sqlalchemy.engine import Connection
 
 from laborcli.registry.tables import links, rows
 from laborcli.roster.state import drop_temporary
-from laborcli.tenure.months import add_months
+from laborcli.tenure.months import add_months, full_months, observation_dates
 from laborcli.tenure.observations import Observations
-from laborcli.tenure.spells import Kind
+from laborcli.tenure.spells import Kind, first_sheet_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,3 +201,54 @@ def reach_first(d: dt.date, months: int) -> dt.date:
 def reach_limits(dates: Sequence[dt.date], months: int) -> list[dict[str, object]]:
     """(i, d, t) for each observation date: ``t`` is ``reach_limit(d, months)``."""
     return [{"i": i, "d": d, "t": reach_limit(d, months)} for i, d in enumerate(dates)]
+
+
+@dataclass(frozen=True, slots=True)
+class OngoingSpell:
+    """A transferred spell going on at D (its last observation is D's), as ``Spell`` has
+    it: months lasted from its start (from its first observation, a lower bound, when the
+    start is unknown) and its latest row's status and work place."""
+
+    start: dt.date | None
+    start_kind: str
+    first_observation: dt.date
+    end: dt.date
+    months: int
+    status: str
+    work_place: str | None
+
+    def lasted(self, n: int) -> bool:
+        """Whether the spell has lasted at least ``n`` months (stable employment at n)."""
+        return self.months >= n
+
+
+def ongoing_spells(conn: Connection, as_of: dt.date) -> dict[str, OngoingSpell]:
+    """Person key -> the transferred spell going on at D, for every person transferred at
+    D; one pass over the transferred observations in SQL (bulk outputs: `export people`,
+    the honour list)."""
+    first = first_sheet_date(conn)
+    dates = observation_dates(first, as_of) if first is not None and first <= as_of else []
+    out: dict[str, OngoingSpell] = {}
+    if not dates:
+        return out
+    with Observations.kept(conn, dates) as obs, spell_runs(conn, obs, "transferred") as runs:
+        sp, end = runs.spells, rows.alias("ongoing_end")
+        q = (
+            sa.select(
+                sp.c.pkey,
+                sp.c.start,
+                sp.c.start_kind,
+                sp.c.first_d,
+                sp.c.end_d,
+                end.c.employment_status,
+                end.c.work_place,
+            )
+            .select_from(sp.join(end, end.c.id == sp.c.end_rid))
+            .where(sp.c.end_i == len(dates) - 1)
+        )
+        for r in conn.execute(q):
+            months = full_months(r.start if r.start is not None else r.first_d, r.end_d)
+            out[r.pkey] = OngoingSpell(
+                r.start, r.start_kind, r.first_d, r.end_d, months, r.employment_status, r.work_place
+            )
+    return out

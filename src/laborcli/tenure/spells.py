@@ -266,14 +266,9 @@ def person_spells(
     )
 
 
-def current_spell_months(conn: Connection, as_of: dt.date, stable_months: int) -> dict[str, int]:
+def current_spell_months(conn: Connection, as_of: dt.date) -> dict[str, int]:
     """Person key -> months lasted of the transferred spell going on at D, for every person
-    transferred at D (a lower bound when its start is unknown); one pass over the
-    observations, for bulk outputs such as `export people`."""
-    dates, people = observations(conn, as_of)
-    out: dict[str, int] = {}
-    for observed in people:
-        for s in spells_of(observed, dates, "transferred", stable_months):
-            if s.ongoing:
-                out[observed[0].pkey] = s.months
-    return out
+    transferred at D (a lower bound when its start is unknown): tenure.runs, in SQL."""
+    from laborcli.tenure.runs import ongoing_spells  # runs builds on this module
+
+    return {k: s.months for k, s in ongoing_spells(conn, as_of).items()}
