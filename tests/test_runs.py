@@ -1,6 +1,9 @@
-"""The spells in SQL (tenure.runs) are the spells of tenure.spells_of, person by person, on
-a messy generated county of six months with a village's sheet missing some months, on
-SQLite and PostgreSQL; and the month arithmetic behind a spell's reaching N months."""
+"""The county-wide passes in SQL give what the per-person rules give, on a messy generated
+county of six months (a village missing two months' sheets, persons joined by dedup
+decisions), on SQLite and PostgreSQL: the spells of tenure.runs against
+tenure.spells_of, person by person; income and retention at several levels from one
+pass; the report's trend from one pass. And the month arithmetic behind a spell's
+reaching N months."""
 
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ from laborcli.identity.decisions import record
 from laborcli.policy import LabourForceAges
 from laborcli.registry import open_registry
 from laborcli.registry.tables import rows
-from laborcli.roster.figures import Level
+from laborcli.roster.figures import Level, rates
+from laborcli.roster.trend import transfer_trend
 from laborcli.tenure import (
     Observations,
     add_months,
@@ -192,3 +196,21 @@ def test_ongoing_spells_are_the_ongoing_spells_of_each_person(
     reg.engine.dispose()
     assert len(want) > 100 and {w[1] for w in want.values()} == {"given", "estimated", "unknown"}
     assert got == want
+
+
+def test_the_reports_trend_in_one_pass_equals_the_rates_at_each_date(db_url: str, tmp_path: Path) -> None:
+    """roster.trend: labour force and transferred at every as-of date, county and township."""
+    _county(tmp_path, db_url)
+    reg = open_registry(db_url)
+    ages = LabourForceAges()
+    with reg.engine.connect() as conn:
+        dates = [dt.date(2026, m, 30 if m in (6, 9, 11) else 31) for m in range(6, 12)] + [
+            dt.date(2026, 10, 17)
+        ]
+        town = rates(conn, dates[-2], "township", ages).rows[0]["township"]
+        for where in (None, town):
+            got = transfer_trend(conn, dates, ages, where)
+            for d in dates:
+                total = rates(conn, d, "county", ages, township=where).total
+                assert got[d] == (total["labour_force"], total["transferred"]), (where, d)
+    reg.engine.dispose()

@@ -30,6 +30,7 @@ from laborcli.roster.figures import Rates, figure_table, rates, rates_of_table, 
 from laborcli.roster.households import Household, collect
 from laborcli.roster.state import current_row_count, latest_snapshots
 from laborcli.roster.submissions import is_stale
+from laborcli.roster.trend import transfer_trend
 from laborcli.sheets.problems import problem_name
 from laborcli.sheets.schema import SheetSchema, load_schema
 from laborcli.sheets.workers import start_context
@@ -87,8 +88,8 @@ class ReportData:
     training: TrainingReport | None = None
     # 补贴: due and paid by rule and township (None: no subsidy rule is on in the policy).
     subsidies: SubsidyFigures | None = None
-    # The figures at every as-of date up to D, oldest first, at the level ``gather`` was
-    # asked for (``trend_by``): the trend's rates are their totals.
+    # The figures at every as-of date up to D, oldest first, by township (``gather``'s
+    # ``trend_by`` "township", the dashboard's trends; empty for the county's report).
     history: list[Rates] = field(default_factory=list)
 
 
@@ -282,8 +283,9 @@ def gather(
     the 说明 sheet cites. ``county_tenure``, ``county_training``, ``county_subsidies``:
     the county's 稳岗 and 务工收入, its 培训 and its 补贴, for a township's report to take
     its part of. ``trend_by`` "township" keeps each township's figures at every date in
-    ``history`` as well (the dashboard's trends), at no extra query: one grouped query per
-    date either way.
+    ``history`` (the dashboard's trends: one figure computation per date); the county's
+    report needs the transfer rate alone, from one pass over the observations at every
+    date (roster.trend).
     """
     ages = policy.labour_force
     dates = [x for x in as_of_dates(conn) if x <= d]
@@ -306,7 +308,13 @@ def gather(
     tg = load_targets(conn, d.year)
     if tg:
         _add_targets(now["township"], now["village"], tg)
-    trend = [(x, county_at(x).total["transfer_rate"]) for x in dates]
+    if trend_by == "township":  # the dashboard shows every figure of every month
+        history = [county_at(x) for x in dates]
+        trend = [(x, h.total["transfer_rate"]) for x, h in zip(dates, history, strict=True)]
+    else:  # the report's trend is the rate alone: one pass over the observations
+        history = []
+        counts = transfer_trend(conn, dates, ages, township)
+        trend = [(x, tr / lf if lf else None) for x, (lf, tr) in ((x, counts[x]) for x in dates)]
     if clusters is None:
         clusters = find_clusters(conn, d, policy.dedup)
     elif callable(clusters):
@@ -330,7 +338,7 @@ def gather(
         subsidies=subsidy_figures(
             conn, d, policy, [r["township"] for r in now["township"].rows], township, county_subsidies
         ),
-        history=[county_at(x) for x in dates],
+        history=history,
     )
 
 

@@ -319,9 +319,11 @@ def _candidates(
             (qi.c.start.is_not(None), sa.and_(qi.c.start >= lo, qi.c.start <= hi)),
             else_=sa.and_(qd.c.d >= dt.date(year, 1, 1), qd.c.d <= dt.date(year, 12, 31)),
         )
-        whens = [(qd.c.d == d, labour_force_expr(row.c, d, ages)) for d in obs.dates]
+        # The qualifying observation's date as its own row says it (seen.d = qd.d): next to
+        # the row in the plan, PostgreSQL then looks the household's sheets up by it.
+        whens = [(seen.c.d == d, labour_force_expr(row.c, d, ages)) for d in obs.dates]
         lf = sa.case(*whens, else_=sa.false()) if whens else sa.false()  # no sheet yet: no dates
-        poor = obs.household_poor(qd.c.d, row.c.township, row.c.village, row.c.household_id)
+        poor = obs.household_poor(seen.c.d, row.c.township, row.c.village, row.c.household_id)
         found = sa.union(
             sa.select(qi.c.pkey.label("person_key"))
             .select_from(

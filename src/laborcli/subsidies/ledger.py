@@ -76,16 +76,7 @@ def export_lines(conn: Connection, result: SubsidyResult, path: Path, mask: Mask
     Every line is one row of the first sheet, grouped by rule with a page break between
     rules; 发放状态 has a dropdown on lines finance may pay, none on held ones."""
     now = dt.datetime.now()
-    recorded = set(conn.execute(sa.select(ledger.c.line_id)).scalars())
-    for ln in result.lines:
-        if ln.line_id in recorded:
-            continue  # the ledger keeps the recorded line as it was
-        values = _kept(ln, now)
-        done = conn.execute(
-            subsidy_lines.update().where(subsidy_lines.c.line_id == ln.line_id).values(**values)
-        ).rowcount
-        if not done:
-            conn.execute(subsidy_lines.insert().values(line_id=ln.line_id, **values))
+    _keep_exported(conn, result.lines, now)
     order = {r: i for i, r in enumerate(RULE_NAMES)}
     lines = sorted(
         result.lines, key=lambda ln: (order.get(ln.rule, 99), ln.township or "", ln.village or "", ln.line_id)
@@ -130,6 +121,34 @@ def export_lines(conn: Connection, result: SubsidyResult, path: Path, mask: Mask
     with whole_file(path) as tmp:
         wb.save(tmp)
     return len(lines)
+
+
+def _keep_exported(conn: Connection, lines: list[Line], now: dt.datetime) -> None:
+    """Keep each line as exported (``subsidy_lines``), the recorded ones left as they were
+    (the ledger keeps them): the lines exported before are updated, the others inserted,
+    each in one batch (a county's year has tens of thousands of lines)."""
+    recorded = set(conn.execute(sa.select(ledger.c.line_id)).scalars())
+    before = set(conn.execute(sa.select(subsidy_lines.c.line_id)).scalars())
+    fresh: list[dict[str, Any]] = []
+    again: list[dict[str, Any]] = []
+    for ln in lines:
+        if ln.line_id in recorded:
+            continue
+        values = _kept(ln, now)
+        if ln.line_id in before:
+            again.append({"b_line_id": ln.line_id, **{f"b_{k}": v for k, v in values.items()}})
+        else:
+            fresh.append({"line_id": ln.line_id, **values})
+    if again:
+        names = [k for k in again[0] if k != "b_line_id"]
+        stmt = (
+            subsidy_lines.update()
+            .where(subsidy_lines.c.line_id == sa.bindparam("b_line_id"))
+            .values({k[2:]: sa.bindparam(k) for k in names})
+        )
+        conn.execute(stmt, again)
+    if fresh:
+        conn.execute(subsidy_lines.insert(), fresh)
 
 
 def _wrap_and_heights(ws: Any, head: int, body: list[list[Any]]) -> None:
