@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from laborcli.policy import LabourForceAges
-from laborcli.registry.tables import links, multi_keys, rows, snapshots
+from laborcli.registry.tables import homes, links, multi_keys, rows, snapshots
 from laborcli.roster.figures import labour_force_expr
 from laborcli.roster.state import CurrentState, among_places, binary, drop_temporary, person_key_expr
 
@@ -256,8 +256,11 @@ def _several(wanted: frozenset[str] | None) -> sa.CompoundSelect[tuple[object, .
 def _winners(
     snaps: sa.Table, several: sa.Table, mine: ColumnElement[bool], dialect: str
 ) -> sa.Select[tuple[object, ...]]:
-    """(d, rid, pkey): the row counted at each date for the persons in ``several``."""
+    """(d, rid, pkey): the row counted at each date for the persons in ``several``, by
+    the current state's order (state.CurrentState._winners): a row in the village chosen
+    as the person's home (归属村) first, then the latest sheet."""
     pk = person_key_expr()
+    at_home = sa.and_(homes.c.township == rows.c.township, homes.c.village == rows.c.village)
     ranked = (
         sa.select(
             snaps.c.d,
@@ -267,6 +270,7 @@ def _winners(
             .over(
                 partition_by=(pk, snaps.c.d),
                 order_by=(
+                    sa.case((at_home, 0), else_=1),
                     rows.c.as_of.desc(),
                     binary(rows.c.township, dialect),
                     binary(rows.c.village, dialect),
@@ -277,9 +281,9 @@ def _winners(
             .label("k"),
         )
         .select_from(
-            rows.join(snaps, snaps.c.snapshot_id == rows.c.snapshot_id).outerjoin(
-                links, links.c.person_key == rows.c.person_key
-            )
+            rows.join(snaps, snaps.c.snapshot_id == rows.c.snapshot_id)
+            .outerjoin(links, links.c.person_key == rows.c.person_key)
+            .outerjoin(homes, homes.c.person_key == rows.c.person_key)
         )
         .where(mine, rows.c.person_key.in_(sa.select(several.c.person_key)))
         .subquery("obs_win")
