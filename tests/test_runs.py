@@ -25,7 +25,8 @@ from laborcli.roster.figures import Level, rates
 from laborcli.roster.state import CurrentState, person_key_expr
 from laborcli.roster.trend import transfer_trend
 from laborcli.subsidies import facts
-from laborcli.subsidies.rules import subsidy_lines
+from laborcli.subsidies.rules import context, placement_check, subsidy_lines
+from laborcli.subsidies.whynot import why_not
 from laborcli.tenure import (
     Observations,
     add_months,
@@ -291,3 +292,24 @@ def test_the_placement_candidates_found_in_sql_lose_no_line(
     placements = [ln for ln in judged["lines"] if ln["rule"] == "organised_placement"]
     assert len(placements) > 5  # held: this county registers no leader
     assert chosen == judged
+
+
+def test_why_not_agrees_with_the_list_for_each_person_with_a_placement_line(
+    db_url: str, tmp_path: Path
+) -> None:
+    """`subsidy --person` judges one person's history; the list judges the county's."""
+    _county(tmp_path, db_url)
+    reg = open_registry(db_url)
+    pol = load_policy()
+    d = dt.date(2026, 11, 30)
+    with reg.engine.connect() as conn:
+        res = subsidy_lines(conn, 2026, d, pol)
+        ctx = context(conn, 2026, d, pol)
+        by_line = {ln.line_id: p for p in ctx.facts.people.values() if (ln := placement_check(ctx, p)[0])}
+        lines = [ln for ln in res.lines if ln.rule == "organised_placement"]
+        assert len(lines) > 5
+        for ln in lines:
+            doc = why_not(conn, by_line[ln.line_id].pkey, 2026, d, pol)
+            answer = next(r for r in doc["rules"] if r["rule"] == "organised_placement")
+            assert answer["applies"] and answer["line_id"] == ln.line_id
+    reg.engine.dispose()

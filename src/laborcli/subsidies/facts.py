@@ -150,8 +150,10 @@ def gather(
     first = first_sheet_date(conn)
     dates = observation_dates(first, as_of) if first is not None and first <= as_of else []
     if keys is not None:
-        with Observations.kept(conn, dates, keys) as obs:
-            people, poor = _people(conn, obs, None, dates, ages, min_months, every=True)
+        # One person's rows; their household's members are anyone's: whether a member's row
+        # is the one observed is judged over the county's observations, as for the list.
+        with Observations.kept(conn, dates, keys) as obs, Observations.kept(conn, dates) as county:
+            people, poor = _people(conn, obs, None, dates, ages, min_months, every=True, households=county)
         return Facts(as_of, dates, people, poor)
     y = as_of.year if year is None else year
     with (
@@ -176,14 +178,16 @@ def _people(
     min_months: int,
     *,
     every: bool,
+    households: Observations | None = None,
 ) -> tuple[dict[str, PersonFacts], set[tuple[dt.date, Household]]]:
     """The persons of ``among`` (all observed when None) with an organised outside row
     (everyone when ``every``): their spells and their rows at each observation; and which
-    of their households were poor or relocated at each of their observations."""
+    of their households were poor or relocated at each of their observations (judged on
+    ``households``' observations when given, else on ``obs``')."""
     people: dict[str, PersonFacts] = {}
     poor: set[tuple[dt.date, Household]] = set()
     o = obs.select(*_FIELDS, among=among).subquery("o")
-    hh_poor = obs.household_poor(o.c.d, o.c.township, o.c.village, o.c.household_id)
+    hh_poor = (households or obs).household_poor(o.c.d, o.c.township, o.c.village, o.c.household_id)
     q = (
         sa.select(o, imports.c.file_name, hh_poor.label("household_poor"))
         .join(imports, imports.c.id == o.c.import_id)
