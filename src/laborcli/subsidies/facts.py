@@ -23,11 +23,11 @@ from laborcli.dates import years_before
 from laborcli.policy import LabourForceAges
 from laborcli.registry.tables import imports, links, rows
 from laborcli.roster.figures import labour_force_expr
-from laborcli.roster.state import drop_temporary
+from laborcli.roster.state import drop_temporary, kept_table
 from laborcli.subsidies.leaders import organiser_key
-from laborcli.tenure import Observation, Observations, Spell, observation_dates, spells_of
+from laborcli.tenure import Observation, Observations, Spell, spells_of
 from laborcli.tenure.runs import Runs, reach_first, reach_limit, reach_limits, spell_runs
-from laborcli.tenure.spells import OBSERVED, first_sheet_date, observation_of
+from laborcli.tenure.spells import OBSERVED, dates_up_to, observation_of
 
 Household = tuple[str, str, str]  # township, village, 户编号
 
@@ -147,8 +147,7 @@ def gather(
     their observations read into Python, where the rule decides and explains. ``keys``:
     one person's history only, kept whatever it holds (for "why not"). Without
     ``placements`` (the leaders' list) no one's observations are read into Python."""
-    first = first_sheet_date(conn)
-    dates = observation_dates(first, as_of) if first is not None and first <= as_of else []
+    dates = dates_up_to(conn, as_of)
     if keys is not None:
         # One person's rows; their household's members are anyone's: whether a member's row
         # is the one observed is judged over the county's observations, as for the list.
@@ -215,27 +214,6 @@ def _people(
         if wanted:
             people[pkey] = PersonFacts(pkey, spells_of(observed, dates, "outside", min_months), their)
     return people, poor
-
-
-@contextmanager
-def _kept(
-    conn: Connection, what: str, q: sa.Select[tuple[object, ...]], *index: str, few: bool = False
-) -> Iterator[sa.Table]:
-    """``q`` as a temporary table indexed on ``index``, dropped on leaving. PostgreSQL is
-    told its size (it never analyses a temporary table by itself); SQLite too when it holds
-    ``few`` rows: without it SQLite reads every observation and probes the table, where a
-    few thousand persons' rows are found by the person index in a tenth of the time."""
-    name = f"tmp_{what}_{uuid.uuid4().hex[:10]}"
-    into = q.into(name, temporary=True)
-    conn.execute(into)
-    try:
-        if index:
-            conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} ({', '.join(index)})")
-        if conn.dialect.name == "postgresql" or few:
-            conn.exec_driver_sql(f"ANALYZE {name}")
-        yield into.table
-    finally:
-        drop_temporary(conn, name)
 
 
 def _organised_in_year(
@@ -339,7 +317,7 @@ def _candidates(
             sa.select(links.c.person_key),
             sa.select(links.c.canonical),
         ).subquery("cand_found")
-        with _kept(conn, "candidates", sa.select(found.c.person_key), "person_key", few=True) as t:
+        with kept_table(conn, "candidates", sa.select(found.c.person_key), "person_key", few=True) as t:
             yield t
     finally:
         drop_temporary(conn, reach.name)
@@ -356,7 +334,7 @@ def _organised_keys(conn: Connection) -> Iterator[sa.Table]:
         sa.select(links.c.person_key),
         sa.select(links.c.canonical),
     ).subquery("found")
-    with _kept(conn, "organised", sa.select(found.c.person_key), "person_key") as t:
+    with kept_table(conn, "organised", sa.select(found.c.person_key), "person_key") as t:
         yield t
 
 

@@ -15,19 +15,18 @@ person was observed before, else unknown. Month arithmetic stays in Python
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from laborcli.registry.tables import links, rows
-from laborcli.roster.state import drop_temporary
-from laborcli.tenure.months import add_months, full_months, observation_dates
+from laborcli.roster.state import kept_table
+from laborcli.tenure.months import add_months, full_months
 from laborcli.tenure.observations import Observations
-from laborcli.tenure.spells import Kind, first_sheet_date
+from laborcli.tenure.spells import Kind, dates_up_to
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,27 +43,12 @@ class Runs:
     spells: sa.Table
 
 
-def _keep(
-    conn: Connection, made: list[str], name: str, q: sa.Select[tuple[object, ...]], *index: str
-) -> sa.Table:
-    into = q.into(name, temporary=True)
-    conn.execute(into)
-    made.append(name)
-    if index:
-        conn.exec_driver_sql(f"CREATE INDEX ix_{name} ON {name} ({', '.join(index)})")
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"ANALYZE {name}")
-    return into.table
-
-
 @contextmanager
 def spell_runs(
     conn: Connection, obs: Observations, kind: Kind, among: sa.Table | None = None
 ) -> Iterator[Runs]:
     """The spells of ``kind`` of every person observed (of the keys in ``among`` when
     given: see ``Observations.select``), as temporary tables dropped on leaving."""
-    tag = uuid.uuid4().hex[:10]
-    made: list[str] = []
     flag = rows.c.transferred if kind == "transferred" else rows.c.outside
     o = obs.select(rows.c.job_start, rows.c.organised, among=among, where=flag.is_(True)).subquery("run_o")
     n = obs.numbered
@@ -79,8 +63,8 @@ def spell_runs(
         o.c.job_start,
         sa.case((o.c.organised.is_(True), 1), else_=0).label("org"),
     ).select_from(o.join(n, n.c.d == o.c.d))
-    try:
-        observed = _keep(conn, made, f"tmp_runs_obs_{tag}", flagged, "pkey", "g", "i")
+    with ExitStack() as stack:
+        observed = stack.enter_context(kept_table(conn, "runs_obs", flagged, "pkey", "g", "i"))
         f = observed
         grouped = (
             sa.select(
@@ -126,28 +110,26 @@ def spell_runs(
             w.c.js.is_not(None), w.c.js <= w.c.first_d, sa.or_(w.c.before.is_(None), w.c.js > w.c.before)
         )
         estimated = w.c.before.is_not(None)
-        spells = _keep(
-            conn,
-            made,
-            f"tmp_runs_spells_{tag}",
-            sa.select(
-                w.c.pkey,
-                w.c.g,
-                w.c.first_i,
-                w.c.end_i,
-                w.c.first_d,
-                w.c.end_d,
-                sa.case((given, w.c.js), (estimated, w.c.first_d), else_=sa.null()).label("start"),
-                sa.case((given, "given"), (estimated, "estimated"), else_="unknown").label("start_kind"),
-                w.c.end_rid,
-                w.c.org_rid,
-            ),
-            "pkey",
+        spells = stack.enter_context(
+            kept_table(
+                conn,
+                "runs_spells",
+                sa.select(
+                    w.c.pkey,
+                    w.c.g,
+                    w.c.first_i,
+                    w.c.end_i,
+                    w.c.first_d,
+                    w.c.end_d,
+                    sa.case((given, w.c.js), (estimated, w.c.first_d), else_=sa.null()).label("start"),
+                    sa.case((given, "given"), (estimated, "estimated"), else_="unknown").label("start_kind"),
+                    w.c.end_rid,
+                    w.c.org_rid,
+                ),
+                "pkey",
+            )
         )
         yield Runs(observed, spells)
-    finally:
-        for name in reversed(made):
-            drop_temporary(conn, name)
 
 
 def _observed_before(
@@ -226,8 +208,7 @@ def ongoing_spells(conn: Connection, as_of: dt.date) -> dict[str, OngoingSpell]:
     """Person key -> the transferred spell going on at D, for every person transferred at
     D; one pass over the transferred observations in SQL (bulk outputs: `export people`,
     the honour list)."""
-    first = first_sheet_date(conn)
-    dates = observation_dates(first, as_of) if first is not None and first <= as_of else []
+    dates = dates_up_to(conn, as_of)
     out: dict[str, OngoingSpell] = {}
     if not dates:
         return out

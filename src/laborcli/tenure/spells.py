@@ -186,13 +186,19 @@ OBSERVED = (
 )
 
 
+def dates_up_to(conn: Connection, as_of: dt.date) -> list[dt.date]:
+    """The observation dates from the month of the registry's oldest sheet to D (none
+    before its first sheet)."""
+    first = first_sheet_date(conn)
+    return observation_dates(first, as_of) if first is not None and first <= as_of else []
+
+
 def observations(
     conn: Connection, as_of: dt.date, keys: Collection[str] | None = None
 ) -> tuple[list[dt.date], Iterator[list[Observation]]]:
     """The observation dates up to D and, person by person, their observations (oldest
     first); only the persons of ``keys`` when given. The rows are read as they stream."""
-    first = first_sheet_date(conn)
-    dates = observation_dates(first, as_of) if first is not None and first <= as_of else []
+    dates = dates_up_to(conn, as_of)
 
     def stream() -> Iterator[list[Observation]]:
         with Observations.kept(conn, dates, keys) as obs:

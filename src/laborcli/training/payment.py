@@ -22,8 +22,8 @@ from sqlalchemy.engine import Connection
 from laborcli.identity.keys import is_verified
 from laborcli.policy import DedupPolicy, TrainingPolicy
 from laborcli.sheets.cells import fold
-from laborcli.tenure.months import add_months, observation_dates
-from laborcli.tenure.spells import Spell, first_sheet_date, spells_of
+from laborcli.tenure.months import add_months
+from laborcli.tenure.spells import Spell, dates_up_to, spells_of
 from laborcli.training.figures import Outcome, observed_persons, outcomes
 from laborcli.training.records import TrainingRecord, load_records
 
@@ -86,8 +86,7 @@ def training_payment_facts(
     outs = outcomes(conn, records, as_of, dedup, policy)
     persons = {o.link.person_key for o in outs if o.link.person_key}
     observed = observed_persons(conn, persons, as_of)
-    first = first_sheet_date(conn)
-    dates = observation_dates(first, as_of) if first is not None and first <= as_of else []
+    dates = dates_up_to(conn, as_of)
     spells = {
         p: spells_of(sorted(obs, key=lambda x: x.d), dates, "transferred", stable_months)
         for p, obs in observed.items()
